@@ -3,6 +3,7 @@ package dev.perceptwatch.topology;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.ReferenceImage;
 import java.time.Clock;
 import java.time.Duration;

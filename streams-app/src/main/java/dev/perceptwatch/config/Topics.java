@@ -1,4 +1,4 @@
-package dev.perceptwatch.topology;
+package dev.perceptwatch.config;
 
 /** The topic names the service reads and writes. */
 public record Topics(String generations, String references, String scores, String deadLetters,
