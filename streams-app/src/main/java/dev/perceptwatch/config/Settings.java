@@ -49,6 +49,8 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     public record Observability(String host, int port, int maxModelSeries) {
     }
 
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     static final List<String> KEYS = List.of(
             "kafka.application.id", "registry.url", "registry.auto-register",
             "topics.generations", "topics.references", "topics.scores", "topics.dead-letters",
@@ -75,10 +77,17 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     }
 
     static Settings from(SettingsSource s) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        Imaging imaging = imaging(s);
+        return new Settings(kafka(s), processing(s), imaging, scoring(s), uris(s, imaging), windows(s),
+                observability(s));
+    }
+
+    static Kafka kafka(SettingsSource s) {
         Map<String, String> client = s.withPrefix("kafka.");
-        String applicationId = client.getOrDefault("application.id", "perceptwatch");
-        Kafka kafka = new Kafka(applicationId, client,
+        if (!client.containsKey("bootstrap.servers")) {
+            throw new SettingsException("kafka.bootstrap.servers is required");
+        }
+        return new Kafka(client.getOrDefault("application.id", "perceptwatch"), client,
                 s.string("registry.url", "http://127.0.0.1:8081"),
                 s.booleanValue("registry.auto-register", true),
                 new Topics(s.string("topics.generations", "perceptwatch.generations"),
@@ -87,45 +96,60 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
                         s.string("topics.dead-letters", "perceptwatch.dead-letters"),
                         s.string("topics.window-stats", "perceptwatch.window-stats"),
                         s.string("topics.alerts", "perceptwatch.alerts")));
-        Processing processing = new Processing(s.intValue("processing.max-in-flight-per-task", 64, 1, 100_000),
+    }
+
+    /** Also used by the offline commands, which take the same keys as options. */
+    public static Processing processing(SettingsSource s) {
+        return new Processing(s.intValue("processing.max-in-flight-per-task", 64, 1, 100_000),
                 positive(s, "processing.drain-interval", Duration.ofMillis(10)),
-                s.intValue("processing.prep-threads", cores, 1, 1024));
-        if (!client.containsKey("bootstrap.servers")) {
-            throw new SettingsException("kafka.bootstrap.servers is required");
-        }
-        Imaging imaging = new Imaging(
+                s.intValue("processing.prep-threads", CORES, 1, 1024));
+    }
+
+    public static Imaging imaging(SettingsSource s) {
+        return new Imaging(
                 new ImageLimits(s.longValue("imaging.max-bytes", 20L << 20, 1),
                         s.longValue("imaging.max-pixels", 40_000_000L, 1)),
                 s.enumValue("imaging.size-policy", SizePolicy.REJECT, SizePolicy::parse));
+    }
+
+    public static ScoringEngine.Options scoring(SettingsSource s) {
         int batchSize = s.intValue("scoring.batch-size", 8, 1, 1024);
         String fallback = s.string("scoring.device-fallback", "none");
         if (!fallback.equals("none") && !fallback.equals("cpu")) {
             throw new SettingsException("scoring.device-fallback must be none or cpu, got '" + fallback + "'");
         }
-        ScoringEngine.Options scoring = new ScoringEngine.Options(
+        return new ScoringEngine.Options(
                 s.string("scoring.model", "lpips-alex"),
                 s.string("scoring.model-sha256", null),
                 s.list("scoring.model-path", List.of()).stream().map(Path::of).toList(),
                 parse(s, "scoring.device", "cpu", ScoringDevice::parse),
                 fallback.equals("cpu"),
-                s.intValue("scoring.intra-op-threads", cores, 1, 1024),
+                s.intValue("scoring.intra-op-threads", CORES, 1, 1024),
                 batchSize,
                 s.duration("scoring.max-wait", Duration.ofMillis(20)),
                 s.intValue("scoring.queue-capacity", Math.max(64, 4 * batchSize), batchSize, 1_000_000),
                 parse(s, "scoring.metrics", "lpips,feature_distance,mse,psnr,ssim,ms_ssim",
                         text -> Metric.parseAll(List.of(text.split(",")))));
-        UriPolicy uris = new UriPolicy(
+    }
+
+    static UriPolicy uris(SettingsSource s, Imaging imaging) {
+        return new UriPolicy(
                 s.list("uri.file-roots", List.of()).stream().map(Path::of).toList(),
                 Set.copyOf(s.list("uri.http-hosts", List.of())),
                 s.longValue("uri.max-bytes", imaging.limits().maxBytes(), 1),
                 positive(s, "uri.timeout", Duration.ofSeconds(5)));
-        Windows windows = new Windows(positive(s, "windows.size", Duration.ofMinutes(1)),
+    }
+
+    static Windows windows(SettingsSource s) {
+        return new Windows(positive(s, "windows.size", Duration.ofMinutes(1)),
                 s.duration("windows.grace", Duration.ofSeconds(30)),
                 s.string("windows.segment-attribute", null));
-        Observability observability = new Observability(s.string("metrics.host", "127.0.0.1"),
+    }
+
+    static Observability observability(SettingsSource s) {
+        return new Observability(s.string("metrics.host", "127.0.0.1"),
                 s.intValue("metrics.port", 9400, 0, 65535),
                 s.intValue("metrics.max-model-series", 200, 1, 100_000));
-        return new Settings(kafka, processing, imaging, scoring, uris, windows, observability);
     }
 
     private static Duration positive(SettingsSource s, String key, Duration fallback) {
