@@ -40,13 +40,23 @@ final class KafkaStreamsMetrics {
     private KafkaStreamsMetrics() {
     }
 
-    static void register(PrometheusRegistry registry, Supplier<KafkaStreams> streams) {
+    /** What the bridge reads from a Kafka Streams client; separate suppliers so tests can add Kafka sensors. */
+    record Source(Supplier<Map<MetricName, ? extends Metric>> metrics,
+                  Supplier<? extends Collection<ThreadMetadata>> threads,
+                  Supplier<KafkaStreams.State> state) {
+        static Source of(KafkaStreams streams) {
+            return new Source(streams::metrics, streams::metadataForLocalThreads, streams::state);
+        }
+    }
+
+    /** @param source the bound client, or null before the service has created one */
+    static void register(PrometheusRegistry registry, Supplier<Source> source) {
         GaugeWithCallback.builder()
                 .name("perceptwatch_kafka_consumer_lag_records")
                 .help("Records between the consumer position and the log end, per input partition "
                         + "(Kafka's records-lag of each stream thread's main consumer).")
                 .labelNames("topic", "partition")
-                .callback(cb -> ifBound(streams, s -> partitionLag(s.metrics())
+                .callback(cb -> ifBound(source, s -> partitionLag(s.metrics().get())
                         .forEach((tp, lag) -> cb.call(lag, tp.topic(), tp.partition()))))
                 .register(registry);
         GaugeWithCallback.builder()
@@ -54,7 +64,7 @@ final class KafkaStreamsMetrics {
                 .help("Average commit latency of each stream thread over Kafka's metric window.")
                 .unit(Unit.SECONDS)
                 .labelNames("thread")
-                .callback(cb -> ifBound(streams, s -> threadMillis(s.metrics(), "commit-latency-avg")
+                .callback(cb -> ifBound(source, s -> threadMillis(s.metrics().get(), "commit-latency-avg")
                         .forEach((thread, ms) -> cb.call(ms / 1000.0, thread))))
                 .register(registry);
         GaugeWithCallback.builder()
@@ -62,20 +72,20 @@ final class KafkaStreamsMetrics {
                 .help("Maximum commit latency of each stream thread over Kafka's metric window.")
                 .unit(Unit.SECONDS)
                 .labelNames("thread")
-                .callback(cb -> ifBound(streams, s -> threadMillis(s.metrics(), "commit-latency-max")
+                .callback(cb -> ifBound(source, s -> threadMillis(s.metrics().get(), "commit-latency-max")
                         .forEach((thread, ms) -> cb.call(ms / 1000.0, thread))))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("perceptwatch_streams_threads")
                 .help("Local stream threads by Kafka Streams thread state.")
                 .labelNames("state")
-                .callback(cb -> ifBound(streams, s -> threadsByState(s.metadataForLocalThreads())
+                .callback(cb -> ifBound(source, s -> threadsByState(s.threads().get())
                         .forEach((state, n) -> cb.call(n, state))))
                 .register(registry);
     }
 
-    private static void ifBound(Supplier<KafkaStreams> streams, Consumer<KafkaStreams> read) {
-        KafkaStreams bound = streams.get();
+    private static void ifBound(Supplier<Source> source, Consumer<Source> read) {
+        Source bound = source.get();
         if (bound != null) {
             read.accept(bound);
         }

@@ -41,7 +41,7 @@ public final class ServiceMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ModelSeriesGuard models;
-    private volatile KafkaStreams streams;
+    private volatile KafkaStreamsMetrics.Source streams;
     private volatile ReadinessCheck readinessCheck = this::streamsRunningAndModelsLoaded;
 
     private final Counter eventsConsumed = Counter.builder()
@@ -204,7 +204,11 @@ public final class ServiceMetrics {
 
     /** Exposes the client's lag, commit latency and thread states, read at scrape time. */
     public void bindKafkaStreams(KafkaStreams kafkaStreams) {
-        streams = Objects.requireNonNull(kafkaStreams, "kafkaStreams");
+        bindKafkaStreams(KafkaStreamsMetrics.Source.of(Objects.requireNonNull(kafkaStreams, "kafkaStreams")));
+    }
+
+    void bindKafkaStreams(KafkaStreamsMetrics.Source source) {
+        streams = source;
     }
 
     /** Replaces the default check (bound Kafka Streams client RUNNING and at least one model loaded). */
@@ -217,9 +221,10 @@ public final class ServiceMetrics {
     }
 
     private Readiness streamsRunningAndModelsLoaded() {
-        KafkaStreams bound = streams;
-        String streamsProblem = bound == null ? "kafka streams not started"
-                : bound.state() != KafkaStreams.State.RUNNING ? "kafka streams " + bound.state() : null;
+        KafkaStreamsMetrics.Source bound = streams;
+        KafkaStreams.State state = bound == null ? null : bound.state().get();
+        String streamsProblem = state == null ? "kafka streams not started"
+                : state != KafkaStreams.State.RUNNING ? "kafka streams " + state : null;
         String modelsProblem = modelsLoaded.get() < 1 ? "no scoring model loaded" : null;
         if (streamsProblem == null && modelsProblem == null) {
             return Readiness.ready();
