@@ -87,6 +87,11 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
         if (!client.containsKey("bootstrap.servers")) {
             throw new SettingsException("kafka.bootstrap.servers is required");
         }
+        String guarantee = client.getOrDefault("processing.guarantee", "exactly_once_v2");
+        if (!guarantee.equals("exactly_once_v2")) {
+            throw new SettingsException("kafka.processing.guarantee must be exactly_once_v2 (no event lost, none"
+                    + " counted twice); got '" + guarantee + "'");
+        }
         return new Kafka(client.getOrDefault("application.id", "perceptwatch"), client,
                 s.string("registry.url", "http://127.0.0.1:8081"),
                 s.booleanValue("registry.auto-register", true),

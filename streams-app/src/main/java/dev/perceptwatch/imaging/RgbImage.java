@@ -38,4 +38,17 @@ public record RgbImage(int width, int height, byte[] rgb) {
     public String sizeText() {
         return width + "x" + height;
     }
+
+    /** The {@code w} x {@code h} region whose top-left corner is ({@code x}, {@code y}), copied. */
+    public RgbImage crop(int x, int y, int w, int h) {
+        if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > width || y + h > height) {
+            throw new IllegalArgumentException("crop " + w + "x" + h + "+" + x + "+" + y + " is outside "
+                    + sizeText());
+        }
+        byte[] out = new byte[w * h * 3];
+        for (int row = 0; row < h; row++) {
+            System.arraycopy(rgb, ((y + row) * width + x) * 3, out, row * w * 3, w * 3);
+        }
+        return new RgbImage(w, h, out);
+    }
 }

@@ -12,8 +12,6 @@ interface ScoringListener {
 
     void onDeadLetter(RejectReason reason);
 
-    void onResubmitted(int count);
-
     ScoringListener NONE = new ScoringListener() {
         @Override
         public void onConsumed() {
@@ -25,10 +23,6 @@ interface ScoringListener {
 
         @Override
         public void onDeadLetter(RejectReason reason) {
-        }
-
-        @Override
-        public void onResubmitted(int count) {
         }
     };
 }

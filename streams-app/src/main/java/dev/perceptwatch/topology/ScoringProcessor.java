@@ -29,6 +29,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores generation events asynchronously, in micro-batches shared with the other stream threads, without
@@ -41,6 +43,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * result and the removal commit together, none is counted twice.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
 
     private final String pendingStoreName;
     private final ReferenceLookup references;
@@ -86,7 +89,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         for (KeyValue<String, byte[]> entry : restored) {
             start(PendingRecord.fromBytes(entry.value), false);
         }
-        listener.onResubmitted(restored.size());
+        if (!restored.isEmpty()) {
+            LOG.info("task {}: scoring again {} events read before a restart but not yet published",
+                    context.taskId(), restored.size());
+        }
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> publishCompleted());
     }
 
