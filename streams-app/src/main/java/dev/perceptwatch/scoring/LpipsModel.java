@@ -216,7 +216,7 @@ public final class LpipsModel implements AutoCloseable {
         }
     }
 
-    private int pairCount(int width, int height, int floats) {
+    private static int pairCount(int width, int height, int floats) {
         long perImage = 3L * width * height;
         return perImage > 0 && floats % perImage == 0 ? (int) (floats / perImage) : -1;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import dev.perceptwatch.testing.SharedFiles;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,8 @@ class LpipsModelTest {
         BufferedImage p0 = TestImages.read("ex_p0.png");
         float[] refs = concat(TestImages.tensor(ref), TestImages.tensor(ref));
         float[] others = concat(TestImages.tensor(p0), TestImages.tensor(ref));
-        try (LpipsModel model = TestModels.openOnCpu("lpips-squeeze")) {
+        try (LpipsModel model = LpipsModel.open("lpips-squeeze", List.of(SharedFiles.modelsDir()), ScoringDevice.CPU,
+                false, 1)) {
             List<PerceptualScore> scores = model.score(64, 64, refs, others, true);
             assertEquals(2, scores.size());
             // 0.711048 is MODELS.md's LPIPS(ref, p0) for squeeze; the second pair is identical images.
