@@ -76,18 +76,25 @@ public final class LpipsModel implements AutoCloseable {
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         if (device.kind() == ScoringDevice.Kind.CUDA) {
-            try {
-                return new LpipsModel(model.name(), model.spec(), device, env,
-                        createSession(env, model, device, intraOpThreads));
-            } catch (OrtException | RuntimeException e) {
-                String reason = "CUDA requested (" + device + ") for model '" + model.name() + "' but it is unavailable: "
-                        + cudaProblem(e) + ". Build with -Pcuda (onnxruntime_gpu) on a machine with a CUDA GPU,"
-                        + " or set scoring.device-fallback=cpu to run on the CPU instead";
-                if (!cpuFallback) {
-                    throw new ScoringException(reason, e);
+            String problem;
+            if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+                problem = "the ONNX Runtime on the classpath has no CUDA execution provider (available: "
+                        + OrtEnvironment.getAvailableProviders() + ")";
+            } else {
+                try {
+                    return new LpipsModel(model.name(), model.spec(), device, env,
+                            createSession(env, model, device, intraOpThreads));
+                } catch (OrtException e) {
+                    problem = e.getMessage();
                 }
-                LOG.warn("{}; falling back to the CPU as configured", reason);
             }
+            String reason = "CUDA requested (" + device + ") for model '" + model.name() + "' but it is unavailable: "
+                    + problem + ". Build with -Pcuda (onnxruntime_gpu) on a machine with a CUDA GPU,"
+                    + " or set scoring.device-fallback=cpu to run on the CPU instead";
+            if (!cpuFallback) {
+                throw new ScoringException(reason);
+            }
+            LOG.warn("{}; falling back to the CPU as configured", reason);
         }
         try {
             return new LpipsModel(model.name(), model.spec(), ScoringDevice.CPU, env,
@@ -98,22 +105,12 @@ public final class LpipsModel implements AutoCloseable {
         }
     }
 
-    private static String cudaProblem(Exception e) {
-        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)
-                ? e.getMessage()
-                : "the ONNX Runtime on the classpath has no CUDA execution provider (available: "
-                        + OrtEnvironment.getAvailableProviders() + ")";
-    }
-
     private static OrtSession createSession(OrtEnvironment env, ResolvedModel model, ScoringDevice device,
                                             int intraOpThreads) throws OrtException {
         try (SessionOptions options = new SessionOptions()) {
             options.setOptimizationLevel(OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(intraOpThreads);
             if (device.kind() == ScoringDevice.Kind.CUDA) {
-                if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-                    throw new ScoringException("no CUDA provider in this build");
-                }
                 options.addCUDA(device.index());
             }
             OrtSession session = env.createSession(model.onnx(), options);
@@ -219,7 +216,7 @@ public final class LpipsModel implements AutoCloseable {
         }
     }
 
-    private int pairCount(int width, int height, int floats) {
+    private static int pairCount(int width, int height, int floats) {
         long perImage = 3L * width * height;
         return perImage > 0 && floats % perImage == 0 ? (int) (floats / perImage) : -1;
     }

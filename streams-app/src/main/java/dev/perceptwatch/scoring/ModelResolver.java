@@ -78,7 +78,7 @@ public final class ModelResolver {
         if (!actual.equals(expected)) {
             throw new ModelResolutionException("model '" + name + "': sha256 mismatch for "
                     + file.toAbsolutePath().normalize() + ": expected " + expected + ", actual " + actual
-                    + " (" + bytes.length + " bytes). Refusing to load it. If you exported this file yourself,"
+                    + " (" + bytes.length + " bytes; the manifest lists " + spec.sizeBytes() + "). Refusing to load it. If you exported this file yourself,"
                     + " pin its hash with scoring.model-sha256 (see models/README.md)");
         }
         return new ResolvedModel(name, spec, file, actual, bytes);
