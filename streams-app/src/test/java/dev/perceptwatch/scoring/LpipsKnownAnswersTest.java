@@ -3,7 +3,8 @@ package dev.perceptwatch.scoring;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.awt.image.BufferedImage;
+import dev.perceptwatch.imaging.RgbImage;
+import dev.perceptwatch.imaging.Tensors;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ class LpipsKnownAnswersTest {
     @ParameterizedTest
     @MethodSource("models")
     void exampleTripletMatchesModelsMd(String modelName, Expected p0, Expected p1) throws Exception {
-        BufferedImage ref = TestImages.read("ex_ref.png");
+        RgbImage ref = TestImages.read("ex_ref.png");
         try (LpipsModel model = TestModels.openOnCpu(modelName);
              MicroBatcher batcher = new MicroBatcher(model, 2, Duration.ofSeconds(5), 4)) {
             CompletableFuture<PerceptualScore> first =

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import dev.perceptwatch.testing.SharedFiles;
-import java.awt.image.BufferedImage;
+import dev.perceptwatch.imaging.RgbImage;
+import dev.perceptwatch.imaging.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class LpipsModelTest {
         try (LpipsModel model = LpipsModel.open(alex, ScoringDevice.parse("cuda"), true, 1)) {
             assertEquals(ScoringDevice.CPU, model.device());
             assertEquals("cpu", model.device().toString());
-            BufferedImage ref = TestImages.read("ex_ref.png");
+            RgbImage ref = TestImages.read("ex_ref.png");
             PairTensors same = TestImages.pair(ref, ref, false);
             List<PerceptualScore> scores = model.score(64, 64, same.img0(), same.img1(), false);
             assertEquals(0.0, scores.get(0).lpips(), "d(a,a) = 0 (MODELS.md)");
@@ -41,10 +42,10 @@ class LpipsModelTest {
 
     @Test
     void scoresSeveralPairsInOneCallAndRefusesMismatchedTensors() {
-        BufferedImage ref = TestImages.read("ex_ref.png");
-        BufferedImage p0 = TestImages.read("ex_p0.png");
-        float[] refs = concat(TestImages.tensor(ref), TestImages.tensor(ref));
-        float[] others = concat(TestImages.tensor(p0), TestImages.tensor(ref));
+        RgbImage ref = TestImages.read("ex_ref.png");
+        RgbImage p0 = TestImages.read("ex_p0.png");
+        float[] refs = concat(Tensors.toNchw(ref), Tensors.toNchw(ref));
+        float[] others = concat(Tensors.toNchw(p0), Tensors.toNchw(ref));
         try (LpipsModel model = LpipsModel.open("lpips-squeeze", List.of(SharedFiles.modelsDir()), ScoringDevice.CPU,
                 false, 1)) {
             List<PerceptualScore> scores = model.score(64, 64, refs, others, true);

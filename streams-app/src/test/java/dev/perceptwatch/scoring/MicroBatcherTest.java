@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
+import dev.perceptwatch.imaging.RgbImage;
+import dev.perceptwatch.imaging.Tensors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,9 +36,9 @@ class MicroBatcherTest {
     private static final long WAIT_S = 60;
 
     private LpipsModel model;
-    private BufferedImage astronaut;
-    private BufferedImage coffee;
-    private BufferedImage chelsea;
+    private RgbImage astronaut;
+    private RgbImage coffee;
+    private RgbImage chelsea;
 
     @BeforeAll
     void load() {
@@ -52,7 +53,7 @@ class MicroBatcherTest {
         model.close();
     }
 
-    /** Pairs of 64x64, 96x128 (HxW) and 128x128 crops/resizes; every other one asks for the spatial map. */
+    /** Pairs of 64x64, 96x128 (HxW) and 128x128 crops; every other one asks for the spatial map. */
     private List<PairTensors> mixedPairs() {
         int[][] sizes = {{64, 64}, {128, 96}, {128, 128}};
         List<PairTensors> pairs = new ArrayList<>();
@@ -60,10 +61,10 @@ class MicroBatcherTest {
             for (int[] size : sizes) {
                 int width = size[0];
                 int height = size[1];
-                BufferedImage img0 = TestImages.crop(astronaut, 40 * i, 30 * i, width, height);
-                BufferedImage img1 = i % 2 == 0
-                        ? TestImages.resize(TestImages.crop(coffee, 50 * i, 20 * i, 2 * width, 2 * height), width, height)
-                        : TestImages.crop(chelsea, 30 * i, 10 * i, width, height);
+                RgbImage img0 = astronaut.crop(40 * i, 30 * i, width, height);
+                RgbImage img1 = i % 2 == 0
+                        ? coffee.crop(50 * i, 20 * i, width, height)
+                        : chelsea.crop(30 * i, 10 * i, width, height);
                 pairs.add(TestImages.pair(img0, img1, pairs.size() % 2 == 0));
             }
         }
@@ -203,7 +204,7 @@ class MicroBatcherTest {
         PairTensors good = mixedPairs().get(0);
         float[] tooShort = new float[good.img0().length - 1];
         PairTensors wrongLength = new PairTensors(64, 64, tooShort, good.img1(), false);
-        BufferedImage tiny = TestImages.crop(astronaut, 0, 0, 16, 16);
+        RgbImage tiny = astronaut.crop(0, 0, 16, 16);
         PairTensors tooSmall = TestImages.pair(tiny, tiny, false);
         try (MicroBatcher batcher = new MicroBatcher(model, 4, Duration.ofMillis(50), 16)) {
             CompletableFuture<PerceptualScore> first = batcher.submit(good);
