@@ -5,10 +5,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
@@ -22,8 +21,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * Decodes PNG, JPEG and WebP bytes into 8-bit sRGB {@link RgbImage}s, refusing oversized images before
  * their pixels are decoded. Conversion rules are those of {@link Rasters}. Only the first image of a
  * multi-image file is read. Pixels are taken as stored, like PIL's {@code Image.open}: EXIF orientation
- * and embedded ICC profiles are not applied. A reader warning (libjpeg's "Premature end of JPEG file",
- * for instance) rejects the image: a partly decoded image would be scored silently as if it were whole.
+ * and embedded ICC profiles are not applied. A reader warning (a JPEG's missing EOI marker or premature
+ * end of data, for instance) rejects the image: a partly decoded image would be scored silently as if it were whole.
  */
 public final class ImageDecoder {
 
@@ -56,7 +55,7 @@ public final class ImageDecoder {
             try {
                 reader.setInput(input, true, true);
                 checkPixelLimit(reader.getWidth(0), reader.getHeight(0), sourceName, limits);
-                List<String> warnings = new ArrayList<>();
+                Set<String> warnings = new LinkedHashSet<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage image = reader.read(0, storedColours(reader));
                 if (!warnings.isEmpty()) {
