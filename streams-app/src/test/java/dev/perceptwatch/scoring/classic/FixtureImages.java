@@ -6,7 +6,6 @@ import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.testing.SharedFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ final class FixtureImages {
     private final Map<String, RgbImage> images = new LinkedHashMap<>();
     private final List<Pair> pairs = new ArrayList<>();
 
-    FixtureImages() throws IOException, ImageRejectedException {
+    FixtureImages() throws ImageRejectedException {
         for (String photo : PHOTOS) {
             String reference = stem(photo) + ".png";
             RgbImage original = decodeShared(photo);
