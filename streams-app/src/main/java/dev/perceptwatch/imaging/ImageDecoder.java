@@ -1,26 +1,28 @@
 package dev.perceptwatch.imaging;
 
 import dev.perceptwatch.imaging.ImageRejectedException.Reason;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG, JPEG and WebP bytes into 8-bit sRGB {@link RgbImage}s, refusing oversized images before
  * their pixels are decoded. Conversion rules are those of {@link Rasters}. Only the first image of a
- * multi-image file is read. EXIF orientation is not applied (pixels as stored, like PIL's
- * {@code Image.open}). A reader warning (libjpeg's "Premature end of JPEG file", for instance) rejects
- * the image: a partly decoded image would be scored silently as if it were whole.
+ * multi-image file is read. Pixels are taken as stored, like PIL's {@code Image.open}: EXIF orientation
+ * and embedded ICC profiles are not applied. A reader warning (a JPEG's missing EOI marker or premature
+ * end of data, for instance) rejects the image: a partly decoded image would be scored silently as if it were whole.
  */
 public final class ImageDecoder {
 
@@ -53,9 +55,9 @@ public final class ImageDecoder {
             try {
                 reader.setInput(input, true, true);
                 checkPixelLimit(reader.getWidth(0), reader.getHeight(0), sourceName, limits);
-                List<String> warnings = new ArrayList<>();
+                Set<String> warnings = new LinkedHashSet<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                BufferedImage image = reader.read(0);
+                BufferedImage image = reader.read(0, storedColours(reader));
                 if (!warnings.isEmpty()) {
                     throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,
                             "corrupt " + formatName(reader) + " image: " + String.join("; ", warnings));
@@ -85,6 +87,21 @@ public final class ImageDecoder {
                 ? "not a PNG, JPEG or WebP image (unrecognised data)"
                 : "unsupported image format '" + otherFormat + "', expected PNG, JPEG or WebP";
         throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName, detail);
+    }
+
+    /**
+     * Asks for the colours as stored: TwelveMonkeys' JPEG reader would otherwise convert through an embedded
+     * ICC profile (rocket.jpg carries Adobe RGB), which PIL and OpenCV, the reference loaders, do not do.
+     * Stored CMYK or YCCK is left to the reader's own conversion to RGB.
+     */
+    private static ImageReadParam storedColours(ImageReader reader) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        ImageTypeSpecifier stored = reader.getRawImageType(0);
+        int storedSpace = stored == null ? -1 : stored.getColorModel().getColorSpace().getType();
+        if (storedSpace == ColorSpace.TYPE_RGB || storedSpace == ColorSpace.TYPE_GRAY) {
+            param.setDestinationType(stored);
+        }
+        return param;
     }
 
     private static void checkPixelLimit(int width, int height, String sourceName, ImageLimits limits)

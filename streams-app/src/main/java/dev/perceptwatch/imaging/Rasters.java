@@ -8,6 +8,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.util.Arrays;
 
 /**
  * Conversions between decoded {@link BufferedImage}s and {@link RgbImage}.
@@ -32,15 +33,16 @@ final class Rasters {
             return expandPalette(image, palette);
         }
         int colorSpaceType = colorModel.getColorSpace().getType();
-        boolean integerSamples = image.getRaster().getTransferType() != DataBuffer.TYPE_FLOAT
-                && image.getRaster().getTransferType() != DataBuffer.TYPE_DOUBLE;
+        int transferType = image.getRaster().getTransferType();
+        boolean integerSamples = (transferType == DataBuffer.TYPE_BYTE || transferType == DataBuffer.TYPE_USHORT)
+                && Arrays.stream(colorModel.getComponentSize()).allMatch(bits -> bits <= 16);
         if (integerSamples && colorSpaceType == ColorSpace.TYPE_GRAY && colorModel.getNumColorComponents() == 1) {
             return copyBands(image, new int[] {0, 0, 0});
         }
         if (integerSamples && colorSpaceType == ColorSpace.TYPE_RGB && colorModel.getNumColorComponents() == 3) {
             return copyBands(image, new int[] {0, 1, 2});
         }
-        // CMYK, YCCK, float rasters...: let Java's colour management bring them to sRGB.
+        // CMYK, YCCK, int or float rasters...: let Java's colour management bring them to sRGB.
         BufferedImage srgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         new ColorConvertOp(null).filter(image, srgb);
         return copyBands(srgb, new int[] {0, 1, 2});

@@ -3,7 +3,8 @@ package dev.perceptwatch.imaging;
 /**
  * An 8-bit sRGB image, samples interleaved R, G, B, rows top to bottom.
  *
- * <p>The array is not copied: callers hand over ownership and must not change it afterwards.
+ * <p>The array is not copied: callers hand over ownership and must not change it afterwards. As for any
+ * record with an array component, {@code equals} compares the array by identity.
  *
  * @param width  pixels per row, positive
  * @param height rows, positive

@@ -1,12 +1,14 @@
 package dev.perceptwatch.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shared folder (sample images, models) outside the repository: the {@code perceptwatch.shared.dir}
- * system property if that folder exists (surefire sets it for the main checkout), else the
- * {@code PERCEPTWATCH_SHARED_DIR} environment variable, else {@code /work/shared}.
+ * Locates the team's shared folder (sample images, models): the system property
+ * {@code perceptwatch.shared.dir} when that folder exists, else the environment variable
+ * {@code PERCEPTWATCH_SHARED_DIR}, else {@code /work/shared}.
  */
 public final class SharedFiles {
 
@@ -18,14 +20,27 @@ public final class SharedFiles {
         if (property != null && Files.isDirectory(Path.of(property))) {
             return Path.of(property);
         }
-        String env = System.getenv("PERCEPTWATCH_SHARED_DIR");
-        return Path.of(env != null ? env : "/work/shared");
+        String environment = System.getenv("PERCEPTWATCH_SHARED_DIR");
+        if (environment != null && !environment.isBlank()) {
+            return Path.of(environment);
+        }
+        return Path.of("/work/shared");
     }
 
+    /** A file under {@code images/}. */
     public static Path image(String name) {
         return sharedDir().resolve("images").resolve(name);
     }
 
+    public static byte[] imageBytes(String name) {
+        try {
+            return Files.readAllBytes(image(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read shared image " + image(name), e);
+        }
+    }
+
+    /** The shared {@code models/} folder with the ONNX files. */
     public static Path modelsDir() {
         return sharedDir().resolve("models");
     }

@@ -1,0 +1,50 @@
+package dev.perceptwatch.imaging;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class TensorsTest {
+
+    /** lpips.im2tensor: (v / 127.5 - 1) in float64, then float32; 128 -> 0.003921568627450966. */
+    @Test
+    void scalesLikeLpipsIm2tensor() {
+        RgbImage pixel = new RgbImage(1, 1, new byte[] {0, (byte) 128, (byte) 255});
+        assertArrayEquals(new float[] {-1f, (float) 0.003921568627450966, 1f}, Tensors.toNchw(pixel));
+    }
+
+    /** 2x1 image: planes R, G, B, each in row-major order. */
+    @Test
+    void writesPlanesInNchwOrder() {
+        RgbImage image = new RgbImage(2, 1, new byte[] {0, 51, 102, (byte) 153, (byte) 204, (byte) 255});
+        float[] tensor = Tensors.toNchw(image);
+        assertArrayEquals(new float[] {scaled(0), scaled(153), scaled(51), scaled(204), scaled(102), scaled(255)},
+                tensor);
+    }
+
+    @Test
+    void packsSeveralImagesAtOffsets() {
+        RgbImage black = TestImages.uniform(3, 2, 0, 0, 0);
+        RgbImage white = TestImages.uniform(3, 2, 255, 255, 255);
+        int each = Tensors.floatCount(black);
+        float[] batch = new float[2 * each];
+        Tensors.writeNchw(black, batch, 0);
+        Tensors.writeNchw(white, batch, each);
+        for (int i = 0; i < each; i++) {
+            assertEquals(-1f, batch[i]);
+            assertEquals(1f, batch[each + i]);
+        }
+    }
+
+    @Test
+    void refusesABufferTooSmall() {
+        RgbImage image = TestImages.uniform(3, 2, 0, 0, 0);
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensors.writeNchw(image, new float[18], 1));
+    }
+
+    private static float scaled(int v) {
+        return (float) (v / 127.5 - 1.0);
+    }
+}
