@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,18 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
  * are checked to become <em>pending</em>, and the drift rule to go back to inactive when the state
  * resolves; the firing transition after {@code for:} is promtool's unit tests' job.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusQueriesTest {
 
     private static final Duration DATA_TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path workDir;
-    private static ExercisedMetrics fixture;
-    private static PrometheusProcess prometheus;
-    private static ScheduledExecutorService feeder;
+    private ExercisedMetrics fixture;
+    private PrometheusProcess prometheus;
+    private ScheduledExecutorService feeder;
 
     @BeforeAll
-    static void start() throws Exception {
+    void start(@TempDir Path workDir) throws Exception {
         PrometheusProcess.requireInstalled();
         fixture = ExercisedMetrics.start(workDir.resolve("streams"), true);
         AtomicInteger lag = new AtomicInteger(2_000);
@@ -72,7 +72,7 @@ class PrometheusQueriesTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (feeder != null) {
             feeder.shutdownNow();
         }
@@ -123,7 +123,7 @@ class PrometheusQueriesTest {
         awaitRules(r -> "inactive".equals(r.get("PerceptWatchQualityDrift").path("state").asText()));
     }
 
-    private static void assertAllReturnData(List<Query> queries) throws Exception {
+    private void assertAllReturnData(List<Query> queries) throws Exception {
         for (Query query : queries) {
             String promql = MonitoringFiles.substitute(query.expr());
             JsonNode answer = awaitNonEmpty(() -> prometheus.query(promql));
@@ -137,7 +137,7 @@ class PrometheusQueriesTest {
     }
 
     /** Polls until the answer is an error or holds data (scrapes and rate windows need a few seconds). */
-    private static JsonNode awaitNonEmpty(Call call) throws Exception {
+    private JsonNode awaitNonEmpty(Call call) throws Exception {
         Instant deadline = Instant.now().plus(DATA_TIMEOUT);
         JsonNode answer = call.get();
         while (isEmptySuccess(answer) && Instant.now().isBefore(deadline)) {
@@ -153,7 +153,7 @@ class PrometheusQueriesTest {
                 && (data.isArray() ? data.isEmpty() : data.path("result").isEmpty());
     }
 
-    private static Map<String, JsonNode> awaitRules(java.util.function.Predicate<Map<String, JsonNode>> done)
+    private Map<String, JsonNode> awaitRules(java.util.function.Predicate<Map<String, JsonNode>> done)
             throws Exception {
         Instant deadline = Instant.now().plus(DATA_TIMEOUT);
         Map<String, JsonNode> rules = rulesByName();
@@ -168,7 +168,7 @@ class PrometheusQueriesTest {
         return rules;
     }
 
-    private static Map<String, JsonNode> rulesByName() throws Exception {
+    private Map<String, JsonNode> rulesByName() throws Exception {
         Map<String, JsonNode> rules = new HashMap<>();
         for (JsonNode group : prometheus.api("/api/v1/rules").path("data").path("groups")) {
             group.path("rules").forEach(rule -> rules.put(rule.path("name").asText(), rule));
