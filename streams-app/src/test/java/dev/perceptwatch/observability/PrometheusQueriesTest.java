@@ -9,7 +9,6 @@ import dev.perceptwatch.observability.MonitoringFiles.Query;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,8 +86,7 @@ class PrometheusQueriesTest {
 
     @Test
     void everyDashboardQueryParsesAndReturnsData() throws Exception {
-        List<Query> queries = new ArrayList<>(MonitoringFiles.panelQueries(MonitoringFiles.dashboard()));
-        assertAllReturnData(queries);
+        assertAllReturnData(MonitoringFiles.panelQueries(MonitoringFiles.dashboard()));
     }
 
     @Test
@@ -153,7 +152,7 @@ class PrometheusQueriesTest {
                 && (data.isArray() ? data.isEmpty() : data.path("result").isEmpty());
     }
 
-    private Map<String, JsonNode> awaitRules(java.util.function.Predicate<Map<String, JsonNode>> done)
+    private Map<String, JsonNode> awaitRules(Predicate<Map<String, JsonNode>> done)
             throws Exception {
         Instant deadline = Instant.now().plus(DATA_TIMEOUT);
         Map<String, JsonNode> rules = rulesByName();
