@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -229,7 +230,7 @@ public final class ServiceMetrics {
         if (streamsProblem == null && modelsProblem == null) {
             return Readiness.ready();
         }
-        return new Readiness(java.util.stream.Stream.of(streamsProblem, modelsProblem)
+        return new Readiness(Stream.of(streamsProblem, modelsProblem)
                 .filter(Objects::nonNull).toList());
     }
 

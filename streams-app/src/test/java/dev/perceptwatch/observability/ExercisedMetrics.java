@@ -57,6 +57,7 @@ final class ExercisedMetrics implements AutoCloseable {
     final MetricsServer server;
     final KafkaStreams streams;
     final Metrics kafkaMetrics = new Metrics();
+    private Sensor inputLag;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private ExercisedMetrics(ServiceMetrics metrics, KafkaStreams streams) throws IOException {
@@ -113,7 +114,7 @@ final class ExercisedMetrics implements AutoCloseable {
     /** The real client's metrics and threads, plus lag and commit sensors made by Kafka's own registries. */
     private void bindStreamsWithKafkaSensors() {
         FetchMetricsRegistry fetch = new FetchMetricsRegistry(Set.of("client-id"), "consumer");
-        recordValue(kafkaMetrics.metricInstance(fetch.partitionRecordsLag,
+        inputLag = recordValue(kafkaMetrics.metricInstance(fetch.partitionRecordsLag,
                 Map.of("client-id", MAIN_CONSUMER, "topic", INPUT_TOPIC, "partition", "0")), 42);
         recordValue(kafkaMetrics.metricInstance(fetch.partitionRecordsLag, Map.of("client-id",
                 CLIENT_ID + "-StreamThread-1-restore-consumer", "topic", "changelog", "partition", "0")), 7);
@@ -126,10 +127,16 @@ final class ExercisedMetrics implements AutoCloseable {
         }, streams::metadataForLocalThreads, streams::state));
     }
 
-    private void recordValue(MetricName name, double value) {
+    private Sensor recordValue(MetricName name, double value) {
         Sensor sensor = kafkaMetrics.sensor(name.name() + name.tags());
         sensor.add(name, new Value());
         sensor.record(value);
+        return sensor;
+    }
+
+    /** Sets the input partition's lag as the consumer's fetcher would. */
+    void recordInputLag(double records) {
+        inputLag.record(records);
     }
 
     static WindowStats window(String model, String version, String segment) {

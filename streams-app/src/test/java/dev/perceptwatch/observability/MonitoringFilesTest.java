@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What Grafana provisioning and Prometheus expect of the committed dashboard and alert rules. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MonitoringFilesTest {
 
     private static final String PROVISIONED_UID = "perceptwatch-prometheus";
@@ -28,10 +30,10 @@ class MonitoringFilesTest {
             Pattern.compile("instance\\s*=|localhost|127\\.0\\.0\\.1|:9400|\\bapp:");
 
     /** Series names of a real scrape after every ServiceMetrics method ran, plus Prometheus's own up. */
-    private static Set<String> exported;
+    private Set<String> exported;
 
     @BeforeAll
-    static void scrapeEverything(@TempDir Path stateDir) throws Exception {
+    void scrapeEverything(@TempDir Path stateDir) throws Exception {
         try (ExercisedMetrics fixture = ExercisedMetrics.start(stateDir, true)) {
             exported = new TreeSet<>(ExercisedMetrics.seriesNames(fixture.scrape()));
         }
