@@ -1,0 +1,140 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.ingest.AvroSerde;
+import dev.perceptwatch.ingest.ImageFetcher;
+import dev.perceptwatch.ingest.ImageSourceResolver;
+import dev.perceptwatch.ingest.SchemaRegistryClient;
+import dev.perceptwatch.observability.MetricsServer;
+import dev.perceptwatch.observability.ServiceMetrics;
+import dev.perceptwatch.scoring.EncodedPairScorer;
+import dev.perceptwatch.scoring.ScoringEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: model, metrics endpoint and Kafka Streams client, started in that order (a model
+ * that is missing stops start-up before anything is consumed) and closed in the reverse order.
+ */
+public final class PerceptWatchService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PerceptWatchService.class);
+    /** Images travel in records: the broker default of 1 MB is too small (the local broker allows 10 MB). */
+    private static final int MAX_RECORD_BYTES = 10 * 1024 * 1024;
+
+    private final ScoringEngine engine;
+    private final EncodedPairScorer scorer;
+    private final MetricsServer metricsServer;
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private PerceptWatchService(ScoringEngine engine, EncodedPairScorer scorer, MetricsServer metricsServer,
+                                KafkaStreams streams) {
+        this.engine = engine;
+        this.scorer = scorer;
+        this.metricsServer = metricsServer;
+        this.streams = streams;
+    }
+
+    public static PerceptWatchService start(Settings settings) {
+        ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
+        ScoringEngine engine = ScoringEngine.open(settings.scoring(),
+                (pairs, nanos) -> metrics.scoringBatch(pairs, Duration.ofNanos(nanos)));
+        metrics.scorerDevice(engine.model().device().toString());
+        metrics.modelsLoaded(1);
+        EncodedPairScorer scorer = new EncodedPairScorer(engine.scorer(), settings.imaging().limits(),
+                settings.imaging().sizePolicy(), settings.processing().prepThreads());
+        MetricsServer server;
+        try {
+            server = MetricsServer.start(metrics, settings.observability().host(), settings.observability().port());
+        } catch (IOException e) {
+            scorer.close();
+            engine.close();
+            throw new UncheckedIOException("cannot serve metrics on " + settings.observability().host() + ":"
+                    + settings.observability().port(), e);
+        }
+        Clock clock = Clock.systemUTC();
+        EventScorer pipeline = new EventScoringPipeline(
+                new ImageSourceResolver(new ImageFetcher(settings.uris())), scorer,
+                settings.scoring().model(), engine.modelSha256(), clock);
+        AvroSerdes serdes = registrySerdes(settings.kafka());
+        KafkaStreams streams = new KafkaStreams(
+                PerceptWatchTopology.build(settings, serdes, pipeline, new MetricsScoringListener(metrics), clock),
+                streamsProperties(settings.kafka()));
+        metrics.bindKafkaStreams(streams);
+        PerceptWatchService service = new PerceptWatchService(engine, scorer, server, streams);
+        streams.setStateListener((now, before) -> {
+            LOG.info("kafka streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                service.stopped.countDown();
+            }
+        });
+        streams.start();
+        LOG.info("PerceptWatch started: metrics on http://{}:{}/metrics, scoring with {} on {}",
+                settings.observability().host(), server.port(), settings.scoring().model(),
+                engine.model().device());
+        return service;
+    }
+
+    static AvroSerdes registrySerdes(Settings.Kafka kafka) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(kafka.registryUrl());
+        Map<String, Object> config = Map.of(AvroSerde.SCHEMA_REGISTRY_URL, kafka.registryUrl(),
+                AvroSerde.AUTO_REGISTER_SCHEMAS, kafka.autoRegisterSchemas());
+        return new AvroSerdes() {
+            @Override
+            public <T extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.common.serialization.Serde<T>
+                    valueSerde(Class<T> type) {
+                AvroSerde<T> serde = new AvroSerde<>(type, registry);
+                serde.configure(config, false);
+                return serde;
+            }
+        };
+    }
+
+    /**
+     * Kafka Streams settings: every {@code kafka.*} property as given, on top of the service's defaults, with
+     * exactly-once processing always on (it is what the service promises).
+     */
+    static Properties streamsProperties(Settings.Kafka kafka) {
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_RECORD_BYTES);
+        properties.put(StreamsConfig.POLL_MS_CONFIG, 20);
+        properties.putAll(kafka.clientProperties());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return properties;
+    }
+
+    /** Blocks until the streams client stops (closed, or failed). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public int metricsPort() {
+        return metricsServer.port();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        scorer.close();
+        engine.close();
+        metricsServer.close();
+        stopped.countDown();
+    }
+}
