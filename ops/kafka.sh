@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real Apache Kafka broker (KRaft, broker and controller in one process) for the local run, tests and
 # benchmarks, with no Docker and no Kafka download: the broker's jars come from Maven Central through the
-# Maven wrapper (ops/kafka/pom.xml), and the resolved classpath is cached in the state dir.
+# Maven wrapper (ops/kafka/pom.xml), and the resolved classpath is cached in .ops/kafka-classpath.
 #
 #   ops/kafka.sh start  [--dir DIR] [--port PORT] [--controller-port PORT] [--timeout SECONDS]
 #   ops/kafka.sh stop   [--dir DIR] [--timeout SECONDS]
@@ -10,7 +10,7 @@
 #   ops/kafka.sh run-class [--dir DIR] CLASS [ARGS...]      e.g. org.apache.kafka.tools.ConsoleProducer
 #   ops/kafka.sh classpath [--dir DIR]
 #
-# The state dir (default .ops/kafka) holds: classpath, server.properties, data/ (log.dirs), logs/
+# The state dir (default .ops/kafka) holds: server.properties, data/ (log.dirs), logs/
 # (server.log from log4j2, console.log for the JVM's own output), pid, bootstrap (host:port).
 # `start` on a dir with formatted storage restarts the same broker with the same data, on the same ports
 # as before when they are free (or --port).
@@ -21,7 +21,6 @@ OPS_KAFKA="$REPO_ROOT/ops/kafka"
 TOPICS_FILE="$REPO_ROOT/ops/topics.txt"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
-MAX_MESSAGE_BYTES=10485760
 
 die() { echo "kafka.sh: $*" >&2; exit 1; }
 
@@ -65,16 +64,23 @@ print(" ".join(str(s.getsockname()[1]) for s in sockets))
 EOF
 }
 
+jars_exist() { # jars_exist CLASSPATH_FILE: false when a jar was removed from the local Maven repository
+  local jar jars
+  IFS=: read -r -a jars < "$1" || true # the file has no final newline
+  for jar in "${jars[@]}"; do [[ -f "$jar" ]] || return 1; done
+}
+
 classpath() {
-  # Re-resolved when either pom changes; otherwise a start needs no Maven and no network.
-  local key cached="$STATE/classpath" stamp="$STATE/classpath.key"
+  # Cached per checkout (not per state dir, so that tests with fresh temporary dirs start at once) and
+  # re-resolved when either pom changes; otherwise a start needs no Maven and no network.
+  local key cached="$REPO_ROOT/.ops/kafka-classpath" stamp="$REPO_ROOT/.ops/kafka-classpath.key"
   key="$(cat "$OPS_KAFKA/pom.xml" "$REPO_ROOT/pom.xml" | sha256sum | cut -d' ' -f1)"
-  if [[ ! -s "$cached" || "$(cat "$stamp" 2>/dev/null)" != "$key" ]]; then
-    mkdir -p "$STATE"
-    echo "kafka.sh: resolving the broker classpath with Maven (once per state dir)" >&2
+  if [[ ! -s "$cached" || "$(cat "$stamp" 2>/dev/null)" != "$key" ]] || ! jars_exist "$cached"; then
+    mkdir -p "$REPO_ROOT/.ops"
+    echo "kafka.sh: resolving the broker classpath with Maven (once)" >&2
     "$REPO_ROOT/mvnw" -B -q -f "$OPS_KAFKA/pom.xml" dependency:build-classpath \
-      -Dmdep.outputFile="$cached.tmp" >&2 || die "could not resolve the broker classpath (see Maven output above)"
-    mv "$cached.tmp" "$cached"
+      -Dmdep.outputFile="$cached.$$.tmp" >&2 || die "could not resolve the broker classpath (see Maven output above)"
+    mv "$cached.$$.tmp" "$cached"
     echo "$key" > "$stamp"
   fi
   cat "$cached"
@@ -100,19 +106,8 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 log.dirs=$STATE/data
-num.partitions=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-min.insync.replicas=1
-group.initial.rebalance.delay.ms=0
-message.max.bytes=$MAX_MESSAGE_BYTES
-replica.fetch.max.bytes=$MAX_MESSAGE_BYTES
-auto.create.topics.enable=false
-unstable.api.versions.enable=false
 EOF
+  grep -v '^#' "$OPS_KAFKA/broker.properties" >> "$STATE/server.properties"
 }
 
 cmd_start() {
