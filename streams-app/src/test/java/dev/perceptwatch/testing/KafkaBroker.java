@@ -18,6 +18,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka broker (KRaft, broker and controller combined) running inside the test JVM, with the
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+
     private final KafkaClusterTestKit cluster;
     private final Admin admin;
 
@@ -49,6 +53,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     static KafkaBroker start() throws Exception {
+        long started = System.nanoTime();
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
@@ -66,6 +71,8 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.close();
             throw e;
         }
+        LOG.info("in-process Kafka broker ready at {} in {} ms", cluster.bootstrapServers(),
+                (System.nanoTime() - started) / 1_000_000);
         return new KafkaBroker(cluster);
     }
 
