@@ -8,7 +8,7 @@
 #   ops/kafka.sh status [--dir DIR]
 #   ops/kafka.sh create-topics [--dir DIR] [--partitions N]
 #   ops/kafka.sh run-class [--dir DIR] CLASS [ARGS...]      e.g. org.apache.kafka.tools.ConsoleProducer
-#   ops/kafka.sh classpath [--dir DIR]
+#   ops/kafka.sh classpath                                  the cached broker classpath
 #
 # The state dir (default .ops/kafka) holds: server.properties, data/ (log.dirs), logs/
 # (server.log from log4j2, console.log for the JVM's own output), pid, bootstrap (host:port).
@@ -163,9 +163,11 @@ cmd_start() {
   : > "$STATE/logs/server.log"
   local started=$SECONDS
   # setsid: the broker leads its own process group, so `stop` signals it whole and the caller's ^C does not.
+  # No log4j2 shutdown hook: it would stop logging before Kafka's own shutdown hook logs the shutdown.
   # shellcheck disable=SC2086
   setsid "$JAVA" $HEAP_OPTS -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$OPS_KAFKA/log4j2.properties" -Dkafka.logs.dir="$STATE/logs" \
+    -Dlog4j2.shutdownHookEnabled=false \
     -cp "$cp" kafka.Kafka "$STATE/server.properties" \
     > "$STATE/logs/console.log" 2>&1 < /dev/null &
   pid=$!
