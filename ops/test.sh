@@ -2,6 +2,10 @@
 # The README's test command: installs what the tests need, then builds and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Prometheus, promtool and amtool (installed from Debian when missing): rule and config checks.
+ops/check-monitoring.sh
+# The tests start a real schema registry; building it is a separate Maven project (skipped when built).
+ops/registry.sh build
 # The broker jars for ops/kafka.sh (its test starts a real broker process); cached after the first run.
 ops/kafka.sh classpath > /dev/null
 exec ./mvnw -B verify "$@"

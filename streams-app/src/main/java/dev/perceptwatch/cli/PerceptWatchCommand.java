@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Live perceptual quality monitoring for generative image models.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ScoreCommand.class, BenchCommand.class})
 public final class PerceptWatchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -20,6 +20,8 @@ public final class PerceptWatchCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new PerceptWatchCommand()).execute(args));
+        System.exit(new CommandLine(new PerceptWatchCommand())
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .execute(args));
     }
 }

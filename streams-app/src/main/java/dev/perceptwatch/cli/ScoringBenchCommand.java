@@ -1,0 +1,151 @@
+package dev.perceptwatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageLimits;
+import dev.perceptwatch.imaging.RgbImage;
+import dev.perceptwatch.imaging.Tensors;
+import dev.perceptwatch.scoring.BatchListener;
+import dev.perceptwatch.scoring.EncodedPairScorer;
+import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
+import dev.perceptwatch.scoring.LpipsModel;
+import dev.perceptwatch.scoring.PairScores;
+import dev.perceptwatch.scoring.ScoringEngine;
+import dev.perceptwatch.scoring.classic.ClassicMetric;
+import dev.perceptwatch.scoring.classic.ClassicMetrics;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "scoring", mixinStandardHelpOptions = true,
+        description = {"Throughput of the scoring path against its limit, the raw ONNX Runtime throughput.",
+                "raw: one session, pre-made tensors of --batch pairs, run back to back.",
+                "full: PNG bytes in, decode, tensors, shared batcher, every requested metric, scores out.",
+                "Both with the same model, size and batch, in this one run."})
+final class ScoringBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--size", defaultValue = "256", description = "Square image side in pixels (default 256).")
+    int size;
+    @Option(names = "--batch", defaultValue = "8", description = "Batch size of both paths (default 8).")
+    int batch;
+    @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds of each path (default 20).")
+    double seconds;
+    @Option(names = "--images", defaultValue = "../shared/images", description = "Photographs to cut pairs from.")
+    Path images;
+    @Option(names = "--pairs", defaultValue = "32", description = "Distinct pairs, cycled (default 32).")
+    int pairs;
+    @Mixin
+    ScoringOptions scoring;
+
+    @Override
+    public Integer call() throws Exception {
+        if (scoring.batchSize == null) {
+            scoring.batchSize = Integer.toString(batch);
+        }
+        List<SamplePairs.Sample> samples = SamplePairs.tiles(images, size, pairs);
+        System.out.printf(Locale.ROOT, "%d pairs of %dx%d from %s, batch %d, %.0f s per path, %d cores%n",
+                samples.size(), size, size, images, batch, seconds, Runtime.getRuntime().availableProcessors());
+        try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);
+             EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
+            double raw = rawPairsPerSecond(engine.model(), samples);
+            System.out.printf(Locale.ROOT, "raw  %s on %s: %.1f pairs/s%n", engine.model().name(),
+                    engine.model().device(), raw);
+            double full = fullPairsPerSecond(scorer, samples);
+            System.out.printf(Locale.ROOT, "full %s: %.1f pairs/s (%.0f%% of raw)%n",
+                    engine.scorer().metrics().stream().map(m -> m.label()).sorted().toList(), full, 100 * full / raw);
+            double ssimMillis = ssimMillisPerPair(samples.get(0));
+            System.out.printf(Locale.ROOT, "ssim alone: %.2f ms per %dx%d pair%n", ssimMillis, size, size);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("model", engine.model().name());
+            figures.put("device", engine.model().device().toString());
+            figures.put("size", size);
+            figures.put("batch", batch);
+            figures.put("metrics", engine.scorer().metrics().stream().map(m -> m.label()).sorted().toList());
+            figures.put("raw_pairs_per_second", round(raw));
+            figures.put("full_pairs_per_second", round(full));
+            figures.put("full_to_raw", round(full / raw));
+            figures.put("ssim_ms_per_pair", round(ssimMillis));
+            System.out.println(new ObjectMapper().writeValueAsString(figures));
+        }
+        return 0;
+    }
+
+    private double rawPairsPerSecond(LpipsModel model, List<SamplePairs.Sample> samples) throws Exception {
+        int floats = 3 * size * size;
+        float[] img0 = new float[batch * floats];
+        float[] img1 = new float[batch * floats];
+        for (int i = 0; i < batch; i++) {
+            SamplePairs.Sample sample = samples.get(i % samples.size());
+            Tensors.writeNchw(decode(sample.generated()), img0, i * floats);
+            Tensors.writeNchw(decode(sample.reference()), img1, i * floats);
+        }
+        for (int i = 0; i < 3; i++) {
+            model.score(size, size, img0, img1, false);
+        }
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        long scored = 0;
+        while (System.nanoTime() < deadline) {
+            model.score(size, size, img0, img1, false);
+            scored += batch;
+        }
+        return scored / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double fullPairsPerSecond(EncodedPairScorer scorer, List<SamplePairs.Sample> samples) {
+        runFor(scorer, samples, Math.min(3, seconds));
+        return runFor(scorer, samples, seconds);
+    }
+
+    /** Keeps a few batches in flight, as the stream does, and counts completed pairs. */
+    private double runFor(EncodedPairScorer scorer, List<SamplePairs.Sample> samples, double duration) {
+        Deque<CompletableFuture<PairScores>> inFlight = new ArrayDeque<>();
+        long start = System.nanoTime();
+        long deadline = start + (long) (duration * 1e9);
+        long scored = 0;
+        int next = 0;
+        while (System.nanoTime() < deadline) {
+            while (inFlight.size() < 4 * batch) {
+                SamplePairs.Sample sample = samples.get(next++ % samples.size());
+                inFlight.add(scorer.score(new EncodedImages(sample.generated(), "generated",
+                        sample.reference(), "reference"), false));
+            }
+            inFlight.poll().join();
+            scored++;
+        }
+        inFlight.forEach(CompletableFuture::join);
+        return scored / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double ssimMillisPerPair(SamplePairs.Sample sample) throws Exception {
+        RgbImage a = decode(sample.generated());
+        RgbImage b = decode(sample.reference());
+        for (int i = 0; i < 20; i++) {
+            ClassicMetrics.compute(a, b, Set.of(ClassicMetric.SSIM));
+        }
+        int runs = 50;
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            ClassicMetrics.compute(a, b, Set.of(ClassicMetric.SSIM));
+        }
+        return (System.nanoTime() - start) / 1e6 / runs;
+    }
+
+    private static RgbImage decode(byte[] png) throws Exception {
+        return ImageDecoder.decode(png, "sample", ImageLimits.defaults());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

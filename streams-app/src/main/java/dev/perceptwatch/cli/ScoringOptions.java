@@ -1,0 +1,84 @@
+package dev.perceptwatch.cli;
+
+import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.config.SettingsSource;
+import dev.perceptwatch.scoring.BatchListener;
+import dev.perceptwatch.scoring.EncodedPairScorer;
+import dev.perceptwatch.scoring.ScoringEngine;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The scoring settings as command-line options for the offline commands. Each option is the setting of the
+ * same name, with the same default and validation, so offline and streaming scores agree.
+ */
+final class ScoringOptions {
+    @Option(names = "--model", description = "Perceptual model: lpips-alex (default) or lpips-squeeze.")
+    String model;
+    @Option(names = "--model-path", split = ",", description = "Directories searched for the model before models/ and ../shared/models/.")
+    List<String> modelPath;
+    @Option(names = "--model-sha256", description = "Expected sha256 of a model exported elsewhere (replaces the manifest's).")
+    String modelSha256;
+    @Option(names = "--device", description = "cpu (default), cuda or cuda:N.")
+    String device;
+    @Option(names = "--device-fallback", description = "none (default: fail when the device is missing) or cpu.")
+    String deviceFallback;
+    @Option(names = "--metrics", description = "Metrics to compute (default all): lpips,feature_distance,mse,psnr,ssim,ms_ssim.")
+    String metrics;
+    @Option(names = "--batch-size", description = "Pairs per model run (default 8).")
+    String batchSize;
+    @Option(names = "--max-wait", description = "Longest a pair waits for its batch to fill (default 20ms).")
+    String maxWait;
+    @Option(names = "--intra-op-threads", description = "ONNX Runtime threads (default: the number of cores).")
+    String intraOpThreads;
+    @Option(names = "--prep-threads", description = "Threads decoding images and computing classic metrics (default: the number of cores).")
+    String prepThreads;
+    @Option(names = "--size-policy", description = "reject (default) or resize-to-reference.")
+    String sizePolicy;
+    @Option(names = "--max-bytes", description = "Largest encoded image accepted, in bytes (default 20 MiB).")
+    String maxBytes;
+    @Option(names = "--max-pixels", description = "Largest image accepted, in pixels (default 40000000).")
+    String maxPixels;
+
+    private SettingsSource source() {
+        Map<String, String> values = new LinkedHashMap<>();
+        put(values, "scoring.model", model);
+        put(values, "scoring.model-path", modelPath == null ? null : String.join(",", modelPath));
+        put(values, "scoring.model-sha256", modelSha256);
+        put(values, "scoring.device", device);
+        put(values, "scoring.device-fallback", deviceFallback);
+        put(values, "scoring.metrics", metrics);
+        put(values, "scoring.batch-size", batchSize);
+        put(values, "scoring.max-wait", maxWait);
+        put(values, "scoring.intra-op-threads", intraOpThreads);
+        put(values, "processing.prep-threads", prepThreads);
+        put(values, "imaging.size-policy", sizePolicy);
+        put(values, "imaging.max-bytes", maxBytes);
+        put(values, "imaging.max-pixels", maxPixels);
+        return SettingsSource.of(values);
+    }
+
+    ScoringEngine.Options engineOptions() {
+        return Settings.scoring(source());
+    }
+
+    /** Opens the engine and the encoded-pair scorer in front of it; close the scorer, then the engine. */
+    EncodedPairScorer encodedScorer(ScoringEngine engine) {
+        SettingsSource source = source();
+        Settings.Imaging imaging = Settings.imaging(source);
+        return new EncodedPairScorer(engine.scorer(), imaging.limits(), imaging.sizePolicy(),
+                Settings.processing(source).prepThreads());
+    }
+
+    ScoringEngine openEngine(BatchListener listener) {
+        return ScoringEngine.open(engineOptions(), listener);
+    }
+
+    private static void put(Map<String, String> values, String key, String value) {
+        if (value != null) {
+            values.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.perceptwatch.config;
+
+import dev.perceptwatch.imaging.ImageLimits;
+import dev.perceptwatch.imaging.SizePolicy;
+import dev.perceptwatch.ingest.UriPolicy;
+import dev.perceptwatch.scoring.Metric;
+import dev.perceptwatch.scoring.ScoringDevice;
+import dev.perceptwatch.scoring.ScoringEngine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every setting of the service, typed and validated once at start-up. Read from a properties file and
+ * {@code PERCEPTWATCH_*} environment variables (see {@link SettingsSource}); the keys and defaults are listed
+ * in the README and in {@code streams-app/src/main/resources/application.properties}.
+ */
+public record Settings(Kafka kafka, Processing processing, Imaging imaging, ScoringEngine.Options scoring,
+                       UriPolicy uris, Windows windows, Observability observability) {
+
+    /**
+     * @param clientProperties every {@code kafka.*} property, prefix removed, passed to all Kafka clients
+     *     unchanged (bootstrap.servers, security.protocol, sasl.*, ssl.*, ...)
+     */
+    public record Kafka(String applicationId, Map<String, String> clientProperties, String registryUrl,
+                        boolean autoRegisterSchemas, Topics topics) {
+        public Kafka {
+            clientProperties = Map.copyOf(clientProperties);
+        }
+    }
+
+    /**
+     * @param maxInFlightPerTask events a stream task may have submitted but not yet published
+     * @param drainInterval      how often finished scores are published when no new event arrives
+     * @param prepThreads        threads that decode images and compute the classic metrics
+     */
+    public record Processing(int maxInFlightPerTask, Duration drainInterval, int prepThreads) {
+    }
+
+    public record Imaging(ImageLimits limits, SizePolicy sizePolicy) {
+    }
+
+    /** @param segmentAttribute the event attribute that splits windows further, or null for none */
+    public record Windows(Duration size, Duration grace, String segmentAttribute) {
+    }
+
+    public record Observability(String host, int port, int maxModelSeries) {
+    }
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    static final List<String> KEYS = List.of(
+            "kafka.application.id", "registry.url", "registry.auto-register",
+            "topics.generations", "topics.references", "topics.scores", "topics.dead-letters",
+            "topics.window-stats", "topics.alerts", "processing.max-in-flight-per-task",
+            "processing.drain-interval", "processing.prep-threads",
+            "imaging.max-bytes", "imaging.max-pixels", "imaging.size-policy",
+            "scoring.model", "scoring.model-sha256", "scoring.model-path", "scoring.device",
+            "scoring.device-fallback", "scoring.intra-op-threads", "scoring.batch-size", "scoring.max-wait",
+            "scoring.queue-capacity", "scoring.metrics",
+            "uri.file-roots", "uri.http-hosts", "uri.max-bytes", "uri.timeout",
+            "windows.size", "windows.grace", "windows.segment-attribute",
+            "metrics.host", "metrics.port", "metrics.max-model-series");
+
+    /** Loads {@code file} (null for none) with overrides from {@code env}; unknown keys are refused. */
+    public static Settings load(Path file, Map<String, String> env) {
+        SettingsSource source = SettingsSource.load(file, env, Set.copyOf(KEYS));
+        Settings settings = from(source);
+        Set<String> unknown = source.unreadKeys();
+        if (!unknown.isEmpty()) {
+            throw new SettingsException("unknown settings " + unknown + " (a typo? known keys: "
+                    + String.join(", ", KEYS) + ", and kafka.* for Kafka client properties)");
+        }
+        return settings;
+    }
+
+    static Settings from(SettingsSource s) {
+        Imaging imaging = imaging(s);
+        return new Settings(kafka(s), processing(s), imaging, scoring(s), uris(s, imaging), windows(s),
+                observability(s));
+    }
+
+    static Kafka kafka(SettingsSource s) {
+        Map<String, String> client = s.withPrefix("kafka.");
+        if (!client.containsKey("bootstrap.servers")) {
+            throw new SettingsException("kafka.bootstrap.servers is required");
+        }
+        String guarantee = client.getOrDefault("processing.guarantee", "exactly_once_v2");
+        if (!guarantee.equals("exactly_once_v2")) {
+            throw new SettingsException("kafka.processing.guarantee must be exactly_once_v2 (no event lost, none"
+                    + " counted twice); got '" + guarantee + "'");
+        }
+        return new Kafka(client.getOrDefault("application.id", "perceptwatch"), client,
+                s.string("registry.url", "http://127.0.0.1:8081"),
+                s.booleanValue("registry.auto-register", true),
+                new Topics(s.string("topics.generations", "perceptwatch.generations"),
+                        s.string("topics.references", "perceptwatch.references"),
+                        s.string("topics.scores", "perceptwatch.scores"),
+                        s.string("topics.dead-letters", "perceptwatch.dead-letters"),
+                        s.string("topics.window-stats", "perceptwatch.window-stats"),
+                        s.string("topics.alerts", "perceptwatch.alerts")));
+    }
+
+    /** Also used by the offline commands, which take the same keys as options. */
+    public static Processing processing(SettingsSource s) {
+        return new Processing(s.intValue("processing.max-in-flight-per-task", 64, 1, 100_000),
+                positive(s, "processing.drain-interval", Duration.ofMillis(10)),
+                s.intValue("processing.prep-threads", CORES, 1, 1024));
+    }
+
+    public static Imaging imaging(SettingsSource s) {
+        return new Imaging(
+                new ImageLimits(s.longValue("imaging.max-bytes", 20L << 20, 1),
+                        s.longValue("imaging.max-pixels", 40_000_000L, 1)),
+                s.enumValue("imaging.size-policy", SizePolicy.REJECT, SizePolicy::parse));
+    }
+
+    public static ScoringEngine.Options scoring(SettingsSource s) {
+        int batchSize = s.intValue("scoring.batch-size", 8, 1, 1024);
+        String fallback = s.string("scoring.device-fallback", "none");
+        if (!fallback.equals("none") && !fallback.equals("cpu")) {
+            throw new SettingsException("scoring.device-fallback must be none or cpu, got '" + fallback + "'");
+        }
+        return new ScoringEngine.Options(
+                s.string("scoring.model", "lpips-alex"),
+                s.string("scoring.model-sha256", null),
+                s.list("scoring.model-path", List.of()).stream().map(Path::of).toList(),
+                parse(s, "scoring.device", "cpu", ScoringDevice::parse),
+                fallback.equals("cpu"),
+                s.intValue("scoring.intra-op-threads", CORES, 1, 1024),
+                batchSize,
+                s.duration("scoring.max-wait", Duration.ofMillis(20)),
+                s.intValue("scoring.queue-capacity", Math.max(64, 4 * batchSize), batchSize, 1_000_000),
+                parse(s, "scoring.metrics", "lpips,feature_distance,mse,psnr,ssim,ms_ssim",
+                        text -> Metric.parseAll(List.of(text.split(",")))));
+    }
+
+    static UriPolicy uris(SettingsSource s, Imaging imaging) {
+        return new UriPolicy(
+                s.list("uri.file-roots", List.of()).stream().map(Path::of).toList(),
+                Set.copyOf(s.list("uri.http-hosts", List.of())),
+                s.longValue("uri.max-bytes", imaging.limits().maxBytes(), 1),
+                positive(s, "uri.timeout", Duration.ofSeconds(5)));
+    }
+
+    static Windows windows(SettingsSource s) {
+        return new Windows(positive(s, "windows.size", Duration.ofMinutes(1)),
+                s.duration("windows.grace", Duration.ofSeconds(30)),
+                s.string("windows.segment-attribute", null));
+    }
+
+    static Observability observability(SettingsSource s) {
+        return new Observability(s.string("metrics.host", "127.0.0.1"),
+                s.intValue("metrics.port", 9400, 0, 65535),
+                s.intValue("metrics.max-model-series", 200, 1, 100_000));
+    }
+
+    private static Duration positive(SettingsSource s, String key, Duration fallback) {
+        Duration value = s.duration(key, fallback);
+        if (value.isZero()) {
+            throw new SettingsException(key + " must be greater than zero");
+        }
+        return value;
+    }
+
+    private static <T> T parse(SettingsSource s, String key, String fallback,
+                               java.util.function.Function<String, T> parser) {
+        String raw = s.string(key, fallback);
+        try {
+            return parser.apply(raw);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(key + ": " + e.getMessage());
+        }
+    }
+}

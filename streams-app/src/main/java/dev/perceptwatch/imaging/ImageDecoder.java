@@ -1,0 +1,112 @@
+package dev.perceptwatch.imaging;
+
+import dev.perceptwatch.imaging.ImageRejectedException.Reason;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes PNG, JPEG and WebP bytes into 8-bit sRGB {@link RgbImage}s, refusing oversized images before
+ * their pixels are decoded. Conversion rules are those of {@link Rasters}. Only the first image of a
+ * multi-image file is read. EXIF orientation is not applied (pixels as stored, like PIL's
+ * {@code Image.open}). A reader warning (libjpeg's "Premature end of JPEG file", for instance) rejects
+ * the image: a partly decoded image would be scored silently as if it were whole.
+ */
+public final class ImageDecoder {
+
+    /** ImageIO format names accepted; other formats ImageIO happens to read (GIF, BMP, WBMP, TIFF) are refused. */
+    private static final Set<String> SUPPORTED_FORMATS = Set.of("png", "jpeg", "webp");
+
+    private ImageDecoder() {
+    }
+
+    /**
+     * Decodes one image.
+     *
+     * @param encoded    the file's bytes
+     * @param sourceName names the image in error messages (file name, event id and role)
+     * @param limits     byte and pixel limits, checked before any pixel is decoded
+     * @throws ImageRejectedException {@code IMAGE_TOO_LARGE} over a limit, {@code UNDECODABLE_IMAGE} for
+     *                                empty, unknown, unsupported, truncated or corrupt data
+     */
+    public static RgbImage decode(byte[] encoded, String sourceName, ImageLimits limits)
+            throws ImageRejectedException {
+        if (encoded == null || encoded.length == 0) {
+            throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName, "image data is empty");
+        }
+        if (encoded.length > limits.maxBytes()) {
+            throw new ImageRejectedException(Reason.IMAGE_TOO_LARGE, sourceName, "image is " + encoded.length
+                    + " bytes, over the limit of " + limits.maxBytes() + " bytes");
+        }
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+            ImageReader reader = supportedReader(input, sourceName);
+            try {
+                reader.setInput(input, true, true);
+                checkPixelLimit(reader.getWidth(0), reader.getHeight(0), sourceName, limits);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,
+                            "corrupt " + formatName(reader) + " image: " + String.join("; ", warnings));
+                }
+                return Rasters.toRgb(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,
+                    "cannot decode image: " + e, e);
+        }
+    }
+
+    private static ImageReader supportedReader(ImageInputStream input, String sourceName)
+            throws ImageRejectedException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+        String otherFormat = null;
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            if (SUPPORTED_FORMATS.contains(formatName(reader))) {
+                return reader;
+            }
+            otherFormat = otherFormat == null ? formatName(reader) : otherFormat;
+        }
+        String detail = otherFormat == null
+                ? "not a PNG, JPEG or WebP image (unrecognised data)"
+                : "unsupported image format '" + otherFormat + "', expected PNG, JPEG or WebP";
+        throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName, detail);
+    }
+
+    private static void checkPixelLimit(int width, int height, String sourceName, ImageLimits limits)
+            throws ImageRejectedException {
+        if (width <= 0 || height <= 0) {
+            throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,
+                    "header declares an empty image " + width + "x" + height);
+        }
+        long pixels = (long) width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new ImageRejectedException(Reason.IMAGE_TOO_LARGE, sourceName, "image is " + width + "x" + height
+                    + " = " + pixels + " pixels, over the limit of " + limits.maxPixels());
+        }
+    }
+
+    /** The provider's canonical lower-case name, "jpeg" for both the JDK and the TwelveMonkeys JPEG readers. */
+    private static String formatName(ImageReader reader) {
+        String[] names = reader.getOriginatingProvider().getFormatNames();
+        return Arrays.stream(names)
+                .map(name -> name.toLowerCase(Locale.ROOT))
+                .filter(SUPPORTED_FORMATS::contains)
+                .findFirst()
+                .orElse(names[0].toLowerCase(Locale.ROOT));
+    }
+}

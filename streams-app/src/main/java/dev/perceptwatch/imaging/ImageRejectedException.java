@@ -1,0 +1,30 @@
+package dev.perceptwatch.imaging;
+
+/** An image that cannot be scored; {@link #reason()} doubles as the dead-letter reason code. */
+public final class ImageRejectedException extends Exception {
+
+    /** Why an image was refused. The names are dead-letter reason codes: keep them stable. */
+    public enum Reason { UNDECODABLE_IMAGE, IMAGE_TOO_LARGE, SIZE_MISMATCH }
+
+    private final Reason reason;
+    private final String sourceName;
+
+    ImageRejectedException(Reason reason, String sourceName, String detail) {
+        this(reason, sourceName, detail, null);
+    }
+
+    ImageRejectedException(Reason reason, String sourceName, String detail, Throwable cause) {
+        super(sourceName + ": " + detail, cause);
+        this.reason = reason;
+        this.sourceName = sourceName;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The name the caller gave the image (file name, event id and role, ...). */
+    public String sourceName() {
+        return sourceName;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.perceptwatch.imaging;
+
+/**
+ * Writes images as float32 NCHW tensors in [-1, 1], the LPIPS input convention: {@code v / 127.5 - 1},
+ * computed in double and rounded once to float, exactly as {@code lpips.im2tensor} (numpy float64, then
+ * {@code torch.Tensor}).
+ */
+public final class Tensors {
+
+    private static final float[] SCALED = scaledSamples();
+
+    private Tensors() {
+    }
+
+    /** Floats one image occupies: 3 planes of width x height. */
+    public static int floatCount(RgbImage image) {
+        return 3 * image.pixelCount();
+    }
+
+    /**
+     * Writes the image's three planes (R, G, B) into {@code dest} starting at {@code offset}, so a batch of N
+     * same-sized images is packed by writing image i at {@code i * floatCount(image)}.
+     */
+    public static void writeNchw(RgbImage image, float[] dest, int offset) {
+        int pixels = image.pixelCount();
+        if (offset < 0 || (long) offset + 3L * pixels > dest.length) {
+            throw new IndexOutOfBoundsException("a " + image.sizeText() + " image needs " + 3L * pixels
+                    + " floats at offset " + offset + ", the buffer holds " + dest.length);
+        }
+        byte[] rgb = image.rgb();
+        for (int c = 0; c < 3; c++) {
+            int plane = offset + c * pixels;
+            for (int p = 0, at = c; p < pixels; p++, at += 3) {
+                dest[plane + p] = SCALED[rgb[at] & 0xFF];
+            }
+        }
+    }
+
+    /** A new 1x3xHxW tensor of the image. */
+    public static float[] toNchw(RgbImage image) {
+        float[] tensor = new float[floatCount(image)];
+        writeNchw(image, tensor, 0);
+        return tensor;
+    }
+
+    private static float[] scaledSamples() {
+        float[] table = new float[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = (float) (v / 127.5 - 1.0);
+        }
+        return table;
+    }
+}

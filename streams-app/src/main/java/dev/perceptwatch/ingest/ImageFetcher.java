@@ -1,0 +1,114 @@
+package dev.perceptwatch.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Reads image bytes behind a uri, within a {@link UriPolicy}. Thread-safe. */
+public final class ImageFetcher {
+    private final UriPolicy policy;
+    private final List<Path> realRoots;
+    private final HttpClient http;
+
+    public ImageFetcher(UriPolicy policy) {
+        this.policy = policy;
+        this.realRoots = policy.fileRoots().stream().map(ImageFetcher::realPathOrSelf).toList();
+        // Redirects are never followed: a redirect could lead outside the allowed hosts.
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(policy.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    public byte[] fetch(String uriText) throws RejectedEventException {
+        URI uri;
+        try {
+            uri = new URI(uriText);
+        } catch (URISyntaxException e) {
+            throw new RejectedEventException(RejectReason.URI_FORBIDDEN, "'" + uriText + "' is not a valid uri");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "file" -> readFile(uri);
+            case "http", "https" -> readHttp(uri);
+            default -> throw new RejectedEventException(RejectReason.URI_FORBIDDEN,
+                    uriText + ": scheme '" + scheme + "' is not allowed (file and http(s) only)");
+        };
+    }
+
+    private byte[] readFile(URI uri) throws RejectedEventException {
+        Path path;
+        try {
+            path = Path.of(uri).toRealPath();
+        } catch (IOException | RuntimeException e) {
+            // Checked against the roots first, so a missing file outside them does not reveal that it is missing.
+            Path lexical = Path.of(uri.getPath()).normalize();
+            if (realRoots.stream().noneMatch(lexical::startsWith)) {
+                throw forbiddenFile(uri);
+            }
+            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": cannot read (" + e.getMessage() + ")");
+        }
+        if (realRoots.stream().noneMatch(path::startsWith)) {
+            throw forbiddenFile(uri);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return readLimited(in, uri);
+        } catch (IOException e) {
+            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private RejectedEventException forbiddenFile(URI uri) {
+        return new RejectedEventException(RejectReason.URI_FORBIDDEN,
+                uri + " is outside the allowed file roots " + policy.fileRoots());
+    }
+
+    private byte[] readHttp(URI uri) throws RejectedEventException {
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        if (!policy.httpHosts().contains(host)) {
+            throw new RejectedEventException(RejectReason.URI_FORBIDDEN,
+                    uri + ": host '" + host + "' is not in the allowed hosts " + policy.httpHosts());
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(policy.timeout()).GET().build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new RejectedEventException(RejectReason.FETCH_FAILED,
+                            uri + ": HTTP status " + response.statusCode());
+                }
+                return readLimited(body, uri);
+            }
+        } catch (IOException e) {
+            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": interrupted");
+        }
+    }
+
+    private byte[] readLimited(InputStream in, URI uri) throws IOException, RejectedEventException {
+        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, policy.maxBytes() + 1));
+        if (data.length > policy.maxBytes()) {
+            throw new RejectedEventException(RejectReason.IMAGE_TOO_LARGE,
+                    uri + ": more than " + policy.maxBytes() + " bytes");
+        }
+        return data;
+    }
+
+    private static Path realPathOrSelf(Path root) {
+        try {
+            return root.toRealPath();
+        } catch (IOException e) {
+            return root.toAbsolutePath().normalize();
+        }
+    }
+}

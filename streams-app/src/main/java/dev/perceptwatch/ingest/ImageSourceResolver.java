@@ -1,0 +1,78 @@
+package dev.perceptwatch.ingest;
+
+import dev.perceptwatch.events.GenerationEvent;
+import dev.perceptwatch.events.ImageSource;
+import dev.perceptwatch.events.ReferenceImage;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+
+/**
+ * Checks a {@link GenerationEvent} against the contract and turns its two image sources into encoded bytes:
+ * inline data as is, a uri through the {@link ImageFetcher}, a reference_id from the references table.
+ */
+public final class ImageSourceResolver {
+
+    /** The encoded images of one event; {@code referenceId} is set when the reference came from the table. */
+    public record EncodedPair(byte[] generated, byte[] reference, String referenceId) {
+    }
+
+    private final ImageFetcher fetcher;
+
+    public ImageSourceResolver(ImageFetcher fetcher) {
+        this.fetcher = fetcher;
+    }
+
+    /**
+     * @param references looks a reference_id up; returns null when there is none
+     */
+    public EncodedPair resolve(GenerationEvent event, Function<String, ReferenceImage> references)
+            throws RejectedEventException {
+        requireText(event.getEventId(), "event_id");
+        requireText(event.getModelId(), "model_id");
+        requireText(event.getModelVersion(), "model_version");
+        ImageSource generated = event.getGenerated();
+        ImageSource reference = event.getReference();
+        if (generated.getReferenceId() != null) {
+            throw new RejectedEventException(RejectReason.BAD_EVENT,
+                    "event " + event.getEventId() + ": generated must be inline data or a uri, not a reference_id");
+        }
+        byte[] generatedBytes = bytesOf(generated, "generated", event, references);
+        byte[] referenceBytes = bytesOf(reference, "reference", event, references);
+        return new EncodedPair(generatedBytes, referenceBytes, reference.getReferenceId());
+    }
+
+    private byte[] bytesOf(ImageSource source, String role, GenerationEvent event,
+                           Function<String, ReferenceImage> references) throws RejectedEventException {
+        int given = (source.getData() != null ? 1 : 0) + (source.getUri() != null ? 1 : 0)
+                + (source.getReferenceId() != null ? 1 : 0);
+        if (given != 1) {
+            throw new RejectedEventException(RejectReason.BAD_EVENT, "event " + event.getEventId() + ": " + role
+                    + " must have exactly one of data, uri, reference_id (has " + given + ")");
+        }
+        if (source.getData() != null) {
+            return toArray(source.getData());
+        }
+        if (source.getUri() != null) {
+            return fetcher.fetch(source.getUri());
+        }
+        ReferenceImage image = references.apply(source.getReferenceId());
+        if (image == null) {
+            throw new RejectedEventException(RejectReason.MISSING_REFERENCE, "event " + event.getEventId()
+                    + ": reference_id '" + source.getReferenceId() + "' is not on the references topic");
+        }
+        return toArray(image.getData());
+    }
+
+    private static void requireText(String value, String field) throws RejectedEventException {
+        if (value == null || value.isBlank()) {
+            throw new RejectedEventException(RejectReason.BAD_EVENT, field + " is empty");
+        }
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.perceptwatch.ingest;
+
+/** Why an event cannot be scored: the reason code written on its dead letter. */
+public enum RejectReason {
+    /** Not the registry wire format, an unknown schema id, or Avro that does not decode. */
+    BAD_SCHEMA,
+    /** Decodes, but breaks the contract (e.g. an image source with no or several of data, uri, reference_id). */
+    BAD_EVENT,
+    /** reference_id not (yet) on the references topic. */
+    MISSING_REFERENCE,
+    /** A uri outside the configured file roots or HTTP hosts, or of another scheme. */
+    URI_FORBIDDEN,
+    /** An allowed uri that could not be read within the size and time limits. */
+    FETCH_FAILED,
+    /** Bytes that are no decodable PNG, JPEG or WebP. */
+    UNDECODABLE_IMAGE,
+    /** Over the byte or pixel limit. */
+    IMAGE_TOO_LARGE,
+    /** Generated and reference differ in size under the reject policy. */
+    SIZE_MISMATCH,
+    /** The perceptual model failed on this pair. */
+    SCORING_FAILED
+}

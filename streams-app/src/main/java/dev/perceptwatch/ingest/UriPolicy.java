@@ -1,0 +1,32 @@
+package dev.perceptwatch.ingest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which image URIs the service may read. Closed by default: no file roots and no hosts means every uri is
+ * forbidden, so a producer can never make the service read its own files or reach internal endpoints.
+ *
+ * @param fileRoots directories under which {@code file://} URIs may point (after resolving symbolic links)
+ * @param httpHosts host names that {@code http(s)://} URIs may name exactly (no wildcard, no redirects)
+ * @param maxBytes  the most bytes read from one uri
+ * @param timeout   connect plus read time for one http(s) fetch
+ */
+public record UriPolicy(List<Path> fileRoots, Set<String> httpHosts, long maxBytes, Duration timeout) {
+    public UriPolicy {
+        fileRoots = List.copyOf(fileRoots);
+        httpHosts = Set.copyOf(httpHosts);
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+    }
+
+    public static UriPolicy closed(long maxBytes, Duration timeout) {
+        return new UriPolicy(List.of(), Set.of(), maxBytes, timeout);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.perceptwatch.observability;
+
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
+
+/**
+ * Bridges the Kafka Streams client's own metrics into the Prometheus registry. Values are read from
+ * {@link KafkaStreams#metrics()} at scrape time, so nothing is copied or polled in between.
+ */
+final class KafkaStreamsMetrics {
+
+    /** Kafka's consumer fetch-manager group; per-partition sensors carry the topic and partition tags. */
+    static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
+    static final String PARTITION_LAG = "records-lag";
+    /** Kafka Streams thread-level group (ThreadMetrics); latencies are in milliseconds, tag thread-id. */
+    static final String THREAD_GROUP = "stream-thread-metrics";
+
+    /**
+     * Only the main consumer of each stream thread ({@code <client>-StreamThread-<n>-consumer}) reads the
+     * input partitions; restore and global consumers read changelogs and would double-report.
+     */
+    private static final Pattern MAIN_CONSUMER = Pattern.compile(".*-StreamThread-\\d+-consumer");
+    /** Thread names embed the application's random client id, which changes on every restart. */
+    private static final Pattern THREAD_SUFFIX = Pattern.compile(".*-(StreamThread-\\d+)");
+
+    private KafkaStreamsMetrics() {
+    }
+
+    /** What the bridge reads from a Kafka Streams client; separate suppliers so tests can add Kafka sensors. */
+    record Source(Supplier<Map<MetricName, ? extends Metric>> metrics,
+                  Supplier<? extends Collection<ThreadMetadata>> threads,
+                  Supplier<KafkaStreams.State> state) {
+        static Source of(KafkaStreams streams) {
+            return new Source(streams::metrics, streams::metadataForLocalThreads, streams::state);
+        }
+    }
+
+    /** @param source the bound client, or null before the service has created one */
+    static void register(PrometheusRegistry registry, Supplier<Source> source) {
+        GaugeWithCallback.builder()
+                .name("perceptwatch_kafka_consumer_lag_records")
+                .help("Records between the consumer position and the log end, per input partition "
+                        + "(Kafka's records-lag of each stream thread's main consumer).")
+                .labelNames("topic", "partition")
+                .callback(cb -> ifBound(source, s -> partitionLag(s.metrics().get())
+                        .forEach((tp, lag) -> cb.call(lag, tp.topic(), tp.partition()))))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("perceptwatch_streams_commit_latency_avg_seconds")
+                .help("Average commit latency of each stream thread over Kafka's metric window.")
+                .unit(Unit.SECONDS)
+                .labelNames("thread")
+                .callback(cb -> ifBound(source, s -> threadMillis(s.metrics().get(), "commit-latency-avg")
+                        .forEach((thread, ms) -> cb.call(ms / 1000.0, thread))))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("perceptwatch_streams_commit_latency_max_seconds")
+                .help("Maximum commit latency of each stream thread over Kafka's metric window.")
+                .unit(Unit.SECONDS)
+                .labelNames("thread")
+                .callback(cb -> ifBound(source, s -> threadMillis(s.metrics().get(), "commit-latency-max")
+                        .forEach((thread, ms) -> cb.call(ms / 1000.0, thread))))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("perceptwatch_streams_threads")
+                .help("Local stream threads by Kafka Streams thread state.")
+                .labelNames("state")
+                .callback(cb -> ifBound(source, s -> threadsByState(s.threads().get())
+                        .forEach((state, n) -> cb.call(n, state))))
+                .register(registry);
+    }
+
+    private static void ifBound(Supplier<Source> source, Consumer<Source> read) {
+        Source bound = source.get();
+        if (bound != null) {
+            read.accept(bound);
+        }
+    }
+
+    record TopicPartitionLabels(String topic, String partition) implements Comparable<TopicPartitionLabels> {
+        @Override
+        public int compareTo(TopicPartitionLabels o) {
+            int byTopic = topic.compareTo(o.topic);
+            return byTopic != 0 ? byTopic : Integer.compare(Integer.parseInt(partition), Integer.parseInt(o.partition));
+        }
+    }
+
+    /** Lag per input partition; the max wins if two threads briefly report one partition during a rebalance. */
+    static Map<TopicPartitionLabels, Double> partitionLag(Map<MetricName, ? extends Metric> metrics) {
+        Map<TopicPartitionLabels, Double> lag = new TreeMap<>();
+        metrics.forEach((name, metric) -> {
+            Map<String, String> tags = name.tags();
+            if (FETCH_GROUP.equals(name.group()) && PARTITION_LAG.equals(name.name())
+                    && tags.containsKey("topic") && tags.containsKey("partition")
+                    && MAIN_CONSUMER.matcher(tags.getOrDefault("client-id", "")).matches()) {
+                finite(metric).ifPresent(v -> lag.merge(
+                        new TopicPartitionLabels(tags.get("topic"), tags.get("partition")), v, Math::max));
+            }
+        });
+        return lag;
+    }
+
+    /** A thread-level value in milliseconds per short thread name; NaN before the first commit is skipped. */
+    static Map<String, Double> threadMillis(Map<MetricName, ? extends Metric> metrics, String metricName) {
+        Map<String, Double> values = new TreeMap<>();
+        metrics.forEach((name, metric) -> {
+            String threadId = name.tags().get("thread-id");
+            if (THREAD_GROUP.equals(name.group()) && metricName.equals(name.name()) && threadId != null) {
+                finite(metric).ifPresent(v -> values.put(shortThreadName(threadId), v));
+            }
+        });
+        return values;
+    }
+
+    static Map<String, Long> threadsByState(Collection<ThreadMetadata> threads) {
+        return threads.stream().collect(Collectors.groupingBy(ThreadMetadata::threadState, TreeMap::new,
+                Collectors.counting()));
+    }
+
+    static String shortThreadName(String threadId) {
+        Matcher m = THREAD_SUFFIX.matcher(threadId);
+        return m.matches() ? m.group(1) : threadId;
+    }
+
+    private static Optional<Double> finite(Metric metric) {
+        return metric.metricValue() instanceof Number n && Double.isFinite(n.doubleValue())
+                ? Optional.of(n.doubleValue())
+                : Optional.empty();
+    }
+}

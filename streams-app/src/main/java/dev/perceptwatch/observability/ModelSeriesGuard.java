@@ -1,0 +1,53 @@
+package dev.perceptwatch.observability;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Bounds the number of distinct (model_id, model_version) label pairs. Model ids and versions come from
+ * the input events, so an unbounded set would let one misbehaving producer blow up Prometheus; past the
+ * cap, new pairs are reported as {@code model_id="other", model_version="other"}.
+ */
+final class ModelSeriesGuard {
+
+    static final String OTHER = "other";
+
+    private final int maxSeries;
+    private final Runnable onFold;
+    private final Set<ModelKey> admitted = ConcurrentHashMap.newKeySet();
+
+    /** @param onFold called each time a pair is folded into "other", so the folding itself is visible */
+    ModelSeriesGuard(int maxSeries, Runnable onFold) {
+        if (maxSeries < 1) {
+            throw new IllegalArgumentException("maxModelSeries must be at least 1, got " + maxSeries);
+        }
+        this.maxSeries = maxSeries;
+        this.onFold = onFold;
+    }
+
+    /** The labels to report for this model: itself when admitted, otherwise the shared "other" pair. */
+    ModelKey labelsFor(String modelId, String modelVersion) {
+        ModelKey key = new ModelKey(modelId, modelVersion);
+        if (admitted.contains(key)) {
+            return key;
+        }
+        synchronized (admitted) {
+            if (admitted.contains(key) || admitted.size() < maxSeries && admitted.add(key)) {
+                return key;
+            }
+        }
+        onFold.run();
+        return ModelKey.FOLDED;
+    }
+
+    record ModelKey(String modelId, String modelVersion) {
+        static final ModelKey FOLDED = new ModelKey(OTHER, OTHER);
+
+        ModelKey {
+            if (modelId == null || modelId.isBlank() || modelVersion == null || modelVersion.isBlank()) {
+                throw new IllegalArgumentException(
+                        "model_id and model_version must be non-blank, got " + modelId + "/" + modelVersion);
+            }
+        }
+    }
+}

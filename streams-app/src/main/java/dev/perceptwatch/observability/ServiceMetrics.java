@@ -1,0 +1,247 @@
+package dev.perceptwatch.observability;
+
+import dev.perceptwatch.events.AlertState;
+import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.MetricStats;
+import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Every Prometheus metric of the service, on one registry owned by this instance. The other capabilities
+ * call the intention-revealing methods below; nothing here knows about Kafka topics or events beyond the
+ * label values it is given. Label values are bounded: metric names and dead-letter reasons are closed
+ * sets, and (model_id, model_version) pairs are capped (see {@link ModelSeriesGuard}). See
+ * docs/OBSERVABILITY.md for the catalogue.
+ */
+public final class ServiceMetrics {
+
+    public static final int DEFAULT_MAX_MODEL_SERIES = 200;
+
+    /** The metric label's values: the score fields of QualityScore and MetricStats.metric. */
+    static final Set<String> QUALITY_METRICS = Set.of("lpips", "feature_distance", "mse", "psnr", "ssim", "ms_ssim");
+    /** DeadLetter.reason codes; anything else is reported as OTHER so a new code cannot add series. */
+    static final Set<String> DEAD_LETTER_REASONS = Set.of("BAD_SCHEMA", "BAD_EVENT", "UNDECODABLE_IMAGE",
+            "IMAGE_TOO_LARGE", "SIZE_MISMATCH", "MISSING_REFERENCE", "URI_FORBIDDEN", "FETCH_FAILED",
+            "SCORING_FAILED", "OTHER");
+
+    private static final String[] MODEL_METRIC_LABELS = {"model_id", "model_version", "metric"};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final ModelSeriesGuard models;
+    private volatile KafkaStreamsMetrics.Source streams;
+    private volatile ReadinessCheck readinessCheck = this::streamsRunningAndModelsLoaded;
+
+    private final Counter eventsConsumed = Counter.builder()
+            .name("perceptwatch_events_consumed")
+            .help("Generation events read from the input topic, before validation.")
+            .register(registry);
+    private final Counter eventsScored = Counter.builder()
+            .name("perceptwatch_events_scored")
+            .help("Events scored and published to the scores topic.")
+            .labelNames("model_id", "model_version")
+            .register(registry);
+    private final Counter deadLetters = Counter.builder()
+            .name("perceptwatch_dead_letters")
+            .help("Input records sent to the dead-letter topic, by reason code.")
+            .labelNames("reason")
+            .register(registry);
+    private final Counter foldedSeries = Counter.builder()
+            .name("perceptwatch_model_series_folded")
+            .help("Updates reported under model_id=\"other\" because the model/version series cap was reached.")
+            .register(registry);
+    private final Histogram scoringDuration = Histogram.builder()
+            .name("perceptwatch_scoring_batch_duration_seconds")
+            .help("Wall time of one scorer batch run (all metrics of every pair in the batch).")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicExponentialUpperBounds(0.001, 2, 15)
+            .register(registry);
+    private final Histogram batchSize = Histogram.builder()
+            .name("perceptwatch_scoring_batch_size")
+            .help("Image pairs per scorer batch run.")
+            .classicOnly()
+            .classicExponentialUpperBounds(1, 2, 10)
+            .register(registry);
+    private final Histogram endToEnd = Histogram.builder()
+            .name("perceptwatch_end_to_end_latency_seconds")
+            .help("From the event's produced_at to its score being published (clock skew clamped at 0).")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicExponentialUpperBounds(0.01, 2, 15)
+            .register(registry);
+    private final Gauge windowMean = windowGauge("perceptwatch_window_mean", "Mean of the metric in the last closed window.");
+    private final Gauge windowP50 = windowGauge("perceptwatch_window_p50", "Median of the metric in the last closed window.");
+    private final Gauge windowP90 = windowGauge("perceptwatch_window_p90", "90th percentile of the metric in the last closed window.");
+    private final Gauge windowP99 = windowGauge("perceptwatch_window_p99", "99th percentile of the metric in the last closed window.");
+    private final Gauge windowEvents = Gauge.builder()
+            .name("perceptwatch_window_events")
+            .help("Scored events in the last closed window of the model/version.")
+            .labelNames("model_id", "model_version")
+            .register(registry);
+    private final Gauge baselineMean = windowGauge("perceptwatch_baseline_mean", "Baseline mean the drift detector compares windows with.");
+    private final Gauge baselineStd = windowGauge("perceptwatch_baseline_std", "Baseline standard deviation of the drift detector.");
+    private final Gauge driftState = windowGauge("perceptwatch_drift_state", "1 while a drift alert is firing for the model/version/metric, else 0.");
+    private final Info scorerDevice = Info.builder()
+            .name("perceptwatch_scorer_device")
+            .help("The device the scorer runs its models on (cpu, cuda:N).")
+            .labelNames("device")
+            .register(registry);
+    private final Gauge modelsLoaded = Gauge.builder()
+            .name("perceptwatch_models_loaded")
+            .help("Scoring models loaded and ready (ONNX sessions open).")
+            .register(registry);
+
+    public ServiceMetrics() {
+        this(DEFAULT_MAX_MODEL_SERIES);
+    }
+
+    /** @param maxModelSeries distinct (model_id, model_version) pairs reported before folding into "other" */
+    public ServiceMetrics(int maxModelSeries) {
+        models = new ModelSeriesGuard(maxModelSeries, foldedSeries::inc);
+        DEAD_LETTER_REASONS.forEach(deadLetters::initLabelValues);
+        GaugeWithCallback.builder()
+                .name("perceptwatch_ready")
+                .help("1 when this instance is ready (streams RUNNING and models loaded), else 0.")
+                .callback(cb -> cb.call(readiness().isReady() ? 1 : 0))
+                .register(registry);
+        KafkaStreamsMetrics.register(registry, () -> streams);
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** The registry the HTTP endpoint exposes; for the server and tests, not for adding metrics elsewhere. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public void eventConsumed() {
+        eventsConsumed.inc();
+    }
+
+    public void eventScored(String modelId, String modelVersion) {
+        ModelKey key = models.labelsFor(modelId, modelVersion);
+        eventsScored.labelValues(key.modelId(), key.modelVersion()).inc();
+    }
+
+    /** @param reason a DeadLetter reason code; unknown codes count as OTHER */
+    public void deadLetter(String reason) {
+        deadLetters.labelValues(DEAD_LETTER_REASONS.contains(reason) ? reason : "OTHER").inc();
+    }
+
+    public void scoringBatch(int pairs, Duration elapsed) {
+        if (pairs < 1) {
+            throw new IllegalArgumentException("a scoring batch has at least one pair, got " + pairs);
+        }
+        batchSize.observe(pairs);
+        scoringDuration.observe(elapsed.toNanos() / 1e9);
+    }
+
+    public void scorePublished(Instant producedAt, Instant publishedAt) {
+        endToEnd.observe(Math.max(0, Duration.between(producedAt, publishedAt).toNanos() / 1e9));
+    }
+
+    /**
+     * Sets the window gauges from a closed window. Segmented windows (segment set) are not exported: a
+     * segment is a free-form event attribute and would make the label set unbounded; they stay on the
+     * window-stats topic.
+     */
+    public void windowClosed(WindowStats window) {
+        if (window.getSegment() != null) {
+            return;
+        }
+        ModelKey key = models.labelsFor(window.getModelId(), window.getModelVersion());
+        windowEvents.labelValues(key.modelId(), key.modelVersion()).set(window.getCount());
+        for (MetricStats stats : window.getMetrics()) {
+            String[] labels = labels(key, stats.getMetric());
+            windowMean.labelValues(labels).set(stats.getMean());
+            windowP50.labelValues(labels).set(stats.getP50());
+            windowP90.labelValues(labels).set(stats.getP90());
+            windowP99.labelValues(labels).set(stats.getP99());
+        }
+    }
+
+    public void baseline(String modelId, String modelVersion, String metric, double mean, double std) {
+        String[] labels = labels(models.labelsFor(modelId, modelVersion), metric);
+        baselineMean.labelValues(labels).set(mean);
+        baselineStd.labelValues(labels).set(std);
+    }
+
+    /** For state restored at start-up, when no alert is emitted; {@link #driftAlert} covers the rest. */
+    public void driftState(String modelId, String modelVersion, String metric, boolean firing) {
+        driftState.labelValues(labels(models.labelsFor(modelId, modelVersion), metric)).set(firing ? 1 : 0);
+    }
+
+    /** Drift state and baseline from an emitted alert (segmented alerts: see {@link #windowClosed}). */
+    public void driftAlert(DriftAlert alert) {
+        if (alert.getSegment() != null) {
+            return;
+        }
+        driftState(alert.getModelId(), alert.getModelVersion(), alert.getMetric(),
+                alert.getState() == AlertState.FIRING);
+        baseline(alert.getModelId(), alert.getModelVersion(), alert.getMetric(),
+                alert.getBaselineMean(), alert.getBaselineStd());
+    }
+
+    public void scorerDevice(String device) {
+        scorerDevice.setLabelValues(Objects.requireNonNull(device, "device"));
+    }
+
+    public void modelsLoaded(int count) {
+        modelsLoaded.set(count);
+    }
+
+    /** Exposes the client's lag, commit latency and thread states, read at scrape time. */
+    public void bindKafkaStreams(KafkaStreams kafkaStreams) {
+        bindKafkaStreams(KafkaStreamsMetrics.Source.of(Objects.requireNonNull(kafkaStreams, "kafkaStreams")));
+    }
+
+    void bindKafkaStreams(KafkaStreamsMetrics.Source source) {
+        streams = source;
+    }
+
+    /** Replaces the default check (bound Kafka Streams client RUNNING and at least one model loaded). */
+    public void readinessCheck(ReadinessCheck check) {
+        readinessCheck = Objects.requireNonNull(check, "check");
+    }
+
+    public Readiness readiness() {
+        return readinessCheck.check();
+    }
+
+    private Readiness streamsRunningAndModelsLoaded() {
+        KafkaStreamsMetrics.Source bound = streams;
+        KafkaStreams.State state = bound == null ? null : bound.state().get();
+        String streamsProblem = state == null ? "kafka streams not started"
+                : state != KafkaStreams.State.RUNNING ? "kafka streams " + state : null;
+        String modelsProblem = modelsLoaded.get() < 1 ? "no scoring model loaded" : null;
+        if (streamsProblem == null && modelsProblem == null) {
+            return Readiness.ready();
+        }
+        return new Readiness(java.util.stream.Stream.of(streamsProblem, modelsProblem)
+                .filter(Objects::nonNull).toList());
+    }
+
+    private String[] labels(ModelKey key, String metric) {
+        if (!QUALITY_METRICS.contains(metric)) {
+            throw new IllegalArgumentException("unknown quality metric '" + metric + "', expected one of "
+                    + QUALITY_METRICS);
+        }
+        return new String[] {key.modelId(), key.modelVersion(), metric};
+    }
+
+    private Gauge windowGauge(String name, String help) {
+        return Gauge.builder().name(name).help(help).labelNames(MODEL_METRIC_LABELS).register(registry);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.perceptwatch.scoring;
+
+import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageLimits;
+import dev.perceptwatch.imaging.ImagePair;
+import dev.perceptwatch.imaging.ImageRejectedException;
+import dev.perceptwatch.imaging.SizePolicy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scores pairs of encoded images: decoding, alignment and the classic metrics run on a small pool of prep
+ * threads, the perceptual metrics in the shared batcher. Used by the offline scorer and by the stream alike,
+ * so both give the same numbers for the same bytes.
+ */
+public final class EncodedPairScorer implements AutoCloseable {
+
+    /** One pair of encoded images; the names appear in error messages. */
+    public record EncodedImages(byte[] generated, String generatedName, byte[] reference, String referenceName) {
+    }
+
+    private final PairScorer scorer;
+    private final ImageLimits limits;
+    private final SizePolicy sizePolicy;
+    private final ExecutorService prep;
+
+    public EncodedPairScorer(PairScorer scorer, ImageLimits limits, SizePolicy sizePolicy, int prepThreads) {
+        this.scorer = scorer;
+        this.limits = limits;
+        this.sizePolicy = sizePolicy;
+        AtomicInteger count = new AtomicInteger();
+        this.prep = Executors.newFixedThreadPool(prepThreads, task -> {
+            Thread thread = new Thread(task, "perceptwatch-prep-" + count.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * The pair's scores. The future fails with a {@link CompletionException} whose cause is an
+     * {@link ImageRejectedException} when an image cannot be decoded, is over the limits or the sizes do not
+     * match, or a {@link ScoringException} / other runtime exception when the model fails.
+     */
+    public CompletableFuture<PairScores> score(EncodedImages images, boolean wantSpatial) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                ImagePair pair = ImagePair.align(
+                        ImageDecoder.decode(images.generated(), images.generatedName(), limits),
+                        ImageDecoder.decode(images.reference(), images.referenceName(), limits),
+                        sizePolicy, images.generatedName());
+                return scorer.score(pair, wantSpatial);
+            } catch (ImageRejectedException e) {
+                throw new CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
+        }, prep).thenCompose(scores -> scores);
+    }
+
+    public PairScorer pairScorer() {
+        return scorer;
+    }
+
+    @Override
+    public void close() {
+        prep.shutdownNow();
+        try {
+            prep.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

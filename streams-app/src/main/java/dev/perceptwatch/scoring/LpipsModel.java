@@ -1,0 +1,267 @@
+package dev.perceptwatch.scoring;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One LPIPS ONNX model loaded on one device. The session is created once and shared by every thread
+ * ({@code OrtSession.run} is thread-safe); {@link #close()} releases it on shutdown.
+ */
+public final class LpipsModel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LpipsModel.class);
+
+    static final String IMG0 = "img0";
+    static final String IMG1 = "img1";
+    static final String DISTANCE = "distance";
+    static final String LAYER_DISTANCES = "layer_distances";
+    static final String FEATURE_MSE = "feature_mse";
+    static final String SPATIAL = "spatial";
+    private static final Set<String> SCALAR_OUTPUTS = Set.of(DISTANCE, LAYER_DISTANCES, FEATURE_MSE);
+    private static final Set<String> ALL_OUTPUTS = Set.of(DISTANCE, LAYER_DISTANCES, FEATURE_MSE, SPATIAL);
+
+    private final String name;
+    private final ModelSpec spec;
+    private final ScoringDevice device;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    /** Runs share the read side; close takes the write side, so a session is never freed under a run. */
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private LpipsModel(String name, ModelSpec spec, ScoringDevice device, OrtEnvironment env, OrtSession session) {
+        this.name = name;
+        this.spec = spec;
+        this.device = device;
+        this.env = env;
+        this.session = session;
+    }
+
+    /**
+     * Resolves {@code modelName} with the packaged manifest on {@code modelPath} (see
+     * {@link ModelResolver#searchPath}) and loads it.
+     */
+    public static LpipsModel open(String modelName, List<Path> modelPath, ScoringDevice device,
+                                  boolean cpuFallback, int intraOpThreads) {
+        ResolvedModel model = new ModelResolver(ModelManifest.fromClasspath(), modelPath).resolve(modelName);
+        return open(model, device, cpuFallback, intraOpThreads);
+    }
+
+    /**
+     * Loads a checked model on {@code device}. When CUDA is requested but unavailable this fails, unless
+     * {@code cpuFallback} is set: then it logs a warning and runs on the CPU ({@link #device()} tells which).
+     *
+     * @param intraOpThreads ONNX Runtime's intra-op thread count (the service default is the number of
+     *     available processors)
+     */
+    public static LpipsModel open(ResolvedModel model, ScoringDevice device, boolean cpuFallback, int intraOpThreads) {
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intra-op threads must be at least 1, got " + intraOpThreads);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        if (device.kind() == ScoringDevice.Kind.CUDA) {
+            String problem;
+            if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+                problem = "the ONNX Runtime on the classpath has no CUDA execution provider (available: "
+                        + OrtEnvironment.getAvailableProviders() + ")";
+            } else {
+                try {
+                    return new LpipsModel(model.name(), model.spec(), device, env,
+                            createSession(env, model, device, intraOpThreads));
+                } catch (OrtException e) {
+                    problem = e.getMessage();
+                }
+            }
+            String reason = "CUDA requested (" + device + ") for model '" + model.name() + "' but it is unavailable: "
+                    + problem + ". Build with -Pcuda (onnxruntime_gpu) on a machine with a CUDA GPU,"
+                    + " or set scoring.device-fallback=cpu to run on the CPU instead";
+            if (!cpuFallback) {
+                throw new ScoringException(reason);
+            }
+            LOG.warn("{}; falling back to the CPU as configured", reason);
+        }
+        try {
+            return new LpipsModel(model.name(), model.spec(), ScoringDevice.CPU, env,
+                    createSession(env, model, ScoringDevice.CPU, intraOpThreads));
+        } catch (OrtException e) {
+            throw new ScoringException("cannot load model '" + model.name() + "' from " + model.file() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession createSession(OrtEnvironment env, ResolvedModel model, ScoringDevice device,
+                                            int intraOpThreads) throws OrtException {
+        try (SessionOptions options = new SessionOptions()) {
+            options.setOptimizationLevel(OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(intraOpThreads);
+            if (device.kind() == ScoringDevice.Kind.CUDA) {
+                options.addCUDA(device.index());
+            }
+            OrtSession session = env.createSession(model.onnx(), options);
+            try {
+                checkContract(model, session);
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            LOG.info("loaded model '{}' ({}, sha256 {}) on {} with {} intra-op threads", model.name(), model.file(),
+                    model.sha256(), device, intraOpThreads);
+            return session;
+        }
+    }
+
+    private static void checkContract(ResolvedModel model, OrtSession session) throws OrtException {
+        if (!session.getInputNames().equals(Set.of(IMG0, IMG1)) || !session.getOutputNames().containsAll(ALL_OUTPUTS)) {
+            throw new ScoringException("model '" + model.name() + "' (" + model.file() + ") does not follow the LPIPS"
+                    + " contract: inputs " + session.getInputNames() + " (expected [img0, img1]), outputs "
+                    + session.getOutputNames() + " (expected " + ALL_OUTPUTS + ")");
+        }
+        String backbone = session.getMetadata().getCustomMetadata().get("backbone");
+        if (backbone != null && !backbone.equals(model.spec().backbone())) {
+            throw new ScoringException("model '" + model.name() + "' (" + model.file() + ") has backbone " + backbone
+                    + " but the manifest says " + model.spec().backbone());
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The device the session actually runs on (cpu after a fallback). */
+    public ScoringDevice device() {
+        return device;
+    }
+
+    public int layers() {
+        return spec.layers();
+    }
+
+    public int minInputSide() {
+        return spec.minInputSide();
+    }
+
+    /**
+     * Scores N pairs of H x W images given as float32 NCHW arrays of N*3*H*W values each.
+     *
+     * @param wantSpatial whether to compute and return the spatial maps (otherwise they are null)
+     */
+    public List<PerceptualScore> score(int width, int height, float[] img0, float[] img1, boolean wantSpatial) {
+        int pairs = pairCount(width, height, img0.length);
+        checkInput(width, height, pairs, img0.length, img1.length);
+        boolean[] spatialFor = new boolean[pairs];
+        Arrays.fill(spatialFor, wantSpatial);
+        // ORT copies heap buffers into native memory itself: one copy, as with a direct buffer of our own.
+        return score(width, height, pairs, FloatBuffer.wrap(img0), FloatBuffer.wrap(img1), spatialFor);
+    }
+
+    /** Same as the public variant, but from buffers (direct ones are used without a copy). */
+    List<PerceptualScore> score(int width, int height, int pairs, FloatBuffer img0, FloatBuffer img1,
+                                boolean[] spatialFor) {
+        checkInput(width, height, pairs, img0.remaining(), img1.remaining());
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("model '" + name + "' is closed");
+            }
+            return run(width, height, pairs, img0, img1, spatialFor);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private List<PerceptualScore> run(int width, int height, int pairs, FloatBuffer img0, FloatBuffer img1,
+                                      boolean[] spatialFor) {
+        boolean anySpatial = false;
+        for (boolean wanted : spatialFor) {
+            anySpatial |= wanted;
+        }
+        long[] shape = {pairs, 3, height, width};
+        try (OnnxTensor t0 = OnnxTensor.createTensor(env, img0, shape);
+             OnnxTensor t1 = OnnxTensor.createTensor(env, img1, shape);
+             OrtSession.Result result = session.run(Map.of(IMG0, t0, IMG1, t1),
+                     anySpatial ? ALL_OUTPUTS : SCALAR_OUTPUTS)) {
+            float[] distance = floats(result, DISTANCE, pairs);
+            float[] features = floats(result, FEATURE_MSE, pairs);
+            float[] layerTerms = floats(result, LAYER_DISTANCES, pairs * spec.layers());
+            float[] maps = anySpatial ? floats(result, SPATIAL, pairs * height * width) : null;
+            List<PerceptualScore> scores = new ArrayList<>(pairs);
+            for (int i = 0; i < pairs; i++) {
+                double[] layers = new double[spec.layers()];
+                for (int k = 0; k < layers.length; k++) {
+                    layers[k] = layerTerms[i * layers.length + k];
+                }
+                float[] map = spatialFor[i] ? Arrays.copyOfRange(maps, i * height * width, (i + 1) * height * width) : null;
+                scores.add(new PerceptualScore(distance[i], features[i], layers, map, width, height));
+            }
+            return scores;
+        } catch (OrtException e) {
+            throw new ScoringException("model '" + name + "' failed on " + pairs + " pair(s) of " + width + "x"
+                    + height + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int pairCount(int width, int height, int floats) {
+        long perImage = 3L * width * height;
+        return perImage > 0 && floats % perImage == 0 ? (int) (floats / perImage) : -1;
+    }
+
+    /** Refuses inputs the model cannot run, with a message saying why, before ORT sees them. */
+    void checkInput(int width, int height, int pairs, long floats0, long floats1) {
+        if (width < spec.minInputSide() || height < spec.minInputSide()) {
+            throw new IllegalArgumentException("image " + width + "x" + height + " is below the minimum side "
+                    + spec.minInputSide() + " of model '" + name + "'");
+        }
+        long expected = 3L * width * height * Math.max(pairs, 1);
+        if (pairs < 1 || floats0 != expected || floats1 != expected) {
+            throw new IllegalArgumentException("tensor lengths img0=" + floats0 + ", img1=" + floats1
+                    + " do not match " + (pairs < 1 ? "a whole number of" : String.valueOf(pairs))
+                    + " pair(s) of " + width + "x" + height + " RGB images (3*H*W = " + 3L * width * height
+                    + " floats per image)");
+        }
+    }
+
+    private static float[] floats(OrtSession.Result result, String output, int expectedLength) {
+        OnnxTensor tensor = (OnnxTensor) result.get(output)
+                .orElseThrow(() -> new ScoringException("the model returned no '" + output + "' output"));
+        FloatBuffer buffer = tensor.getFloatBuffer();
+        if (buffer.remaining() != expectedLength) {
+            throw new ScoringException("output '" + output + "' has " + buffer.remaining() + " values, expected "
+                    + expectedLength);
+        }
+        float[] values = new float[expectedLength];
+        buffer.get(values);
+        return values;
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("closing the ORT session of model '{}' failed: {}", name, e.getMessage());
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}

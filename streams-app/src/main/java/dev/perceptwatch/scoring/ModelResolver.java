@@ -1,0 +1,94 @@
+package dev.perceptwatch.scoring;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Finds a model by name on the model path and checks its sha256 against the manifest before anything
+ * loads it.
+ */
+public final class ModelResolver {
+
+    private final ModelManifest manifest;
+    private final List<Path> modelPath;
+
+    /** @param modelPath directories searched in order; see {@link #searchPath(List)} for the service's order */
+    public ModelResolver(ModelManifest manifest, List<Path> modelPath) {
+        this.manifest = manifest;
+        this.modelPath = List.copyOf(modelPath);
+        if (this.modelPath.isEmpty()) {
+            throw new IllegalArgumentException("the model path is empty");
+        }
+    }
+
+    /**
+     * The service's model path: the directories of the {@code scoring.model-path} setting, then
+     * {@code models/} in the working directory, then {@code ../shared/models/}.
+     */
+    public static List<Path> searchPath(List<Path> explicitDirectories) {
+        List<Path> path = new ArrayList<>(explicitDirectories);
+        path.add(Path.of("models"));
+        path.add(Path.of("..", "shared", "models"));
+        return List.copyOf(path);
+    }
+
+    /** Resolves {@code name} and requires the sha256 listed in the manifest. */
+    public ResolvedModel resolve(String name) {
+        return resolve(name, manifest.model(name).sha256());
+    }
+
+    /**
+     * Resolves {@code name} but requires {@code pinnedSha256} instead of the manifest's value: for a model
+     * the operator exported themselves (the export is not byte-reproducible across torch/onnx versions).
+     * The file is still checked; only the expected value changes.
+     */
+    public ResolvedModel resolve(String name, String pinnedSha256) {
+        ModelSpec spec = manifest.model(name);
+        String expected = pinnedSha256.toLowerCase(Locale.ROOT);
+        for (Path directory : modelPath) {
+            Path candidate = directory.resolve(spec.file());
+            if (Files.isRegularFile(candidate)) {
+                return verified(name, spec, candidate, expected);
+            }
+        }
+        throw new ModelResolutionException("model '" + name + "': file " + spec.file() + " not found; looked in "
+                + modelPath.stream().map(p -> p.toAbsolutePath().normalize().toString())
+                        .collect(Collectors.joining(", "))
+                + ". See models/README.md for how to obtain it (models/export_lpips_onnx.py exports it),"
+                + " or add its directory to scoring.model-path");
+    }
+
+    private static ResolvedModel verified(String name, ModelSpec spec, Path file, String expected) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("model '" + name + "': cannot read " + file.toAbsolutePath() + ": " + e, e);
+        }
+        String actual = sha256(bytes);
+        if (!actual.equals(expected)) {
+            throw new ModelResolutionException("model '" + name + "': sha256 mismatch for "
+                    + file.toAbsolutePath().normalize() + ": expected " + expected + ", actual " + actual
+                    + " (" + bytes.length + " bytes; the manifest lists " + spec.sizeBytes() + "). Refusing to load it. If you exported this file yourself,"
+                    + " pin its hash with scoring.model-sha256 (see models/README.md)");
+        }
+        return new ResolvedModel(name, spec, file, actual, bytes);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.perceptwatch.scoring;
+
+import dev.perceptwatch.imaging.ImagePair;
+import dev.perceptwatch.imaging.Tensors;
+import dev.perceptwatch.scoring.classic.ClassicMetric;
+import dev.perceptwatch.scoring.classic.ClassicMetrics;
+import dev.perceptwatch.scoring.classic.ClassicScores;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Scores aligned pairs: the perceptual metrics through the shared {@link MicroBatcher}, the classic ones on
+ * the calling thread while the pair waits for its batch. Thread-safe; one per service instance.
+ */
+public final class PairScorer {
+    private final MicroBatcher batcher;
+    private final Set<Metric> metrics;
+    private final Set<ClassicMetric> classic;
+    private final boolean perceptual;
+
+    public PairScorer(MicroBatcher batcher, Set<Metric> metrics) {
+        this.batcher = batcher;
+        this.metrics = Set.copyOf(metrics);
+        this.classic = Metric.classicOf(metrics);
+        this.perceptual = metrics.stream().anyMatch(Metric::perceptual);
+    }
+
+    public Set<Metric> metrics() {
+        return metrics;
+    }
+
+    /**
+     * Queues the pair for its batch (blocking while the batcher is full: back-pressure), then computes the
+     * classic metrics here, so both run at once.
+     */
+    public CompletableFuture<PairScores> score(ImagePair pair, boolean wantSpatial) throws InterruptedException {
+        int width = pair.reference().width();
+        int height = pair.reference().height();
+        CompletableFuture<PerceptualScore> lpips = perceptual
+                ? batcher.submit(new PairTensors(width, height, Tensors.toNchw(pair.generated()),
+                        Tensors.toNchw(pair.reference()), wantSpatial))
+                : CompletableFuture.completedFuture(null);
+        ClassicScores classicScores = classic.isEmpty()
+                ? new ClassicScores(null, null, null, null)
+                : ClassicMetrics.compute(pair.generated(), pair.reference(), EnumSet.copyOf(classic));
+        return lpips.thenApply(score -> new PairScores(score, classicScores, width, height));
+    }
+}

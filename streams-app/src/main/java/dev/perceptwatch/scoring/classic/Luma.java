@@ -1,0 +1,41 @@
+package dev.perceptwatch.scoring.classic;
+
+import dev.perceptwatch.imaging.RgbImage;
+
+/**
+ * MATLAB {@code rgb2gray} for uint8 input: {@code round(Kr R + Kg G + Kb B)}, summed in that order in
+ * double, ties away from zero. The coefficients are MATLAB's exact ones (the first row of the inverse
+ * NTSC YIQ matrix); 0.2989 / 0.5870 / 0.1140 is how its documentation prints them.
+ */
+final class Luma {
+
+    static final double RED = 0.298936021293775;
+    static final double GREEN = 0.587043074451121;
+    static final double BLUE = 0.114020904255103;
+
+    private static final double[] RED_TERMS = terms(RED);
+    private static final double[] GREEN_TERMS = terms(GREEN);
+    private static final double[] BLUE_TERMS = terms(BLUE);
+
+    private Luma() {
+    }
+
+    /** Row-major luma plane, values 0-255 held as doubles for the SSIM arithmetic. */
+    static double[] of(RgbImage image) {
+        byte[] rgb = image.rgb();
+        double[] luma = new double[image.pixelCount()];
+        for (int p = 0, at = 0; p < luma.length; p++, at += 3) {
+            luma[p] = Math.round(RED_TERMS[rgb[at] & 0xFF] + GREEN_TERMS[rgb[at + 1] & 0xFF]
+                    + BLUE_TERMS[rgb[at + 2] & 0xFF]);
+        }
+        return luma;
+    }
+
+    private static double[] terms(double coefficient) {
+        double[] table = new double[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = v * coefficient;
+        }
+        return table;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.events.GenerationEvent;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.ReferenceImage;
+import dev.perceptwatch.imaging.ImageRejectedException;
+import dev.perceptwatch.ingest.ImageSourceResolver;
+import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.ingest.RejectedEventException;
+import dev.perceptwatch.scoring.EncodedPairScorer;
+import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
+import dev.perceptwatch.scoring.PairScores;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/** The event scorer of the service: resolve the images, then decode, align and score them. */
+final class EventScoringPipeline implements EventScorer {
+    private final ImageSourceResolver resolver;
+    private final EncodedPairScorer scorer;
+    private final String scorerModel;
+    private final String scorerSha256;
+    private final Clock clock;
+
+    EventScoringPipeline(ImageSourceResolver resolver, EncodedPairScorer scorer, String scorerModel,
+                         String scorerSha256, Clock clock) {
+        this.resolver = resolver;
+        this.scorer = scorer;
+        this.scorerModel = scorerModel;
+        this.scorerSha256 = scorerSha256;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<QualityScore> submit(GenerationEvent event, Function<String, ReferenceImage> references)
+            throws RejectedEventException {
+        ImageSourceResolver.EncodedPair pair = resolver.resolve(event, references);
+        String id = event.getEventId();
+        return scorer.score(new EncodedImages(pair.generated(), "event " + id + " generated",
+                        pair.reference(), "event " + id + " reference"), false)
+                .handle((scores, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(rejection(failure));
+                    }
+                    return toScore(event, pair.referenceId(), scores);
+                });
+    }
+
+    private static RejectedEventException rejection(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof ImageRejectedException image) {
+            // The imaging reasons are dead-letter reason codes of the same names.
+            return new RejectedEventException(RejectReason.valueOf(image.reason().name()), image.getMessage(), image);
+        }
+        return new RejectedEventException(RejectReason.SCORING_FAILED, String.valueOf(cause), cause);
+    }
+
+    private QualityScore toScore(GenerationEvent event, String referenceId, PairScores scores) {
+        return QualityScore.newBuilder()
+                .setEventId(event.getEventId())
+                .setModelId(event.getModelId())
+                .setModelVersion(event.getModelVersion())
+                .setAttributes(event.getAttributes())
+                .setProducedAt(event.getProducedAt())
+                .setScoredAt(clock.instant())
+                .setReferenceId(referenceId)
+                .setLpips(scores.lpips())
+                .setFeatureDistance(scores.featureDistance())
+                .setMse(scores.classic().mse())
+                .setPsnr(scores.classic().psnr())
+                .setSsim(scores.classic().ssim())
+                .setMsSsim(scores.classic().msSsim())
+                .setWidth(scores.width())
+                .setHeight(scores.height())
+                .setScorerModel(scorerModel)
+                .setScorerSha256(scorerSha256)
+                .build();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.observability.ServiceMetrics;
+import java.time.Instant;
+
+/** Reports the scoring step to the service's Prometheus metrics. */
+final class MetricsScoringListener implements ScoringListener {
+    private final ServiceMetrics metrics;
+
+    MetricsScoringListener(ServiceMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onConsumed() {
+        metrics.eventConsumed();
+    }
+
+    @Override
+    public void onScored(QualityScore score, Instant publishedAt) {
+        metrics.eventScored(score.getModelId(), score.getModelVersion());
+        metrics.scorePublished(score.getProducedAt(), publishedAt);
+    }
+
+    @Override
+    public void onDeadLetter(RejectReason reason) {
+        metrics.deadLetter(reason.name());
+    }
+}

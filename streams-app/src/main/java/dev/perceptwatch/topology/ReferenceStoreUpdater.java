@@ -1,0 +1,55 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.events.ReferenceImage;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the global references store in step with the compacted references topic. Values are stored as the
+ * bytes that were published and decoded at lookup: a record that does not decode is logged and skipped here,
+ * since one bad reference must not stop the global thread, and an event naming it is dead-lettered as
+ * MISSING_REFERENCE.
+ */
+final class ReferenceStoreUpdater implements Processor<String, byte[], Void, Void> {
+    private static final Logger LOG = LoggerFactory.getLogger(ReferenceStoreUpdater.class);
+
+    private final String storeName;
+    private final String topic;
+    private final Deserializer<ReferenceImage> references;
+    private KeyValueStore<String, byte[]> store;
+
+    ReferenceStoreUpdater(String storeName, String topic, Deserializer<ReferenceImage> references) {
+        this.storeName = storeName;
+        this.topic = topic;
+        this.references = references;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (record.key() == null) {
+            LOG.warn("skipping a reference without key on {}", topic);
+            return;
+        }
+        if (record.value() == null) {
+            store.delete(record.key());
+            return;
+        }
+        try {
+            references.deserialize(topic, record.value());
+            store.put(record.key(), record.value());
+        } catch (SerializationException e) {
+            LOG.warn("skipping reference '{}' on {}: {}", record.key(), topic, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.events.DeadLetter;
+import dev.perceptwatch.events.GenerationEvent;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.ingest.RejectedEventException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores generation events asynchronously, in micro-batches shared with the other stream threads, without
+ * ever letting a commit cover an unscored event.
+ *
+ * <p>Kafka Streams commits the offset of every record handed to {@code process()}. So a record is first
+ * written to the changelogged pending store, and only removed from it in the same transaction that publishes
+ * its score or dead letter. After a crash, the store restored from its changelog holds exactly the records
+ * whose results were not committed, and {@code init()} submits them again: no event is lost, and since a
+ * result and the removal commit together, none is counted twice.
+ */
+final class ScoringProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
+
+    private final String pendingStoreName;
+    private final ReferenceLookup references;
+    private final Deserializer<GenerationEvent> events;
+    private final EventScorer scorer;
+    private final int maxInFlight;
+    private final Duration drainInterval;
+    private final Clock clock;
+    private final ScoringListener listener;
+
+    /** In input order, so results are published in the order the events arrived where they finish together. */
+    private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, byte[]> pending;
+
+    private record InFlight(PendingRecord record, GenerationEvent event, CompletableFuture<QualityScore> score) {
+    }
+
+    ScoringProcessor(String pendingStoreName, Deserializer<GenerationEvent> events, ReferenceLookup references,
+                     EventScorer scorer, int maxInFlight, Duration drainInterval, Clock clock,
+                     ScoringListener listener) {
+        this.pendingStoreName = pendingStoreName;
+        this.references = references;
+        this.events = events;
+        this.scorer = scorer;
+        this.maxInFlight = maxInFlight;
+        this.drainInterval = drainInterval;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.pending = context.getStateStore(pendingStoreName);
+        references.init(context);
+        // Processors are initialised after their stores are restored: what is here was read, committed, and
+        // never published. Score it again.
+        List<KeyValue<String, byte[]>> restored = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = pending.all()) {
+            all.forEachRemaining(restored::add);
+        }
+        for (KeyValue<String, byte[]> entry : restored) {
+            start(PendingRecord.fromBytes(entry.value), false);
+        }
+        if (!restored.isEmpty()) {
+            LOG.info("task {}: scoring again {} events read before a restart but not yet published",
+                    context.taskId(), restored.size());
+        }
+        context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> publishCompleted());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        List<Header> headers = List.of(record.headers().toArray());
+        PendingRecord input = new PendingRecord(metadata.topic(), metadata.partition(), metadata.offset(),
+                record.timestamp(), record.key(), record.value(), headers);
+        listener.onConsumed();
+        publishCompleted();
+        start(input, true);
+        while (inFlight.size() >= maxInFlight) {
+            awaitOldest();
+            publishCompleted();
+        }
+    }
+
+    private void start(PendingRecord record, boolean storeIt) {
+        GenerationEvent event = null;
+        try {
+            event = events.deserialize(record.topic(), record.value());
+            if (event == null) {
+                throw new RejectedEventException(RejectReason.BAD_SCHEMA, "record has no value");
+            }
+            CompletableFuture<QualityScore> score = scorer.submit(event, references::find);
+            if (storeIt) {
+                pending.put(record.storeKey(), record.toBytes());
+            }
+            inFlight.put(record.storeKey(), new InFlight(record, event, score));
+        } catch (SerializationException e) {
+            reject(record, null, RejectReason.BAD_SCHEMA, e.getMessage(), storeIt);
+        } catch (RejectedEventException e) {
+            reject(record, event, e.reason(), e.getMessage(), storeIt);
+        } catch (RuntimeException e) {
+            // A bug on one event must not stop the stream: the event is kept, replayable, on the dead-letter topic.
+            reject(record, event, RejectReason.SCORING_FAILED, e.toString(), storeIt);
+        }
+    }
+
+    private void reject(PendingRecord record, GenerationEvent event, RejectReason reason, String message,
+                        boolean wasNew) {
+        publishDeadLetter(record, event, reason, message);
+        if (!wasNew) {
+            pending.delete(record.storeKey());
+        }
+    }
+
+    private void publishCompleted() {
+        Iterator<Map.Entry<String, InFlight>> it = inFlight.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, InFlight> entry = it.next();
+            InFlight work = entry.getValue();
+            if (!work.score().isDone()) {
+                continue;
+            }
+            try {
+                QualityScore score = work.score().join();
+                context.forward(new Record<String, SpecificRecord>(
+                        scoreKey(score), score, score.getProducedAt().toEpochMilli()));
+                listener.onScored(score, clock.instant());
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                RejectReason reason = cause instanceof RejectedEventException rejected
+                        ? rejected.reason() : RejectReason.SCORING_FAILED;
+                publishDeadLetter(work.record(), work.event(), reason, String.valueOf(cause.getMessage()));
+            }
+            pending.delete(entry.getKey());
+            it.remove();
+        }
+    }
+
+    private void awaitOldest() {
+        InFlight oldest = inFlight.values().iterator().next();
+        try {
+            oldest.score().get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Failures are published by publishCompleted; a timeout just lets the loop look again.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for scores", e);
+        }
+    }
+
+    private void publishDeadLetter(PendingRecord record, GenerationEvent event, RejectReason reason,
+                                   String message) {
+        DeadLetter letter = DeadLetters.of(record, event, reason, message, clock.instant());
+        String key = event == null ? null : event.getEventId();
+        context.forward(new Record<String, SpecificRecord>(key, letter, record.timestamp()));
+        listener.onDeadLetter(reason);
+    }
+
+    /** Scores are keyed by model and version, the key the aggregation groups by. */
+    static String scoreKey(QualityScore score) {
+        return ModelKey.of(score.getModelId(), score.getModelVersion());
+    }
+
+    @Override
+    public void close() {
+        // Unpublished work stays in the pending store; whoever owns the task next scores it again.
+        inFlight.values().forEach(work -> work.score().cancel(false));
+        inFlight.clear();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.events.DeadLetter;
+import dev.perceptwatch.events.GenerationEvent;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.config.Topics;
+import dev.perceptwatch.events.ReferenceImage;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/** Wires generations -> scores and dead letters, with the references table and the pending store. */
+final class ScoringStage {
+    static final String PENDING_STORE = "scoring-pending";
+    static final String REFERENCES_STORE = "references";
+
+    private ScoringStage() {
+    }
+
+    static void add(StreamsBuilder builder, Topics topics, AvroSerdes serdes, EventScorer scorer,
+                    int maxInFlight, Duration drainInterval, Clock clock, ScoringListener listener) {
+        Deserializer<ReferenceImage> referenceReader = serdes.valueSerde(ReferenceImage.class).deserializer();
+        StoreBuilder<KeyValueStore<String, byte[]>> referenceStore = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(REFERENCES_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled();
+        builder.addGlobalStore(referenceStore, topics.references(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                () -> new ReferenceStoreUpdater(REFERENCES_STORE, topics.references(), referenceReader));
+
+        // In memory: it holds at most maxInFlight records per task, and its changelog makes it durable.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.ByteArray()));
+
+        Deserializer<GenerationEvent> eventReader = serdes.valueSerde(GenerationEvent.class).deserializer();
+        KStream<String, SpecificRecord> results = builder
+                .stream(topics.generations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .process(() -> new ScoringProcessor(PENDING_STORE, eventReader,
+                        new ReferenceLookup(REFERENCES_STORE, topics.references(), referenceReader),
+                        scorer, maxInFlight, drainInterval, clock, listener), PENDING_STORE);
+        results.filter((key, value) -> value instanceof QualityScore)
+                .mapValues(value -> (QualityScore) value)
+                .to(topics.scores(), Produced.with(Serdes.String(), serdes.valueSerde(QualityScore.class)));
+        results.filter((key, value) -> value instanceof DeadLetter)
+                .mapValues(value -> (DeadLetter) value)
+                .to(topics.deadLetters(), Produced.with(Serdes.String(), serdes.valueSerde(DeadLetter.class)));
+    }
+}

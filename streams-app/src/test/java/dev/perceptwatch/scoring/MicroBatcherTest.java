@@ -1,0 +1,272 @@
+package dev.perceptwatch.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The micro-batcher on the real AlexNet LPIPS model, with sample images. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MicroBatcherTest {
+
+    private static final long WAIT_S = 60;
+
+    private LpipsModel model;
+    private BufferedImage astronaut;
+    private BufferedImage coffee;
+    private BufferedImage chelsea;
+
+    @BeforeAll
+    void load() {
+        model = TestModels.openOnCpu("lpips-alex");
+        astronaut = TestImages.read("astronaut.png");
+        coffee = TestImages.read("coffee.png");
+        chelsea = TestImages.read("chelsea.png");
+    }
+
+    @AfterAll
+    void release() {
+        model.close();
+    }
+
+    /** Pairs of 64x64, 96x128 (HxW) and 128x128 crops/resizes; every other one asks for the spatial map. */
+    private List<PairTensors> mixedPairs() {
+        int[][] sizes = {{64, 64}, {128, 96}, {128, 128}};
+        List<PairTensors> pairs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            for (int[] size : sizes) {
+                int width = size[0];
+                int height = size[1];
+                BufferedImage img0 = TestImages.crop(astronaut, 40 * i, 30 * i, width, height);
+                BufferedImage img1 = i % 2 == 0
+                        ? TestImages.resize(TestImages.crop(coffee, 50 * i, 20 * i, 2 * width, 2 * height), width, height)
+                        : TestImages.crop(chelsea, 30 * i, 10 * i, width, height);
+                pairs.add(TestImages.pair(img0, img1, pairs.size() % 2 == 0));
+            }
+        }
+        return pairs;
+    }
+
+    private PerceptualScore unbatched(PairTensors pair) {
+        List<PerceptualScore> alone = model.score(pair.width(), pair.height(), pair.img0(), pair.img1(),
+                pair.wantSpatial());
+        assertEquals(1, alone.size());
+        return alone.get(0);
+    }
+
+    private static void assertSameScore(PerceptualScore expected, PerceptualScore actual, String label) {
+        assertEquals(expected.width(), actual.width(), label);
+        assertEquals(expected.height(), actual.height(), label);
+        assertEquals(expected.lpips(), actual.lpips(), 1e-6, label + " lpips");
+        assertEquals(expected.featureDistance(), actual.featureDistance(), 1e-6, label + " feature distance");
+        assertArrayEquals(expected.layerDistances(), actual.layerDistances(), 1e-6, label + " layers");
+        if (expected.spatialMap() == null) {
+            assertNull(actual.spatialMap(), label + " spatial map not asked for");
+        } else {
+            assertArrayEquals(expected.spatialMap(), actual.spatialMap(), 1e-6f, label + " spatial map");
+        }
+    }
+
+    @Test
+    void batchedScoresEqualUnbatchedForMixedSizesFromSeveralThreads() throws Exception {
+        List<PairTensors> pairs = mixedPairs();
+        List<PerceptualScore> expected = pairs.stream().map(this::unbatched).toList();
+        List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+        int threads = 3;
+        ExecutorService callers = Executors.newFixedThreadPool(threads);
+        try (MicroBatcher batcher = new MicroBatcher(model, 4, Duration.ofSeconds(2), 16, 1,
+                (size, nanos) -> batchSizes.add(size))) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<CompletableFuture<PerceptualScore>>>> submitted = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                submitted.add(callers.submit(() -> {
+                    start.await();
+                    List<CompletableFuture<PerceptualScore>> mine = new ArrayList<>();
+                    for (int i = first; i < pairs.size(); i += threads) {
+                        mine.add(batcher.submit(pairs.get(i)));
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            for (int t = 0; t < threads; t++) {
+                List<CompletableFuture<PerceptualScore>> mine = submitted.get(t).get(WAIT_S, TimeUnit.SECONDS);
+                for (int k = 0; k < mine.size(); k++) {
+                    int index = t + k * threads;
+                    assertSameScore(expected.get(index), mine.get(k).get(WAIT_S, TimeUnit.SECONDS), "pair " + index);
+                }
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(pairs.size(), batchSizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(batchSizes.stream().anyMatch(size -> size > 1), "some pairs ran together: " + batchSizes);
+        assertTrue(batchSizes.stream().allMatch(size -> size <= 4), "no batch above batchSize: " + batchSizes);
+    }
+
+    @Test
+    void lonePairRunsAloneOnceMaxWaitHasPassed() throws Exception {
+        List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+        PairTensors pair = mixedPairs().get(0);
+        try (MicroBatcher batcher = new MicroBatcher(model, 8, Duration.ofMillis(100), 16, 1,
+                (size, nanos) -> batchSizes.add(size))) {
+            PerceptualScore score = batcher.submit(pair).get(WAIT_S, TimeUnit.SECONDS);
+            assertSameScore(unbatched(pair), score, "lone pair");
+        }
+        assertEquals(List.of(1), batchSizes);
+    }
+
+    @Test
+    void fullQueueBlocksSubmitAndTheBoundedVariantTimesOut() throws Exception {
+        CountDownLatch workerInsideBatch = new CountDownLatch(1);
+        CountDownLatch releaseWorker = new CountDownLatch(1);
+        BatchListener blockingListener = (size, nanos) -> {
+            workerInsideBatch.countDown();
+            try {
+                releaseWorker.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        PairTensors pair = mixedPairs().get(0);
+        int capacity = 2;
+        try (MicroBatcher batcher = new MicroBatcher(model, 1, Duration.ofMillis(10), capacity, 1, blockingListener)) {
+            List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
+            futures.add(batcher.submit(pair));
+            assertTrue(workerInsideBatch.await(WAIT_S, TimeUnit.SECONDS), "the worker took the first pair");
+            for (int i = 0; i < capacity; i++) {
+                futures.add(batcher.submit(pair));
+            }
+            assertEquals(capacity, batcher.waiting());
+
+            TimeoutException timeout = assertThrows(TimeoutException.class,
+                    () -> batcher.submit(pair, Duration.ofMillis(200)));
+            assertTrue(timeout.getMessage().contains("capacity " + capacity), timeout.getMessage());
+
+            AtomicReference<CompletableFuture<PerceptualScore>> blocked = new AtomicReference<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    blocked.set(batcher.submit(pair));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            caller.start();
+            awaitState(caller, Thread.State.WAITING);
+            assertNull(blocked.get(), "submit is still blocked while the queue is full");
+            assertEquals(capacity, batcher.waiting(), "the queue did not grow past its capacity");
+
+            releaseWorker.countDown();
+            caller.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+            assertFalse(caller.isAlive());
+            futures.add(blocked.get());
+            for (CompletableFuture<PerceptualScore> future : futures) {
+                assertEquals(unbatched(pair).lpips(), future.get(WAIT_S, TimeUnit.SECONDS).lpips(), 1e-6);
+            }
+        }
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (thread.getState() != state && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(state, thread.getState());
+    }
+
+    @Test
+    void invalidPairsFailAloneWithAClearReason() throws Exception {
+        PairTensors good = mixedPairs().get(0);
+        float[] tooShort = new float[good.img0().length - 1];
+        PairTensors wrongLength = new PairTensors(64, 64, tooShort, good.img1(), false);
+        BufferedImage tiny = TestImages.crop(astronaut, 0, 0, 16, 16);
+        PairTensors tooSmall = TestImages.pair(tiny, tiny, false);
+        try (MicroBatcher batcher = new MicroBatcher(model, 4, Duration.ofMillis(50), 16)) {
+            CompletableFuture<PerceptualScore> first = batcher.submit(good);
+            CompletableFuture<PerceptualScore> badLength = batcher.submit(wrongLength);
+            CompletableFuture<PerceptualScore> badSize = batcher.submit(tooSmall);
+            CompletableFuture<PerceptualScore> second = batcher.submit(good);
+
+            String lengthReason = failureOf(badLength).getMessage();
+            assertTrue(lengthReason.contains("img0=12287") && lengthReason.contains("64x64"), lengthReason);
+            Throwable sizeFailure = failureOf(badSize);
+            assertInstanceOf(IllegalArgumentException.class, sizeFailure);
+            assertTrue(sizeFailure.getMessage().contains("16x16 is below the minimum side 31"), sizeFailure.getMessage());
+
+            PerceptualScore expected = unbatched(good);
+            assertSameScore(expected, first.get(WAIT_S, TimeUnit.SECONDS), "first good pair");
+            assertSameScore(expected, second.get(WAIT_S, TimeUnit.SECONDS), "second good pair");
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<PerceptualScore> future) {
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(WAIT_S, TimeUnit.SECONDS));
+        return failed.getCause();
+    }
+
+    @Test
+    void aFailingBatchFailsEachOfItsPairsAndTheWorkerCarriesOn() throws Exception {
+        PairTensors pair = mixedPairs().get(0);
+        LpipsModel closedModel = TestModels.openOnCpu("lpips-alex");
+        closedModel.close();
+        try (MicroBatcher batcher = new MicroBatcher(closedModel, 3, Duration.ofMillis(50), 8)) {
+            for (int round = 0; round < 2; round++) {
+                List<CompletableFuture<PerceptualScore>> batch = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    batch.add(batcher.submit(pair));
+                }
+                for (CompletableFuture<PerceptualScore> future : batch) {
+                    Throwable failure = failureOf(future);
+                    assertInstanceOf(ScoringException.class, failure);
+                    assertTrue(failure.getMessage().contains("batch of 3 pair(s) of 64x64")
+                            && failure.getMessage().contains("is closed"), failure.getMessage());
+                }
+            }
+        }
+    }
+
+    @Test
+    void closeScoresWhatIsWaitingRefusesNewPairsAndStopsItsThreads() throws Exception {
+        PairTensors pair = mixedPairs().get(0);
+        List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
+        MicroBatcher batcher = new MicroBatcher(model, 8, Duration.ofMinutes(10), 16, 2, BatchListener.NONE);
+        for (int i = 0; i < 3; i++) {
+            futures.add(batcher.submit(pair));
+        }
+        batcher.close();
+
+        double expected = unbatched(pair).lpips();
+        for (CompletableFuture<PerceptualScore> future : futures) {
+            assertTrue(future.isDone(), "close() returns after the waiting pairs are scored");
+            assertEquals(expected, future.get().lpips(), 1e-6);
+        }
+        assertInstanceOf(RejectedExecutionException.class, failureOf(batcher.submit(pair)));
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(thread -> thread.getName().startsWith("perceptwatch-lpips-batcher-")),
+                "no batcher thread left running");
+    }
+}
