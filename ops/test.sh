@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 ops/check-monitoring.sh
 # The tests start a real schema registry; building it is a separate Maven project (skipped when built).
 ops/registry.sh build
+# The broker jars for ops/kafka.sh (its test starts a real broker process); cached after the first run.
+ops/kafka.sh classpath > /dev/null
 exec ./mvnw -B verify "$@"
