@@ -19,7 +19,6 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -46,20 +45,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   public static final String USE_LATEST_VERSION = "use.latest.version";
   static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
   static final String VALUE_SUBJECT_NAME_STRATEGY = "value.subject.name.strategy";
-  private static final String TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
 
   static final byte MAGIC_BYTE = 0;
   static final int HEADER_LENGTH = 5;
-
-  private record Settings(SchemaRegistryClient registry, boolean isKey, boolean autoRegister,
-      boolean useLatestVersion) {}
 
   private final Class<T> type;
   private final SpecificData model;
   private final Schema readerSchema;
   private final SchemaRegistryClient givenRegistry;
   private final Map<String, SchemaRegistryClient.RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
-  private volatile Settings settings;
+  private volatile AvroSerdeSettings settings;
 
   /** A serde whose registry client is made from {@link #SCHEMA_REGISTRY_URL} in {@link #configure}. */
   public AvroSerde(Class<T> type) {
@@ -79,16 +74,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    for (String strategyKey : new String[] {KEY_SUBJECT_NAME_STRATEGY, VALUE_SUBJECT_NAME_STRATEGY}) {
-      Object strategy = configs.get(strategyKey);
-      if (strategy != null && !TOPIC_NAME_STRATEGY.equals(strategyName(strategy))) {
-        throw new ConfigException(strategyKey, strategy, "only " + TOPIC_NAME_STRATEGY + " is supported");
-      }
-    }
-    boolean autoRegister = booleanConfig(configs, AUTO_REGISTER_SCHEMAS, true);
-    boolean useLatestVersion = booleanConfig(configs, USE_LATEST_VERSION, false);
-    settings = new Settings(givenRegistry != null ? givenRegistry : registryFrom(configs), isKey, autoRegister,
-        useLatestVersion && !autoRegister);
+    settings = AvroSerdeSettings.from(configs, isKey, givenRegistry);
   }
 
   /** Nothing to release: the registry client holds no resources of its own. */
@@ -110,7 +96,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     if (record == null) {
       return null;
     }
-    Settings current = configured();
+    AvroSerdeSettings current = configured();
     String subject = subject(topic, current);
     Schema schema = record.getSchema();
     try {
@@ -136,7 +122,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     if (bytes == null) {
       return null;
     }
-    Settings current = configured();
+    AvroSerdeSettings current = configured();
     if (bytes.length < HEADER_LENGTH) {
       throw bad(topic, "it has " + bytes.length + " bytes, fewer than the 5-byte schema registry header", null);
     }
@@ -204,50 +190,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         "Record of topic " + topic + " is not a readable " + type.getSimpleName() + ": " + why, cause);
   }
 
-  private Settings configured() {
-    Settings current = settings;
+  private AvroSerdeSettings configured() {
+    AvroSerdeSettings current = settings;
     if (current == null) {
       throw new IllegalStateException("AvroSerde<" + type.getSimpleName() + "> is not configured: call configure()");
     }
     return current;
   }
 
-  private static String subject(String topic, Settings settings) {
+  private static String subject(String topic, AvroSerdeSettings settings) {
     return topic + (settings.isKey() ? "-key" : "-value");
-  }
-
-  private static String strategyName(Object strategy) {
-    return strategy instanceof Class<?> c ? c.getName() : strategy.toString().trim();
-  }
-
-  private static SchemaRegistryClient registryFrom(Map<String, ?> configs) {
-    Object url = configs.get(SCHEMA_REGISTRY_URL);
-    if (url == null || url.toString().isBlank()) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, url, "the schema registry URL is required");
-    }
-    String text = url.toString().trim();
-    if (text.contains(",")) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, url, "only one schema registry URL is supported");
-    }
-    try {
-      return new SchemaRegistryClient(text);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, url, e.getMessage());
-    }
-  }
-
-  private static boolean booleanConfig(Map<String, ?> configs, String key, boolean defaultValue) {
-    Object value = configs.get(key);
-    if (value == null) {
-      return defaultValue;
-    }
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    String text = value.toString().trim();
-    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-      return Boolean.parseBoolean(text);
-    }
-    throw new ConfigException(key, value, "must be true or false");
   }
 }

@@ -27,6 +27,8 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,6 +39,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -65,7 +68,7 @@ class AvroSerdeTest {
 
   private static <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type, Map<String, ?> extra, boolean isKey) {
     AvroSerde<T> serde = new AvroSerde<>(type);
-    Map<String, Object> configs = new java.util.HashMap<>(extra);
+    Map<String, Object> configs = new HashMap<>(extra);
     configs.put(AvroSerde.SCHEMA_REGISTRY_URL, url);
     serde.configure(configs, isKey);
     return serde;
@@ -79,7 +82,7 @@ class AvroSerdeTest {
     return ByteBuffer.allocate(5 + avro.length).put((byte) 0).putInt(id).put(avro).array();
   }
 
-  private static <D> byte[] avro(D datum, org.apache.avro.io.DatumWriter<D> writer) throws IOException {
+  private static <D> byte[] avro(D datum, DatumWriter<D> writer) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     writer.write(datum, encoder);
@@ -292,7 +295,7 @@ class AvroSerdeTest {
     byte[] hugeLength = framed(id, new byte[] {(byte) 0x80, (byte) 0xa8, (byte) 0xd6, (byte) 0xb9, 0x07});
     byte[] otherType = serde(DeadLetter.class).serialize(topic + "-dead", (DeadLetter) everyEventType().get(5));
 
-    Map<String, byte[]> badInputs = new java.util.LinkedHashMap<>();
+    Map<String, byte[]> badInputs = new LinkedHashMap<>();
     badInputs.put("empty", new byte[0]);
     badInputs.put("shorter than the header", new byte[] {0, 0, 0});
     badInputs.put("wrong magic byte", wrongMagic);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -104,7 +105,7 @@ public final class SchemaRegistry implements ParameterResolver {
     }
 
     private static List<String> concat(Path script, List<String> arguments) {
-      return java.util.stream.Stream.concat(java.util.stream.Stream.of(script.toString()), arguments.stream()).toList();
+      return Stream.concat(Stream.of(script.toString()), arguments.stream()).toList();
     }
   }
 }
