@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perceptwatch.imaging.ImageRejectedException.Reason;
+import dev.perceptwatch.testing.PngHeaders;
 import dev.perceptwatch.testing.SharedFiles;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -193,10 +194,10 @@ class ImageDecoderTest {
     /** The header alone claims 10^10 pixels; the limit must trip before any pixel buffer is allocated. */
     @Test
     void hugePngHeaderIsRefusedByThePixelLimit() throws Exception {
-        assertRejected(pngHeaderOnly(100_000, 100_000), "generated.png", Reason.IMAGE_TOO_LARGE,
+        assertRejected(PngHeaders.headerOnly(100_000, 100_000), "generated.png", Reason.IMAGE_TOO_LARGE,
                 "generated.png: image is 100000x100000 = 10000000000 pixels, over the limit of 40000000");
         // The same header with a plausible size gets past the limit and fails only for its missing IDAT.
-        assertRejected(pngHeaderOnly(100, 100), "generated.png", Reason.UNDECODABLE_IMAGE, "cannot decode image");
+        assertRejected(PngHeaders.headerOnly(100, 100), "generated.png", Reason.UNDECODABLE_IMAGE, "cannot decode image");
     }
 
     @Test
@@ -234,23 +235,6 @@ class ImageDecoderTest {
         assertEquals(name, e.sourceName());
         assertTrue(e.getMessage().startsWith(name + ": "), e::getMessage);
         assertTrue(e.getMessage().contains(messagePart), e::getMessage);
-    }
-
-    /** PNG signature and an IHDR chunk (8-bit RGB) with a correct CRC, then nothing: no IDAT, no IEND. */
-    private static byte[] pngHeaderOnly(int width, int height) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        byte[] type = "IHDR".getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(type);
-        crc.update(header.array());
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.write(bytes(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A));
-        png.write(ByteBuffer.allocate(4).putInt(13).array());
-        png.write(type);
-        png.write(header.array());
-        png.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        return png.toByteArray();
     }
 
     private static byte[] bytes(int... values) {
