@@ -24,6 +24,7 @@ public final class WindowAccumulator {
 
     public static final int DEFAULT_WORST_EVENTS = 5;
     private static final byte FORMAT_VERSION = 1;
+    private static final List<Metric> METRICS = List.of(Metric.values());
 
     private final int worstEventsKept;
     private final Map<Metric, MetricAccumulator> metrics = new EnumMap<>(Metric.class);
@@ -44,7 +45,7 @@ public final class WindowAccumulator {
 
     public void add(QualityScore score) {
         count++;
-        for (Metric metric : Metric.values()) {
+        for (Metric metric : METRICS) {
             Double value = metric.valueIn(score);
             if (value == null || (metric == Metric.PSNR && value == Double.POSITIVE_INFINITY)) {
                 continue;

@@ -33,7 +33,7 @@ final class DriftEvalCommand implements Callable<Integer> {
             description = "Clean judged windows before the change in each change-scenario run.")
     int changeAfter;
 
-    @Option(names = "--clean-windows", defaultValue = "25000",
+    @Option(names = "--clean-windows", defaultValue = "50000",
             description = "Judged windows of the no-change scenario, in total.")
     int cleanWindows;
 

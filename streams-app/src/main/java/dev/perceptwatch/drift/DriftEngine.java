@@ -29,6 +29,7 @@ public final class DriftEngine {
         Map<String, MetricDriftState> next = new TreeMap<>(state.metrics());
         List<AlertDecision> alerts = new ArrayList<>();
         for (MetricSummary summary : window.metrics()) {
+            settings.forMetric(summary.metric()); // an unknown metric fails here, not silently in warm-up
             MetricDriftState current = next.getOrDefault(summary.metric(), MetricDriftState.NEW);
             if (current.baseline() == null) {
                 next.put(summary.metric(), warmUp(current, summary));

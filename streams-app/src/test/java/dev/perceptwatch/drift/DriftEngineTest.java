@@ -165,6 +165,15 @@ class DriftEngineTest {
     }
 
     @Test
+    void anUnknownMetricIsAClearError() {
+        DriftEngine engine = new DriftEngine(settings(3, 1, 1, MetricDriftSettings.DEFAULT_DETECTORS));
+        MetricSummary unknown = new MetricSummary("sharpness", 10, 1, 0, 1, 1, 1, 1, 1);
+        IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> engine.onWindowClosed(KEY, window(0, unknown), DriftState.EMPTY));
+        assertTrue(error.getMessage().contains("sharpness"), error.getMessage());
+    }
+
+    @Test
     void stateSurvivesARestartThroughItsBytes() {
         DriftEngine engine = new DriftEngine(settings(4, 2, 2, MetricDriftSettings.DEFAULT_DETECTORS));
         // Warm-up of 4, a shift that fires, then enough normal windows for the CUSUM to drain and resolve.

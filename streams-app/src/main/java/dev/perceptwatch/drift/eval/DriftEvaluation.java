@@ -54,10 +54,6 @@ public final class DriftEvaluation {
                         + "cleanWindows >= 1, cleanRunLength >= 1, eventsPerWindow >= 2; got " + this);
             }
         }
-
-        public static Options defaults(long seed) {
-            return new Options(seed, 200, 50, 20, 25_000, 250, 200);
-        }
     }
 
     /** One line of the report; JSON keys as drift-eval documents them. */
