@@ -1,5 +1,6 @@
 package dev.perceptwatch.aggregation;
 
+import dev.perceptwatch.scoring.Metric;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
@@ -56,7 +57,7 @@ public final class MetricAccumulator {
     /** Adds one finite value; the caller decides what non-finite values mean (see WindowAccumulator). */
     public void add(double value) {
         if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(metric.wireName() + " value " + value + " is not finite");
+            throw new IllegalArgumentException(metric.label() + " value " + value + " is not finite");
         }
         count++;
         double delta = value - mean;
@@ -64,7 +65,7 @@ public final class MetricAccumulator {
         m2 += delta * (value - mean);
         min = Math.min(min, value);
         max = Math.max(max, value);
-        sketch.accept(metric.sketchesComplement() ? 1 - value : value);
+        sketch.accept(ScoreValues.sketchesComplement(metric) ? 1 - value : value);
     }
 
     public void merge(MetricAccumulator other) {
@@ -87,9 +88,9 @@ public final class MetricAccumulator {
     /** The value at quantile q in [0, 1], clamped to the exact min and max. */
     public double quantile(double q) {
         if (count == 0) {
-            throw new IllegalStateException("no " + metric.wireName() + " values in this window");
+            throw new IllegalStateException("no " + metric.label() + " values in this window");
         }
-        double estimate = metric.sketchesComplement()
+        double estimate = ScoreValues.sketchesComplement(metric)
                 ? 1 - sketch.getValueAtQuantile(1 - q)
                 : sketch.getValueAtQuantile(q);
         return Math.min(max, Math.max(min, estimate));
@@ -97,9 +98,9 @@ public final class MetricAccumulator {
 
     public MetricSummary summary() {
         if (count == 0) {
-            throw new IllegalStateException("no " + metric.wireName() + " values in this window");
+            throw new IllegalStateException("no " + metric.label() + " values in this window");
         }
-        return new MetricSummary(metric.wireName(), count, mean, Math.sqrt(m2 / count), min, max,
+        return new MetricSummary(metric.label(), count, mean, Math.sqrt(m2 / count), min, max,
                 quantile(0.5), quantile(0.9), quantile(0.99));
     }
 

@@ -1,6 +1,8 @@
 package dev.perceptwatch.aggregation;
 
+import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.WindowStats;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -8,9 +10,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything one window of one key needs for WindowStats and drift detection: scored and dead-lettered
@@ -46,12 +50,12 @@ public final class WindowAccumulator {
     public void add(QualityScore score) {
         count++;
         for (Metric metric : METRICS) {
-            Double value = metric.valueIn(score);
+            Double value = ScoreValues.valueIn(metric, score);
             if (value == null || (metric == Metric.PSNR && value == Double.POSITIVE_INFINITY)) {
                 continue;
             }
             if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException("event " + score.getEventId() + ": " + metric.wireName()
+                throw new IllegalArgumentException("event " + score.getEventId() + ": " + metric.label()
                         + " is " + value + "; only PSNR may be +Infinity (identical images)");
             }
             metrics.computeIfAbsent(metric, MetricAccumulator::new).add(value);
@@ -91,6 +95,16 @@ public final class WindowAccumulator {
         return w == null ? List.of() : w.eventIds();
     }
 
+    /** The closed window as published on perceptwatch.window-stats. */
+    public WindowStats toWindowStats(String modelId, String modelVersion, String segment, long windowStart,
+                                     long windowEnd) {
+        Map<String, List<String>> worstIds = new TreeMap<>();
+        worst.forEach((metric, w) -> worstIds.put(metric.label(), w.eventIds()));
+        return new WindowStats(modelId, modelVersion, segment, Instant.ofEpochMilli(windowStart),
+                Instant.ofEpochMilli(windowEnd), count, errors,
+                summaries().stream().map(MetricSummary::toAvro).toList(), worstIds);
+    }
+
     /**
      * Layout (java.io.DataOutput, big-endian): format version byte, K, count, errors, number of metrics,
      * then per metric its wire name (UTF), its {@link MetricAccumulator} and its worst events.
@@ -104,7 +118,7 @@ public final class WindowAccumulator {
             out.writeLong(errors);
             out.writeInt(metrics.size());
             for (Map.Entry<Metric, MetricAccumulator> entry : metrics.entrySet()) {
-                out.writeUTF(entry.getKey().wireName());
+                out.writeUTF(entry.getKey().label());
                 entry.getValue().writeTo(out);
                 worst.get(entry.getKey()).writeTo(out);
             }
@@ -126,7 +140,7 @@ public final class WindowAccumulator {
             window.errors = in.readLong();
             int metricCount = in.readInt();
             for (int i = 0; i < metricCount; i++) {
-                Metric metric = Metric.fromWireName(in.readUTF());
+                Metric metric = Metric.parse(in.readUTF());
                 window.metrics.put(metric, MetricAccumulator.readFrom(metric, in));
                 window.worst.put(metric, WorstEvents.readFrom(metric, window.worstEventsKept, in));
             }

@@ -1,5 +1,6 @@
 package dev.perceptwatch.aggregation;
 
+import dev.perceptwatch.scoring.Metric;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -21,7 +22,7 @@ final class WorstEvents {
         this.capacity = capacity;
         Comparator<Entry> byValue = Comparator.comparingDouble(Entry::value);
         // Ties broken by id so that merge order never changes the result.
-        this.worstFirst = (metric.higherIsWorse() ? byValue.reversed() : byValue)
+        this.worstFirst = (ScoreValues.higherIsWorse(metric) ? byValue.reversed() : byValue)
                 .thenComparing(Entry::eventId);
     }
 

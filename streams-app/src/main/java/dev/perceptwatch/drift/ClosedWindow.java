@@ -1,8 +1,9 @@
 package dev.perceptwatch.drift;
 
-import dev.perceptwatch.aggregation.Metric;
+import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.aggregation.MetricSummary;
 import dev.perceptwatch.aggregation.WindowAccumulator;
+import dev.perceptwatch.events.WindowStats;
 
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,15 @@ public record ClosedWindow(long start, long end, List<MetricSummary> metrics, Ma
 
     public static ClosedWindow of(long start, long end, WindowAccumulator window) {
         Map<String, List<String>> worst = new TreeMap<>();
-        for (Metric metric : Metric.values()) {
-            worst.put(metric.wireName(), window.worstEventIds(metric));
+        for (MetricSummary summary : window.summaries()) {
+            worst.put(summary.metric(), window.worstEventIds(Metric.parse(summary.metric())));
         }
         return new ClosedWindow(start, end, window.summaries(), worst);
+    }
+
+    /** The window as read back from perceptwatch.window-stats (after the repartition to the drift stage). */
+    public static ClosedWindow of(WindowStats stats) {
+        return new ClosedWindow(stats.getWindowStart().toEpochMilli(), stats.getWindowEnd().toEpochMilli(),
+                stats.getMetrics().stream().map(MetricSummary::fromAvro).toList(), stats.getWorstEventIds());
     }
 }

@@ -1,6 +1,6 @@
 package dev.perceptwatch.drift;
 
-import dev.perceptwatch.aggregation.Metric;
+import dev.perceptwatch.scoring.Metric;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,15 +28,15 @@ public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolve
         requireAtLeast("minQuantileCount", minQuantileCount, 1);
         metrics = Map.copyOf(metrics);
         for (Metric metric : Metric.values()) {
-            if (!metrics.containsKey(metric.wireName())) {
-                throw new IllegalArgumentException("drift settings lack metric " + metric.wireName());
+            if (!metrics.containsKey(metric.label())) {
+                throw new IllegalArgumentException("drift settings lack metric " + metric.label());
             }
         }
     }
 
     public static DriftSettings defaults() {
         Map<String, MetricDriftSettings> metrics = Arrays.stream(Metric.values())
-                .collect(Collectors.toMap(Metric::wireName, DriftSettings::defaultsFor));
+                .collect(Collectors.toMap(Metric::label, DriftSettings::defaultsFor));
         return new DriftSettings(60, 1, 3, 50, metrics);
     }
 

@@ -1,5 +1,6 @@
 package dev.perceptwatch.aggregation;
 
+import dev.perceptwatch.scoring.Metric;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package dev.perceptwatch.aggregation;
 
+import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.events.QualityScore;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,21 @@ class WindowAccumulatorTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> WindowAccumulator.fromBytes(bytes));
         assertTrue(error.getMessage().contains("format version 9"), error.getMessage());
+    }
+
+    @Test
+    void closedWindowsBecomeWindowStats() {
+        WindowAccumulator window = new WindowAccumulator();
+        window.add(score("a", 0.1, 30.0, 0.9));
+        window.add(score("b", 0.3, 20.0, 0.7));
+        window.addError();
+        dev.perceptwatch.events.WindowStats stats = window.toWindowStats("m", "v1", null, 60_000, 120_000);
+        assertEquals(2, stats.getCount());
+        assertEquals(1, stats.getErrors());
+        assertEquals(Instant.ofEpochMilli(60_000), stats.getWindowStart());
+        assertEquals(window.summaries(), stats.getMetrics().stream().map(MetricSummary::fromAvro).toList());
+        assertEquals(List.of("b", "a"), stats.getWorstEventIds().get("lpips"));
+        assertEquals(List.of("b", "a"), stats.getWorstEventIds().get("ssim"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.perceptwatch.drift;
 
-import dev.perceptwatch.aggregation.Metric;
+import dev.perceptwatch.aggregation.ScoreValues;
+import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.aggregation.MetricSummary;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
@@ -26,8 +27,8 @@ class DriftEngineTest {
     private static DriftSettings settings(int warmup, int k, int m, Set<DetectorKind> detectors) {
         Map<String, MetricDriftSettings> metrics = new HashMap<>();
         for (Metric metric : Metric.values()) {
-            MetricDriftSettings base = metric.higherIsWorse() ? DetectorsTest.UP : DetectorsTest.DOWN;
-            metrics.put(metric.wireName(), base.withDetectors(detectors));
+            MetricDriftSettings base = ScoreValues.higherIsWorse(metric) ? DetectorsTest.UP : DetectorsTest.DOWN;
+            metrics.put(metric.label(), base.withDetectors(detectors));
         }
         return new DriftSettings(warmup, k, m, 50, metrics);
     }
@@ -162,6 +163,18 @@ class DriftEngineTest {
         }
         assertEquals(1, alerts.size());
         assertEquals(AlertState.FIRING, alerts.get(0).state());
+    }
+
+    @Test
+    void windowStatsReadBackGiveTheSameDecisionsAsTheAccumulator() {
+        dev.perceptwatch.aggregation.WindowAccumulator acc = new dev.perceptwatch.aggregation.WindowAccumulator();
+        for (int i = 0; i < 100; i++) {
+            acc.add(new dev.perceptwatch.events.QualityScore("e" + i, "X", "v7", Map.of(), java.time.Instant.EPOCH,
+                    java.time.Instant.EPOCH, null, 0.3 + i / 1000.0, null, null, null, null, null, 8, 8, "s", "s"));
+        }
+        dev.perceptwatch.events.WindowStats stats = acc.toWindowStats("X", "v7", null, 0, 60_000);
+        assertEquals(KEY, DriftKey.of(stats));
+        assertEquals(ClosedWindow.of(0, 60_000, acc), ClosedWindow.of(stats));
     }
 
     @Test

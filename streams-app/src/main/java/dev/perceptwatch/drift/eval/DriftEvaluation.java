@@ -2,7 +2,7 @@ package dev.perceptwatch.drift.eval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.perceptwatch.aggregation.Metric;
+import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.aggregation.WindowAccumulator;
 import dev.perceptwatch.drift.AlertDecision;
 import dev.perceptwatch.drift.ClosedWindow;
@@ -148,7 +148,7 @@ public final class DriftEvaluation {
                 cleanWindows++;
             }
             boolean fired = alerts.stream().anyMatch(a -> a.state() == AlertState.FIRING
-                    && a.metric().equals(Metric.LPIPS.wireName()));
+                    && a.metric().equals(Metric.LPIPS.label()));
             if (!fired) {
                 return;
             }
