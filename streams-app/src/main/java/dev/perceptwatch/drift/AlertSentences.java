@@ -1,0 +1,45 @@
+package dev.perceptwatch.drift;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/** The one plain sentence of an alert, e.g. "lpips mean for model X v7 rose 18% over baseline (0.21 -> 0.25) for 3 windows". */
+final class AlertSentences {
+
+    private static final MathContext THREE_DIGITS = new MathContext(3);
+
+    private AlertSentences() {
+    }
+
+    static String firing(DriftKey key, String metric, DetectorKind detector, Direction direction,
+                         double baseline, double observed, int windows) {
+        double relative = Math.abs(Detectors.relativeChange(observed, baseline, direction));
+        String moved = direction == Direction.UP_IS_WORSE ? "rose %d%% over" : "fell %d%% below";
+        return "%s %s for %s %s baseline (%s -> %s) for %s".formatted(metric, statistic(detector), subject(key),
+                moved.formatted(Math.round(relative * 100)), number(baseline), number(observed), windows(windows));
+    }
+
+    static String resolved(DriftKey key, String metric, DetectorKind detector, double baseline, double observed,
+                           int windows) {
+        return "%s %s for %s is back near baseline (%s, baseline %s); resolved after %s".formatted(metric,
+                statistic(detector), subject(key), number(observed), number(baseline), windows(windows));
+    }
+
+    private static String statistic(DetectorKind detector) {
+        return detector == DetectorKind.P90_SHIFT ? "p90" : "mean";
+    }
+
+    private static String subject(DriftKey key) {
+        return "model " + key.modelId() + " " + key.modelVersion()
+                + (key.segment() == null ? "" : " (segment " + key.segment() + ")");
+    }
+
+    private static String windows(int n) {
+        return n == 1 ? "1 window" : n + " windows";
+    }
+
+    /** Three significant digits, no exponent, no trailing zeros: 0.2134 -> 0.213, 21034.5 -> 21000. */
+    static String number(double value) {
+        return new BigDecimal(value).round(THREE_DIGITS).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.perceptwatch.drift;
+
+/** The detectors; {@link #wireName()} is what a DriftAlert's {@code detector} field carries. */
+public enum DetectorKind {
+    /** Shift of the window mean in standard errors, with a minimum relative change. */
+    EFFECT_SIZE("effect-size"),
+    /** One-sided CUSUM of standardised window means: small persistent shifts. */
+    CUSUM("cusum"),
+    /** Relative change of the window p90 against the baseline p90: changes in the tail. */
+    P90_SHIFT("p90-shift"),
+    /** Window mean beyond a fixed fraction of the baseline mean: the naive rule the others must beat. */
+    NAIVE_THRESHOLD("naive-threshold");
+
+    private final String wireName;
+
+    DetectorKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.perceptwatch.drift;
+
+import dev.perceptwatch.aggregation.MetricSummary;
+import dev.perceptwatch.events.AlertState;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Drift detection for closed windows: a pure function of (settings, key, window, stored state). No clock,
+ * no randomness, no I/O, so a replayed changelog gives the same alerts.
+ */
+public final class DriftEngine {
+
+    private final DriftSettings settings;
+
+    public DriftEngine(DriftSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Judges one closed window of one key. Windows must arrive in window order per key (they do when
+     * emitted at window close). A metric absent from the window leaves its state as it was.
+     */
+    public DriftStep onWindowClosed(DriftKey key, ClosedWindow window, DriftState state) {
+        Map<String, MetricDriftState> next = new TreeMap<>(state.metrics());
+        List<AlertDecision> alerts = new ArrayList<>();
+        for (MetricSummary summary : window.metrics()) {
+            settings.forMetric(summary.metric()); // an unknown metric fails here, not silently in warm-up
+            MetricDriftState current = next.getOrDefault(summary.metric(), MetricDriftState.NEW);
+            if (current.baseline() == null) {
+                next.put(summary.metric(), warmUp(current, summary));
+            } else {
+                next.put(summary.metric(), judge(key, window, summary, current, alerts));
+            }
+        }
+        return new DriftStep(new DriftState(next), alerts);
+    }
+
+    private MetricDriftState warmUp(MetricDriftState current, MetricSummary summary) {
+        BaselineWarmup warmup = current.warmup().add(summary);
+        Baseline frozen = warmup.windows() >= settings.warmupWindows() ? warmup.freeze(summary.metric()) : null;
+        return new MetricDriftState(warmup, frozen, CusumState.ZERO, current.lifecycle());
+    }
+
+    private MetricDriftState judge(DriftKey key, ClosedWindow window, MetricSummary summary,
+                                   MetricDriftState current, List<AlertDecision> alerts) {
+        MetricDriftSettings metricSettings = settings.forMetric(summary.metric());
+        Baseline baseline = current.baseline();
+        Map<DetectorKind, DetectorResult> results = new EnumMap<>(DetectorKind.class);
+        CusumState cusum = current.cusum();
+        for (DetectorKind kind : metricSettings.detectors()) {
+            switch (kind) {
+                case EFFECT_SIZE -> results.put(kind, Detectors.effectSize(summary, baseline, metricSettings));
+                case CUSUM -> {
+                    Detectors.CusumStep step = Detectors.cusum(summary, baseline, metricSettings, cusum);
+                    results.put(kind, step.result());
+                    cusum = step.state();
+                }
+                case P90_SHIFT -> results.put(kind,
+                        Detectors.p90Shift(summary, baseline, metricSettings, settings.minQuantileCount()));
+                case NAIVE_THRESHOLD -> results.put(kind, Detectors.naiveThreshold(summary, baseline, metricSettings));
+            }
+        }
+        Lifecycle.Verdict verdict = verdict(results.values(), metricSettings.criticalRelativeChange());
+        String alertId = key.path() + "/" + summary.metric() + "/" + window.start();
+        Lifecycle.Transition transition = current.lifecycle().step(verdict, settings.fireAfterWindows(),
+                settings.resolveAfterWindows(), alertId);
+        if (transition.emitted() != null) {
+            alerts.add(decision(key, window, summary, baseline, metricSettings.direction(), transition, results));
+        }
+        return new MetricDriftState(current.warmup(), baseline, cusum, transition.next());
+    }
+
+    private static Lifecycle.Verdict verdict(Iterable<DetectorResult> results, double criticalRelativeChange) {
+        DetectorResult lead = null;
+        boolean critical = false;
+        for (DetectorResult result : results) {
+            if (result.breach()) {
+                critical |= result.relativeChange() >= criticalRelativeChange;
+                if (lead == null || result.margin() > lead.margin()) {
+                    lead = result;
+                }
+            }
+        }
+        return new Lifecycle.Verdict(lead != null, critical, lead);
+    }
+
+    private static AlertDecision decision(DriftKey key, ClosedWindow window, MetricSummary summary, Baseline baseline,
+                                          Direction direction, Lifecycle.Transition transition,
+                                          Map<DetectorKind, DetectorResult> results) {
+        Lifecycle episode = transition.next();
+        DetectorResult result = results.get(episode.detector());
+        boolean p90 = episode.detector() == DetectorKind.P90_SHIFT;
+        double baselineValue = p90 ? baseline.p90() : baseline.mean();
+        double observedValue = p90 ? summary.p90() : summary.mean();
+        String sentence = transition.emitted() == AlertState.FIRING
+                ? AlertSentences.firing(key, summary.metric(), episode.detector(), direction, baselineValue,
+                        observedValue, episode.breachRun())
+                : AlertSentences.resolved(key, summary.metric(), episode.detector(), baselineValue, observedValue,
+                        episode.episodeWindows());
+        return new AlertDecision(episode.alertId(), key.modelId(), key.modelVersion(), key.segment(),
+                summary.metric(), transition.emitted(), episode.severity(), episode.detector().wireName(),
+                window.start(), window.end(), summary, baseline.mean(), baseline.std(), baseline.p90(),
+                result.statistic(), result.threshold(),
+                window.worstEventIds().getOrDefault(summary.metric(), List.of()), sentence);
+    }
+}

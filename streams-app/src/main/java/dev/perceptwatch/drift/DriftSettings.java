@@ -1,0 +1,79 @@
+package dev.perceptwatch.drift;
+
+import dev.perceptwatch.scoring.Metric;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * All drift knobs. Defaults are measured for LPIPS by {@code perceptwatch drift-eval} (docs/DETECTION.md);
+ * the other metrics' relative thresholds are scaled to their usual spread and are not measured.
+ *
+ * @param warmupWindows       windows pooled into a key's baseline before it freezes
+ * @param fireAfterWindows    k: consecutive breaching windows before FIRING (a CRITICAL breach fires at once)
+ * @param resolveAfterWindows m: consecutive clean windows before RESOLVED
+ * @param minQuantileCount    windows with fewer values are not judged on their p90 (too noisy)
+ * @param metrics             per metric wire name, its detector settings
+ */
+public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolveAfterWindows,
+                            long minQuantileCount, Map<String, MetricDriftSettings> metrics) {
+
+    public DriftSettings {
+        requireAtLeast("warmupWindows", warmupWindows, 2);
+        requireAtLeast("fireAfterWindows", fireAfterWindows, 1);
+        requireAtLeast("resolveAfterWindows", resolveAfterWindows, 1);
+        requireAtLeast("minQuantileCount", minQuantileCount, 1);
+        metrics = Map.copyOf(metrics);
+        for (Metric metric : Metric.values()) {
+            if (!metrics.containsKey(metric.label())) {
+                throw new IllegalArgumentException("drift settings lack metric " + metric.label());
+            }
+        }
+    }
+
+    public static DriftSettings defaults() {
+        Map<String, MetricDriftSettings> metrics = Arrays.stream(Metric.values())
+                .collect(Collectors.toMap(Metric::label, DriftSettings::defaultsFor));
+        return new DriftSettings(60, 1, 3, 50, metrics);
+    }
+
+    static MetricDriftSettings defaultsFor(Metric metric) {
+        Set<DetectorKind> detectors = MetricDriftSettings.DEFAULT_DETECTORS;
+        Direction direction = Direction.defaultFor(metric);
+        // Relative thresholds follow each metric's usual window-to-window spread: LPIPS and feature
+        // distance (mean ~0.2, std ~0.08 per pair) are measured; SSIM-like scores sit near 1 so a 1% drop
+        // already matters; MSE is heavy-tailed.
+        return switch (metric) {
+            case LPIPS, FEATURE_DISTANCE ->
+                    new MetricDriftSettings(direction, detectors, 4.5, 0.03, 1.0, 5.0, 2, 0.20, 0.10, 0.20);
+            case MSE -> new MetricDriftSettings(direction, detectors, 4.5, 0.05, 1.0, 5.0, 2, 0.25, 0.10, 0.30);
+            case PSNR -> new MetricDriftSettings(direction, detectors, 4.5, 0.02, 1.0, 5.0, 2, 0.06, 0.05, 0.10);
+            case SSIM, MS_SSIM ->
+                    new MetricDriftSettings(direction, detectors, 4.5, 0.01, 1.0, 5.0, 2, 0.03, 0.02, 0.05);
+        };
+    }
+
+    public MetricDriftSettings forMetric(String metric) {
+        MetricDriftSettings settings = metrics.get(metric);
+        if (settings == null) {
+            throw new IllegalArgumentException("no drift settings for metric '" + metric + "'");
+        }
+        return settings;
+    }
+
+    /** The same settings with only {@code detectors} enabled on every metric, and another k. */
+    public DriftSettings withDetectors(Set<DetectorKind> detectors, int fireAfter) {
+        Map<String, MetricDriftSettings> changed = new HashMap<>();
+        metrics.forEach((name, s) -> changed.put(name, s.withDetectors(detectors)));
+        return new DriftSettings(warmupWindows, fireAfter, resolveAfterWindows, minQuantileCount, changed);
+    }
+
+    private static void requireAtLeast(String name, long value, long least) {
+        if (value < least) {
+            throw new IllegalArgumentException(name + " must be >= " + least + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.perceptwatch.drift;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything drift detection remembers for one key (model, version, segment): per metric the warm-up sums
+ * or frozen baseline, the CUSUM and the alert lifecycle. Immutable. Bytes are UTF-8 JSON, so a state store
+ * entry can be read by a person and new fields can be added with defaults.
+ */
+public record DriftState(Map<String, MetricDriftState> metrics) {
+
+    public static final DriftState EMPTY = new DriftState(Map.of());
+
+    // Configured once, never changed: ObjectMapper is then safe to share between threads.
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    public DriftState {
+        metrics = Map.copyOf(new TreeMap<>(metrics));
+    }
+
+    /** The frozen baseline of a metric, or null while it is still warming up. */
+    public Baseline baseline(String metric) {
+        MetricDriftState state = metrics.get(metric);
+        return state == null ? null : state.baseline();
+    }
+
+    /**
+     * Judges this key against another version's frozen baselines ("compare v7 against v6") instead of its
+     * own warm-up. Metrics without a baseline there keep warming up here. The CUSUM restarts; an open
+     * alert episode stays open.
+     */
+    public DriftState pinnedTo(DriftState otherVersion, String otherVersionName) {
+        Map<String, MetricDriftState> pinned = new TreeMap<>(metrics);
+        otherVersion.metrics.forEach((metric, other) -> {
+            if (other.baseline() != null) {
+                pinned.put(metric, pinned.getOrDefault(metric, MetricDriftState.NEW)
+                        .withBaseline(other.baseline().pinnedFrom(otherVersionName)));
+            }
+        });
+        return new DriftState(pinned);
+    }
+
+    public byte[] toBytes() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static DriftState fromBytes(byte[] bytes) {
+        try {
+            return JSON.readValue(bytes, DriftState.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt drift state bytes: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.perceptwatch.drift;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Detector knobs for one metric. Relative changes are fractions of the baseline value (0.03 = 3%), always
+ * measured in the bad {@link Direction}.
+ *
+ * @param direction              which way is worse
+ * @param detectors              the detectors whose breaches count (OR)
+ * @param effectSizeZ            effect size: window mean shift, in standard errors of a window mean
+ * @param minRelativeChange      effect size and CUSUM: smallest relative shift of the mean worth an alert,
+ *                               so that big windows do not alarm on trivial shifts
+ * @param cusumReference         CUSUM reference k (slack per window, standard errors)
+ * @param cusumDecision          CUSUM decision interval h
+ * @param cusumHeadroom          the CUSUM sum is capped at h + headroom, so that an ended shift clears
+ *                               within about headroom / k windows instead of as long as it lasted
+ * @param p90RelativeChange      p90 shift: relative change of the window p90 that breaches
+ * @param naiveRelativeChange    naive threshold: relative change of the window mean that breaches
+ * @param criticalRelativeChange a breach whose relative change (mean, or p90 for p90-shift) reaches this is
+ *                               CRITICAL, and fires at once instead of after k windows
+ */
+public record MetricDriftSettings(Direction direction, Set<DetectorKind> detectors, double effectSizeZ,
+                                  double minRelativeChange, double cusumReference, double cusumDecision,
+                                  double cusumHeadroom, double p90RelativeChange, double naiveRelativeChange,
+                                  double criticalRelativeChange) {
+
+    /** The detector set shipped by default; the naive threshold is for comparison only. */
+    public static final Set<DetectorKind> DEFAULT_DETECTORS =
+            Set.copyOf(EnumSet.of(DetectorKind.EFFECT_SIZE, DetectorKind.CUSUM, DetectorKind.P90_SHIFT));
+
+    public MetricDriftSettings {
+        if (detectors.isEmpty()) {
+            throw new IllegalArgumentException("at least one detector must be enabled");
+        }
+        detectors = Set.copyOf(detectors);
+        requirePositive("effectSizeZ", effectSizeZ);
+        requireNonNegative("minRelativeChange", minRelativeChange);
+        requireNonNegative("cusumReference", cusumReference);
+        requirePositive("cusumDecision", cusumDecision);
+        requireNonNegative("cusumHeadroom", cusumHeadroom);
+        requirePositive("p90RelativeChange", p90RelativeChange);
+        requirePositive("naiveRelativeChange", naiveRelativeChange);
+        requirePositive("criticalRelativeChange", criticalRelativeChange);
+    }
+
+    public MetricDriftSettings withDetectors(Set<DetectorKind> enabled) {
+        return new MetricDriftSettings(direction, enabled, effectSizeZ, minRelativeChange, cusumReference,
+                cusumDecision, cusumHeadroom, p90RelativeChange, naiveRelativeChange, criticalRelativeChange);
+    }
+
+    private static void requirePositive(String name, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be a positive number, got " + value);
+        }
+    }
+
+    private static void requireNonNegative(String name, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.perceptwatch.drift.eval;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.perceptwatch.scoring.Metric;
+import dev.perceptwatch.aggregation.WindowAccumulator;
+import dev.perceptwatch.drift.AlertDecision;
+import dev.perceptwatch.drift.ClosedWindow;
+import dev.perceptwatch.drift.DetectorKind;
+import dev.perceptwatch.drift.DriftEngine;
+import dev.perceptwatch.drift.DriftKey;
+import dev.perceptwatch.drift.DriftSettings;
+import dev.perceptwatch.drift.DriftState;
+import dev.perceptwatch.drift.DriftStep;
+import dev.perceptwatch.events.AlertState;
+import org.apache.commons.rng.simple.RandomSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replays synthetic score streams with known change points through the production aggregation and drift
+ * code (window bytes and drift state bytes round-trip on every window, as through a state store) and
+ * measures, for LPIPS, detection delay and false alarms per detector configuration.
+ *
+ * <p>Delay: windows are numbered from the first changed window (1). The delay of a run is the number of the
+ * window at whose close the first LPIPS FIRING at or after the change is emitted: 1 means the alert came
+ * with the first changed window. Runs without such a FIRING within the run are "never"; median and p90 are
+ * nearest-rank over all runs and null when they fall on a "never".
+ *
+ * <p>False alarms: LPIPS FIRING episodes that start in a clean window after warm-up (the whole of a
+ * {@code none} run, the part before the change otherwise), per 10,000 such windows.
+ */
+public final class DriftEvaluation {
+
+    /**
+     * @param runs             runs per change scenario
+     * @param windowsPerRun    judged windows per change-scenario run (after warm-up)
+     * @param changeAfter      clean judged windows before the change in a change-scenario run
+     * @param cleanWindows     judged windows of the {@code none} scenario in total
+     * @param cleanRunLength   judged windows per {@code none} run (each run has its own warm-up baseline)
+     * @param eventsPerWindow  scores per window
+     */
+    public record Options(long seed, int runs, int windowsPerRun, int changeAfter, int cleanWindows,
+                          int cleanRunLength, int eventsPerWindow) {
+        public Options {
+            if (runs < 1 || windowsPerRun <= changeAfter || changeAfter < 0 || cleanWindows < 1
+                    || cleanRunLength < 1 || eventsPerWindow < 2) {
+                throw new IllegalArgumentException("need runs >= 1, windowsPerRun > changeAfter >= 0, "
+                        + "cleanWindows >= 1, cleanRunLength >= 1, eventsPerWindow >= 2; got " + this);
+            }
+        }
+    }
+
+    /** One line of the report; JSON keys as drift-eval documents them. */
+    @JsonPropertyOrder({"scenario", "detector", "median_delay_windows", "p90_delay_windows",
+            "false_alarms_per_10k_windows"})
+    public record Row(@JsonProperty("scenario") String scenario,
+                      @JsonProperty("detector") String detector,
+                      @JsonProperty("median_delay_windows") Integer medianDelayWindows,
+                      @JsonProperty("p90_delay_windows") Integer p90DelayWindows,
+                      @JsonProperty("false_alarms_per_10k_windows") double falseAlarmsPer10kWindows) {
+    }
+
+    private static final String MODEL = "synthetic";
+    private static final long WINDOW_MILLIS = 60_000;
+    private static final int NEVER = Integer.MAX_VALUE;
+
+    private final DriftSettings settings;
+    private final Map<String, DriftEngine> engines = new LinkedHashMap<>();
+
+    public DriftEvaluation(DriftSettings settings) {
+        this.settings = settings;
+        for (DetectorKind kind : List.of(DetectorKind.EFFECT_SIZE, DetectorKind.CUSUM, DetectorKind.P90_SHIFT)) {
+            engines.put(kind.wireName(), new DriftEngine(settings.withDetectors(Set.of(kind),
+                    settings.fireAfterWindows())));
+        }
+        engines.put("combined", new DriftEngine(settings));
+        // The naive rule alerts on the first window over its threshold (no k), and gets the same m so that
+        // flapping does not inflate its episode count.
+        engines.put(DetectorKind.NAIVE_THRESHOLD.wireName(),
+                new DriftEngine(settings.withDetectors(Set.of(DetectorKind.NAIVE_THRESHOLD), 1)));
+    }
+
+    public List<Row> run(Options options) {
+        List<Row> rows = new ArrayList<>();
+        for (Scenario scenario : Scenario.values()) {
+            boolean none = scenario == Scenario.NONE;
+            int runs = none ? (options.cleanWindows() + options.cleanRunLength() - 1) / options.cleanRunLength() : options.runs();
+            int judged = none ? options.cleanRunLength() : options.windowsPerRun();
+            int changeAt = none ? judged : options.changeAfter();
+            Map<String, Tally> tallies = new LinkedHashMap<>();
+            engines.keySet().forEach(name -> tallies.put(name, new Tally(runs)));
+            for (int run = 0; run < runs; run++) {
+                replay(options, scenario, run, judged, changeAt, tallies);
+            }
+            tallies.forEach((detector, tally) -> rows.add(tally.row(scenario, detector, none)));
+        }
+        return rows;
+    }
+
+    private void replay(Options options, Scenario scenario, int run, int judged, int changeAt,
+                        Map<String, Tally> tallies) {
+        // The generator's seed is two longs: the user's seed, and scenario and run packed into the other.
+        long stream = ((long) scenario.ordinal() << 32) | run;
+        SyntheticScores scores = new SyntheticScores(
+                RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {options.seed(), stream}),
+                options.eventsPerWindow());
+        DriftKey key = new DriftKey(MODEL, scenario.reportName(), "run" + run);
+        Map<String, DriftState> states = new LinkedHashMap<>();
+        engines.keySet().forEach(name -> states.put(name, DriftState.EMPTY));
+        int warmup = settings.warmupWindows();
+        for (int w = 0; w < warmup + judged; w++) {
+            int judgedIndex = w - warmup;
+            boolean changed = judgedIndex >= changeAt;
+            WindowAccumulator window = WindowAccumulator.fromBytes(
+                    scores.window("r" + run + "-w" + w, scenario, changed).toBytes());
+            ClosedWindow closed = ClosedWindow.of(w * WINDOW_MILLIS, (w + 1) * WINDOW_MILLIS, window);
+            for (Map.Entry<String, DriftEngine> engine : engines.entrySet()) {
+                DriftStep step = engine.getValue().onWindowClosed(key, closed,
+                        DriftState.fromBytes(states.get(engine.getKey()).toBytes()));
+                states.put(engine.getKey(), step.state());
+                if (judgedIndex >= 0) {
+                    tallies.get(engine.getKey()).count(run, judgedIndex, changeAt, step.alerts());
+                }
+            }
+        }
+    }
+
+    /** Delays and false alarms of one detector configuration over the runs of one scenario. */
+    private static final class Tally {
+        private final int[] delays;
+        private long cleanWindows;
+        private long falseAlarms;
+
+        Tally(int runs) {
+            delays = new int[runs];
+            Arrays.fill(delays, NEVER);
+        }
+
+        void count(int run, int judgedIndex, int changeAt, List<AlertDecision> alerts) {
+            boolean clean = judgedIndex < changeAt;
+            if (clean) {
+                cleanWindows++;
+            }
+            boolean fired = alerts.stream().anyMatch(a -> a.state() == AlertState.FIRING
+                    && a.metric().equals(Metric.LPIPS.label()));
+            if (!fired) {
+                return;
+            }
+            if (clean) {
+                falseAlarms++;
+            } else if (delays[run] == NEVER) {
+                delays[run] = judgedIndex - changeAt + 1;
+            }
+        }
+
+        Row row(Scenario scenario, String detector, boolean none) {
+            int[] sorted = delays.clone();
+            Arrays.sort(sorted);
+            double rate = cleanWindows == 0 ? 0 : Math.round(falseAlarms * 10_000.0 / cleanWindows * 100) / 100.0;
+            return new Row(scenario.reportName(), detector, none ? null : nearestRank(sorted, 0.5),
+                    none ? null : nearestRank(sorted, 0.9), rate);
+        }
+
+        private static Integer nearestRank(int[] sorted, double quantile) {
+            int value = sorted[(int) Math.ceil(quantile * sorted.length) - 1];
+            return value == NEVER ? null : value;
+        }
+    }
+}

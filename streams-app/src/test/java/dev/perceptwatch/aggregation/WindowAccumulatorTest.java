@@ -1,0 +1,136 @@
+package dev.perceptwatch.aggregation;
+
+import dev.perceptwatch.scoring.Metric;
+import dev.perceptwatch.events.QualityScore;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WindowAccumulatorTest {
+
+    static QualityScore score(String id, Double lpips, Double psnr, Double ssim) {
+        return new QualityScore(id, "m", "v1", Map.of(), Instant.EPOCH, Instant.EPOCH, null, lpips, null, null, psnr,
+                ssim, null, 64, 64, "lpips-alex", "sha");
+    }
+
+    @Test
+    void skipsNullsAndIdenticalPairPsnrButCountsTheEvents() {
+        WindowAccumulator window = new WindowAccumulator();
+        window.add(score("a", 0.1, 30.0, null));
+        window.add(score("b", null, Double.POSITIVE_INFINITY, 0.9));
+        window.addError();
+
+        assertEquals(2, window.count());
+        assertEquals(1, window.errors());
+        List<MetricSummary> summaries = window.summaries();
+        assertEquals(List.of("lpips", "psnr", "ssim"), summaries.stream().map(MetricSummary::metric).toList());
+        assertEquals(1, summaries.get(1).count(), "PSNR +Infinity is not counted");
+        assertEquals(30.0, summaries.get(1).mean(), 0);
+    }
+
+    @Test
+    void nonFiniteValuesOtherThanIdenticalPsnrNameTheEvent() {
+        WindowAccumulator window = new WindowAccumulator();
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> window.add(score("event-42", Double.NaN, null, null)));
+        assertTrue(error.getMessage().contains("event-42") && error.getMessage().contains("lpips"),
+                error.getMessage());
+    }
+
+    @Test
+    void keepsTheWorstEventsPerMetricInTheMetricsBadDirection() {
+        WindowAccumulator window = new WindowAccumulator(3);
+        double[] lpips = {0.1, 0.5, 0.3, 0.9, 0.2, 0.7};
+        double[] ssim = {0.9, 0.4, 0.8, 0.3, 0.95, 0.6};
+        for (int i = 0; i < lpips.length; i++) {
+            window.add(score("e" + i, lpips[i], null, ssim[i]));
+        }
+        assertEquals(List.of("e3", "e5", "e1"), window.worstEventIds(Metric.LPIPS), "highest LPIPS first");
+        assertEquals(List.of("e3", "e1", "e5"), window.worstEventIds(Metric.SSIM), "lowest SSIM first");
+        assertEquals(List.of(), window.worstEventIds(Metric.MSE));
+    }
+
+    @Test
+    void mergeEqualsOneAccumulationWhateverTheOrder() {
+        WindowAccumulator whole = new WindowAccumulator();
+        WindowAccumulator odd = new WindowAccumulator();
+        WindowAccumulator even = new WindowAccumulator();
+        for (int i = 0; i < 300; i++) {
+            QualityScore s = score("e" + i, 0.2 + 0.1 * Math.sin(i), 25.0 + (i % 7), 0.8 + 0.01 * (i % 13));
+            whole.add(s);
+            (i % 2 == 0 ? even : odd).add(s);
+        }
+        WindowAccumulator evenThenOdd = WindowAccumulator.fromBytes(even.toBytes());
+        evenThenOdd.merge(odd);
+        odd.merge(even);
+        for (WindowAccumulator merged : List.of(evenThenOdd, odd)) {
+            assertEquals(whole.count(), merged.count());
+            for (int m = 0; m < whole.summaries().size(); m++) {
+                MetricSummary a = whole.summaries().get(m);
+                MetricSummary b = merged.summaries().get(m);
+                assertEquals(a.count(), b.count());
+                assertEquals(a.mean(), b.mean(), 1e-12);
+                assertEquals(a.std(), b.std(), 1e-12);
+                assertEquals(a.p90(), b.p90(), 0);
+            }
+            for (Metric metric : Metric.values()) {
+                assertEquals(whole.worstEventIds(metric), merged.worstEventIds(metric));
+            }
+        }
+    }
+
+    @Test
+    void bytesRoundTripKeepsEverythingAndTheCopyKeepsAccumulating() {
+        WindowAccumulator original = new WindowAccumulator();
+        for (int i = 0; i < 50; i++) {
+            original.add(score("e" + i, i / 100.0, 20.0 + i, 1 - i / 200.0));
+        }
+        original.addError();
+        WindowAccumulator copy = WindowAccumulator.fromBytes(original.toBytes());
+        assertEquals(original.summaries(), copy.summaries());
+        assertEquals(original.errors(), copy.errors());
+        assertEquals(original.worstEventIds(Metric.LPIPS), copy.worstEventIds(Metric.LPIPS));
+
+        original.add(score("late", 0.99, 10.0, 0.1));
+        copy.add(score("late", 0.99, 10.0, 0.1));
+        assertEquals(original.summaries(), copy.summaries());
+        assertEquals("late", copy.worstEventIds(Metric.SSIM).get(0));
+    }
+
+    @Test
+    void corruptBytesAreRejectedClearly() {
+        byte[] bytes = new WindowAccumulator().toBytes();
+        bytes[0] = 9;
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> WindowAccumulator.fromBytes(bytes));
+        assertTrue(error.getMessage().contains("format version 9"), error.getMessage());
+    }
+
+    @Test
+    void closedWindowsBecomeWindowStats() {
+        WindowAccumulator window = new WindowAccumulator();
+        window.add(score("a", 0.1, 30.0, 0.9));
+        window.add(score("b", 0.3, 20.0, 0.7));
+        window.addError();
+        dev.perceptwatch.events.WindowStats stats = window.toWindowStats("m", "v1", null, 60_000, 120_000);
+        assertEquals(2, stats.getCount());
+        assertEquals(1, stats.getErrors());
+        assertEquals(Instant.ofEpochMilli(60_000), stats.getWindowStart());
+        assertEquals(window.summaries(), stats.getMetrics().stream().map(MetricSummary::fromAvro).toList());
+        assertEquals(List.of("b", "a"), stats.getWorstEventIds().get("lpips"));
+        assertEquals(List.of("b", "a"), stats.getWorstEventIds().get("ssim"));
+    }
+
+    @Test
+    void summaryMapsOneToOneToAvro() {
+        MetricSummary summary = new MetricSummary("lpips", 3, 0.2, 0.1, 0.1, 0.3, 0.2, 0.28, 0.3);
+        assertEquals(summary, MetricSummary.fromAvro(summary.toAvro()));
+        assertEquals(0.28, summary.toAvro().getP90(), 0);
+    }
+}

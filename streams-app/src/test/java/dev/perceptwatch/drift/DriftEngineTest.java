@@ -1,0 +1,213 @@
+package dev.perceptwatch.drift;
+
+import dev.perceptwatch.aggregation.ScoreValues;
+import dev.perceptwatch.scoring.Metric;
+import dev.perceptwatch.aggregation.MetricSummary;
+import dev.perceptwatch.events.AlertState;
+import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.Severity;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DriftEngineTest {
+
+    private static final DriftKey KEY = new DriftKey("X", "v7", null);
+
+    /** Defaults with explicit lifecycle numbers and the given LPIPS/SSIM knobs, so tests do not move with tuning. */
+    private static DriftSettings settings(int warmup, int k, int m, Set<DetectorKind> detectors) {
+        Map<String, MetricDriftSettings> metrics = new HashMap<>();
+        for (Metric metric : Metric.values()) {
+            MetricDriftSettings base = ScoreValues.higherIsWorse(metric) ? DetectorsTest.UP : DetectorsTest.DOWN;
+            metrics.put(metric.label(), base.withDetectors(detectors));
+        }
+        return new DriftSettings(warmup, k, m, 50, metrics);
+    }
+
+    private static ClosedWindow window(int index, MetricSummary... metrics) {
+        return new ClosedWindow(index * 60_000L, (index + 1) * 60_000L, List.of(metrics),
+                Map.of("lpips", List.of("worst-" + index, "second-" + index)));
+    }
+
+    private static MetricSummary lpips(long n, double mean, double std, double p90) {
+        return new MetricSummary("lpips", n, mean, std, 0, 1, mean, p90, p90);
+    }
+
+    private static DriftState frozen(Baseline... baselines) {
+        Map<String, MetricDriftState> metrics = new HashMap<>();
+        for (Baseline b : baselines) {
+            metrics.put(b.metric(), MetricDriftState.NEW.withBaseline(b));
+        }
+        return new DriftState(metrics);
+    }
+
+    @Test
+    void warmUpPoolsTheFirstNWindowsThenFreezes() {
+        DriftEngine engine = new DriftEngine(settings(3, 1, 1, MetricDriftSettings.DEFAULT_DETECTORS));
+        DriftState state = DriftState.EMPTY;
+        List<MetricSummary> warmup = List.of(lpips(100, 0.2, 0.05, 0.27), lpips(100, 0.22, 0.05, 0.29),
+                lpips(200, 0.19, 0.04, 0.25));
+        for (int i = 0; i < warmup.size(); i++) {
+            assertNull(state.baseline("lpips"), "still warming up before window " + i);
+            DriftStep step = engine.onWindowClosed(KEY, window(i, warmup.get(i)), state);
+            assertEquals(List.of(), step.alerts());
+            state = step.state();
+        }
+        Baseline baseline = state.baseline("lpips");
+        // Worked by hand: pooled mean (20 + 22 + 38) / 400 = 0.2; pooled variance
+        // (100 (0.0025 + 0) + 100 (0.0025 + 0.0004) + 200 (0.0016 + 0.0001)) / 400 = 0.0022;
+        // p90 (0.27 + 0.29 + 0.25) / 3 = 0.27; window means 0.2, 0.22, 0.19 have sample variance 2.3333e-4,
+        // sampling explains (0.0025/100 + 0.0025/100 + 0.0016/200) / 3 = 1.9333e-5, leaving 2.14e-4.
+        assertEquals(0.2, baseline.mean(), 1e-12);
+        assertEquals(Math.sqrt(0.0022), baseline.std(), 1e-12);
+        assertEquals(0.27, baseline.p90(), 1e-12);
+        assertEquals(Math.sqrt(2.14e-4), baseline.betweenWindowStd(), 1e-9);
+        assertEquals(3, baseline.windows());
+        assertEquals(400, baseline.count());
+        assertEquals("warm-up", baseline.source());
+
+        // Frozen: a later window, however bad, does not move the baseline.
+        DriftStep after = engine.onWindowClosed(KEY, window(3, lpips(100, 0.5, 0.05, 0.6)), state);
+        assertEquals(baseline, after.state().baseline("lpips"));
+        assertEquals(1, after.alerts().size());
+    }
+
+    @Test
+    void aPinnedVersionIsJudgedAgainstTheOtherVersionsBaselineWithoutWarmUp() {
+        DriftEngine engine = new DriftEngine(settings(30, 1, 1, MetricDriftSettings.DEFAULT_DETECTORS));
+        DriftState v6 = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        DriftState v7 = DriftState.EMPTY.pinnedTo(v6, "v6");
+        assertEquals("v6", v7.baseline("lpips").source());
+        assertEquals(0.2, v7.baseline("lpips").mean(), 0);
+
+        DriftStep step = engine.onWindowClosed(KEY, window(0, lpips(200, 0.26, 0.08, 0.33)), v7);
+        assertEquals(1, step.alerts().size());
+        assertEquals(AlertState.FIRING, step.alerts().get(0).state());
+    }
+
+    @Test
+    void firingAndResolvedCarryOneEpisodeIdAndPlainSentences() {
+        DriftEngine engine = new DriftEngine(settings(30, 3, 2, Set.of(DetectorKind.EFFECT_SIZE)));
+        DriftState state = frozen(new Baseline("lpips", 0.21, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        List<AlertDecision> alerts = new ArrayList<>();
+        double[] means = {0.25, 0.25, 0.25, 0.25, 0.21, 0.21};
+        for (int i = 0; i < means.length; i++) {
+            DriftStep step = engine.onWindowClosed(KEY, window(i, lpips(200, means[i], 0.08, 0.33)), state);
+            alerts.addAll(step.alerts());
+            state = step.state();
+        }
+        assertEquals(2, alerts.size());
+        AlertDecision firing = alerts.get(0);
+        AlertDecision resolved = alerts.get(1);
+        assertEquals(AlertState.FIRING, firing.state());
+        assertEquals(2 * 60_000L, firing.windowStart(), "third breaching window");
+        // (0.25 - 0.21) / 0.21 = 19% < 20% critical.
+        assertEquals("lpips mean for model X v7 rose 19% over baseline (0.21 -> 0.25) for 3 windows",
+                firing.summary());
+        assertEquals(Severity.WARNING, firing.severity());
+        assertEquals("effect-size", firing.detector());
+        assertEquals("X/v7/lpips/120000", firing.alertId());
+        // (0.25 - 0.21) / (0.08 / sqrt(200)) = 7.0711.
+        assertEquals(7.0711, firing.statistic(), 1e-4);
+        assertEquals(3.0, firing.threshold(), 0);
+        assertEquals(List.of("worst-2", "second-2"), firing.worstEventIds());
+
+        assertEquals(AlertState.RESOLVED, resolved.state());
+        assertEquals(firing.alertId(), resolved.alertId());
+        assertEquals(5 * 60_000L, resolved.windowStart());
+        assertEquals("lpips mean for model X v7 is back near baseline (0.21, baseline 0.21); resolved after 4 windows",
+                resolved.summary());
+
+        DriftAlert avro = firing.toAvro();
+        assertEquals(firing.alertId(), avro.getAlertId());
+        assertEquals(0.25, avro.getObserved().getMean(), 0);
+        assertEquals(0.21, avro.getBaselineMean(), 0);
+    }
+
+    @Test
+    void aDownIsWorseMetricInASegmentFallsBelowBaselineAndBigShiftsAreCritical() {
+        DriftEngine engine = new DriftEngine(settings(30, 3, 2, MetricDriftSettings.DEFAULT_DETECTORS));
+        DriftState state = frozen(new Baseline("ssim", 0.85, 0.06, 0.95, 0, 30, 6000, "warm-up"));
+        DriftKey segment = new DriftKey("X", "v7", "portrait");
+        // (0.85 - 0.8) / 0.85 = 5.9% >= 5% critical: fires at once although k = 3.
+        MetricSummary ssim = new MetricSummary("ssim", 200, 0.80, 0.06, 0.2, 1, 0.81, 0.93, 0.97);
+        DriftStep step = engine.onWindowClosed(segment, window(0, ssim), state);
+        assertEquals(1, step.alerts().size());
+        AlertDecision alert = step.alerts().get(0);
+        assertEquals(Severity.CRITICAL, alert.severity());
+        assertEquals("portrait", alert.segment());
+        assertEquals("ssim mean for model X v7 (segment portrait) fell 6% below baseline (0.85 -> 0.8) for 1 window",
+                alert.summary());
+    }
+
+    @Test
+    void anOscillatingMetricDoesNotFlap() {
+        DriftEngine engine = new DriftEngine(settings(30, 2, 2, Set.of(DetectorKind.EFFECT_SIZE)));
+        DriftState state = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        List<AlertDecision> alerts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            // Breaching (+10%, z = 3.5) and clean windows alternate, after 2 breaching ones to fire.
+            double mean = i < 2 || i % 2 == 0 ? 0.22 : 0.2;
+            DriftStep step = engine.onWindowClosed(KEY, window(i, lpips(200, mean, 0.08, 0.3)), state);
+            alerts.addAll(step.alerts());
+            state = step.state();
+        }
+        assertEquals(1, alerts.size());
+        assertEquals(AlertState.FIRING, alerts.get(0).state());
+    }
+
+    @Test
+    void windowStatsReadBackGiveTheSameDecisionsAsTheAccumulator() {
+        dev.perceptwatch.aggregation.WindowAccumulator acc = new dev.perceptwatch.aggregation.WindowAccumulator();
+        for (int i = 0; i < 100; i++) {
+            acc.add(new dev.perceptwatch.events.QualityScore("e" + i, "X", "v7", Map.of(), java.time.Instant.EPOCH,
+                    java.time.Instant.EPOCH, null, 0.3 + i / 1000.0, null, null, null, null, null, 8, 8, "s", "s"));
+        }
+        dev.perceptwatch.events.WindowStats stats = acc.toWindowStats("X", "v7", null, 0, 60_000);
+        assertEquals(KEY, DriftKey.of(stats));
+        assertEquals(ClosedWindow.of(0, 60_000, acc), ClosedWindow.of(stats));
+    }
+
+    @Test
+    void anUnknownMetricIsAClearError() {
+        DriftEngine engine = new DriftEngine(settings(3, 1, 1, MetricDriftSettings.DEFAULT_DETECTORS));
+        MetricSummary unknown = new MetricSummary("sharpness", 10, 1, 0, 1, 1, 1, 1, 1);
+        IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> engine.onWindowClosed(KEY, window(0, unknown), DriftState.EMPTY));
+        assertTrue(error.getMessage().contains("sharpness"), error.getMessage());
+    }
+
+    @Test
+    void stateSurvivesARestartThroughItsBytes() {
+        DriftEngine engine = new DriftEngine(settings(4, 2, 2, MetricDriftSettings.DEFAULT_DETECTORS));
+        // Warm-up of 4, a shift that fires, then enough normal windows for the CUSUM to drain and resolve.
+        double[] means = {0.2, 0.21, 0.19, 0.2, 0.2, 0.23, 0.24, 0.25, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2};
+        DriftState uninterrupted = DriftState.EMPTY;
+        DriftState restarted = DriftState.EMPTY;
+        List<AlertDecision> expected = new ArrayList<>();
+        List<AlertDecision> actual = new ArrayList<>();
+        for (int i = 0; i < means.length; i++) {
+            ClosedWindow w = window(i, lpips(200, means[i], 0.08, means[i] * 1.5));
+            DriftStep a = engine.onWindowClosed(KEY, w, uninterrupted);
+            DriftStep b = engine.onWindowClosed(KEY, w, DriftState.fromBytes(restarted.toBytes()));
+            uninterrupted = a.state();
+            restarted = b.state();
+            expected.addAll(a.alerts());
+            actual.addAll(b.alerts());
+            assertEquals(uninterrupted, DriftState.fromBytes(restarted.toBytes()), "window " + i);
+        }
+        assertEquals(expected, actual);
+        assertEquals(Arrays.asList(AlertState.FIRING, AlertState.RESOLVED),
+                actual.stream().map(AlertDecision::state).toList());
+        assertTrue(new String(restarted.toBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("\"lpips\""));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.perceptwatch.drift.eval;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.perceptwatch.drift.DriftSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class DriftEvaluationTest {
+
+    private static final DriftEvaluation.Options SMALL = new DriftEvaluation.Options(3, 4, 8, 3, 40, 20, 100);
+
+    private static List<DriftEvaluation.Row> run() {
+        DriftSettings defaults = DriftSettings.defaults();
+        DriftSettings shortWarmup = new DriftSettings(5, defaults.fireAfterWindows(), defaults.resolveAfterWindows(),
+                defaults.minQuantileCount(), defaults.metrics());
+        return new DriftEvaluation(shortWarmup).run(SMALL);
+    }
+
+    @Test
+    void sameSeedSameReport() throws Exception {
+        JsonMapper json = new JsonMapper();
+        assertEquals(json.writeValueAsString(run()), json.writeValueAsString(run()));
+    }
+
+    @Test
+    void reportsEveryScenarioAndDetectorWithTheDocumentedKeys() throws Exception {
+        List<DriftEvaluation.Row> rows = run();
+        assertEquals(30, rows.size());
+        assertEquals(Set.of("mean+5%", "mean+10%", "mean+25%", "variance", "tail", "none"),
+                rows.stream().map(DriftEvaluation.Row::scenario).collect(Collectors.toSet()));
+        assertEquals(Set.of("effect-size", "cusum", "p90-shift", "combined", "naive-threshold"),
+                rows.stream().map(DriftEvaluation.Row::detector).collect(Collectors.toSet()));
+        String first = new JsonMapper().writeValueAsString(rows.get(0));
+        assertEquals(List.of("scenario", "detector", "median_delay_windows", "p90_delay_windows",
+                "false_alarms_per_10k_windows"), fieldNames(first));
+        for (DriftEvaluation.Row row : rows) {
+            if (row.scenario().equals("none")) {
+                assertNull(row.medianDelayWindows(), "no change, no delay");
+            }
+        }
+        // A 25% mean shift is over 5 standard errors here: the default detector set must catch it in 8 windows.
+        DriftEvaluation.Row big = rows.stream()
+                .filter(r -> r.scenario().equals("mean+25%") && r.detector().equals("combined"))
+                .findFirst().orElseThrow();
+        assertNotNull(big.medianDelayWindows());
+    }
+
+    private static List<String> fieldNames(String jsonObject) throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        new JsonMapper().readTree(jsonObject).fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
