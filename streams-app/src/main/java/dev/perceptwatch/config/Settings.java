@@ -1,5 +1,6 @@
 package dev.perceptwatch.config;
 
+import dev.perceptwatch.drift.DriftSettings;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.SizePolicy;
 import dev.perceptwatch.ingest.UriPolicy;
@@ -18,7 +19,7 @@ import java.util.Set;
  * in the README and in {@code streams-app/src/main/resources/application.properties}.
  */
 public record Settings(Kafka kafka, Processing processing, Imaging imaging, ScoringEngine.Options scoring,
-                       UriPolicy uris, Windows windows, Observability observability) {
+                       UriPolicy uris, Windows windows, Drift drift, Observability observability) {
 
     /**
      * @param clientProperties every {@code kafka.*} property, prefix removed, passed to all Kafka clients
@@ -46,12 +47,21 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     public record Windows(Duration size, Duration grace, String segmentAttribute) {
     }
 
+    /**
+     * @param pins model id -> (version -> the version whose baseline it is judged against)
+     */
+    public record Drift(DriftSettings detection, Map<String, Map<String, String>> pins) {
+        public Drift {
+            pins = Map.copyOf(pins);
+        }
+    }
+
     public record Observability(String host, int port, int maxModelSeries) {
     }
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    static final List<String> KEYS = List.of(
+    static final List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             "kafka.application.id", "registry.url", "registry.auto-register",
             "topics.generations", "topics.references", "topics.scores", "topics.dead-letters",
             "topics.window-stats", "topics.alerts", "processing.max-in-flight-per-task",
@@ -62,7 +72,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
             "scoring.queue-capacity", "scoring.metrics",
             "uri.file-roots", "uri.http-hosts", "uri.max-bytes", "uri.timeout",
             "windows.size", "windows.grace", "windows.segment-attribute",
-            "metrics.host", "metrics.port", "metrics.max-model-series");
+            "metrics.host", "metrics.port", "metrics.max-model-series"), DriftSettingsReader.keys().stream()).toList();
 
     /** Loads {@code file} (null for none) with overrides from {@code env}; unknown keys are refused. */
     public static Settings load(Path file, Map<String, String> env) {
@@ -79,7 +89,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     static Settings from(SettingsSource s) {
         Imaging imaging = imaging(s);
         return new Settings(kafka(s), processing(s), imaging, scoring(s), uris(s, imaging), windows(s),
-                observability(s));
+                DriftSettingsReader.read(s), observability(s));
     }
 
     static Kafka kafka(SettingsSource s) {

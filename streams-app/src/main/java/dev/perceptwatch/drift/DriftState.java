@@ -34,6 +34,12 @@ public record DriftState(Map<String, MetricDriftState> metrics) {
         return state == null ? null : state.baseline();
     }
 
+    /** Whether an alert episode is open for the metric. */
+    public boolean firing(String metric) {
+        MetricDriftState state = metrics.get(metric);
+        return state != null && state.lifecycle().firing();
+    }
+
     /**
      * Judges this key against another version's frozen baselines ("compare v7 against v6") instead of its
      * own warm-up. Metrics without a baseline there keep warming up here. The CUSUM restarts; an open

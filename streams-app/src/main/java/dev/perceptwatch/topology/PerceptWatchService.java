@@ -69,7 +69,8 @@ public final class PerceptWatchService implements AutoCloseable {
                 settings.scoring().model(), engine.modelSha256(), clock);
         AvroSerdes serdes = registrySerdes(settings.kafka());
         KafkaStreams streams = new KafkaStreams(
-                PerceptWatchTopology.build(settings, serdes, pipeline, new MetricsScoringListener(metrics), clock),
+                PerceptWatchTopology.build(settings, serdes, pipeline, new MetricsScoringListener(metrics),
+                        new MetricsDriftListener(metrics), clock),
                 streamsProperties(settings.kafka()));
         metrics.bindKafkaStreams(streams);
         PerceptWatchService service = new PerceptWatchService(engine, scorer, server, streams);

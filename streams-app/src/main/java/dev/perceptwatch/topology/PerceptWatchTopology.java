@@ -1,6 +1,9 @@
 package dev.perceptwatch.topology;
 
 import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.config.Topics;
+import dev.perceptwatch.events.WindowStats;
+import org.apache.kafka.streams.kstream.KStream;
 import java.time.Clock;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -10,11 +13,15 @@ final class PerceptWatchTopology {
     private PerceptWatchTopology() {
     }
 
-    static Topology build(Settings settings, AvroSerdes serdes, EventScorer scorer, ScoringListener listener,
-                          Clock clock) {
+    static Topology build(Settings settings, AvroSerdes serdes, EventScorer scorer, ScoringListener scoringListener,
+                          DriftListener driftListener, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        ScoringStage.add(builder, settings.kafka().topics(), serdes, scorer,
-                settings.processing().maxInFlightPerTask(), settings.processing().drainInterval(), clock, listener);
+        Topics topics = settings.kafka().topics();
+        ScoringStage.add(builder, topics, serdes, scorer, settings.processing().maxInFlightPerTask(),
+                settings.processing().drainInterval(), clock, scoringListener);
+        KStream<String, WindowStats> windows = WindowStage.add(builder, topics, serdes, settings.windows());
+        DriftStage.add(builder, windows, topics, serdes, settings.drift().detection(), settings.drift().pins(),
+                driftListener);
         return builder.build();
     }
 }

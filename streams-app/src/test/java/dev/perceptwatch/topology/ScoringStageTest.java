@@ -98,7 +98,7 @@ class ScoringStageTest {
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, pipeline, ScoringListener.NONE,
-                Clock.systemUTC()), properties, T0);
+                DriftListener.NONE, Clock.systemUTC()), properties, T0);
         var topics = settings.kafka().topics();
         generations = driver.createInputTopic(topics.generations(), new ByteArraySerializer(), new ByteArraySerializer());
         references = driver.createInputTopic(topics.references(), new StringSerializer(),

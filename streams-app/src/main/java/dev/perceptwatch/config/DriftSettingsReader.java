@@ -1,0 +1,92 @@
+package dev.perceptwatch.config;
+
+import dev.perceptwatch.drift.DetectorKind;
+import dev.perceptwatch.drift.Direction;
+import dev.perceptwatch.drift.DriftSettings;
+import dev.perceptwatch.drift.MetricDriftSettings;
+import dev.perceptwatch.scoring.Metric;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** The {@code drift.*} settings: global lifecycle knobs, per-metric detector knobs, pinned baselines. */
+final class DriftSettingsReader {
+    private static final List<String> METRIC_KNOBS = List.of("detectors", "direction", "effect-size-z",
+            "min-relative-change", "p90-relative-change", "critical-relative-change");
+
+    private DriftSettingsReader() {
+    }
+
+    static List<String> keys() {
+        Stream<String> global = Stream.of("drift.warmup-windows", "drift.fire-after-windows",
+                "drift.resolve-after-windows", "drift.min-quantile-count", "drift.pinned-baselines");
+        Stream<String> perMetric = Arrays.stream(Metric.values())
+                .flatMap(metric -> METRIC_KNOBS.stream().map(knob -> "drift." + metric.label() + "." + knob));
+        return Stream.concat(global, perMetric).toList();
+    }
+
+    static Settings.Drift read(SettingsSource s) {
+        DriftSettings defaults = DriftSettings.defaults();
+        Map<String, MetricDriftSettings> metrics = new HashMap<>();
+        for (Metric metric : Metric.values()) {
+            metrics.put(metric.label(), metric(s, metric.label(), defaults.forMetric(metric.label())));
+        }
+        try {
+            DriftSettings detection = new DriftSettings(
+                    s.intValue("drift.warmup-windows", defaults.warmupWindows(), 2, 100_000),
+                    s.intValue("drift.fire-after-windows", defaults.fireAfterWindows(), 1, 1000),
+                    s.intValue("drift.resolve-after-windows", defaults.resolveAfterWindows(), 1, 1000),
+                    s.longValue("drift.min-quantile-count", defaults.minQuantileCount(), 1),
+                    metrics);
+            return new Settings.Drift(detection, pins(s));
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("drift: " + e.getMessage());
+        }
+    }
+
+    private static MetricDriftSettings metric(SettingsSource s, String metric, MetricDriftSettings d) {
+        String prefix = "drift." + metric + ".";
+        Set<DetectorKind> detectors = d.detectors();
+        List<String> names = s.list(prefix + "detectors", null);
+        if (names != null) {
+            detectors = EnumSet.noneOf(DetectorKind.class);
+            for (String name : names) {
+                detectors.add(Arrays.stream(DetectorKind.values()).filter(k -> k.wireName().equals(name)).findFirst()
+                        .orElseThrow(() -> new SettingsException(prefix + "detectors: unknown detector '" + name
+                                + "' (effect-size, cusum, p90-shift, naive-threshold)")));
+            }
+        }
+        Direction direction = s.enumValue(prefix + "direction", d.direction(),
+                text -> Direction.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
+        try {
+            return new MetricDriftSettings(direction, detectors,
+                    s.doubleValue(prefix + "effect-size-z", d.effectSizeZ()),
+                    s.doubleValue(prefix + "min-relative-change", d.minRelativeChange()),
+                    d.cusumReference(), d.cusumDecision(), d.cusumHeadroom(),
+                    s.doubleValue(prefix + "p90-relative-change", d.p90RelativeChange()),
+                    d.naiveRelativeChange(),
+                    s.doubleValue(prefix + "critical-relative-change", d.criticalRelativeChange()));
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(prefix + "*: " + e.getMessage());
+        }
+    }
+
+    /** {@code model:version=otherVersion,...}: judge model/version against otherVersion's baseline. */
+    private static Map<String, Map<String, String>> pins(SettingsSource s) {
+        Map<String, Map<String, String>> pins = new HashMap<>();
+        for (String entry : s.list("drift.pinned-baselines", List.of())) {
+            String[] parts = entry.split("[:=]");
+            if (parts.length != 3 || Arrays.stream(parts).anyMatch(String::isBlank)) {
+                throw new SettingsException("drift.pinned-baselines: '" + entry
+                        + "' is not model:version=baseline-version");
+            }
+            pins.computeIfAbsent(parts[0].trim(), k -> new HashMap<>()).put(parts[1].trim(), parts[2].trim());
+        }
+        return pins;
+    }
+}

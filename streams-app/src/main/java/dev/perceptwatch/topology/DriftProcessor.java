@@ -1,0 +1,89 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.drift.AlertDecision;
+import dev.perceptwatch.drift.ClosedWindow;
+import dev.perceptwatch.drift.DriftEngine;
+import dev.perceptwatch.drift.DriftKey;
+import dev.perceptwatch.drift.DriftState;
+import dev.perceptwatch.drift.DriftStep;
+import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.scoring.Metric;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Judges each closed window against its key's baseline and publishes alert state changes. Windows arrive
+ * keyed by model id, so every version of a model is on this task and a version pinned to another finds
+ * that version's baseline in the same store.
+ */
+final class DriftProcessor implements Processor<String, WindowStats, String, DriftAlert> {
+    private final String storeName;
+    private final DriftEngine engine;
+    /** model id -> (version -> the version whose baseline it is judged against). */
+    private final Map<String, Map<String, String>> pins;
+    private final DriftListener listener;
+    private ProcessorContext<String, DriftAlert> context;
+    private KeyValueStore<String, byte[]> states;
+
+    DriftProcessor(String storeName, DriftEngine engine, Map<String, Map<String, String>> pins,
+                   DriftListener listener) {
+        this.storeName = storeName;
+        this.engine = engine;
+        this.pins = pins;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, DriftAlert> context) {
+        this.context = context;
+        this.states = context.getStateStore(storeName);
+        try (KeyValueIterator<String, byte[]> all = states.all()) {
+            all.forEachRemaining(entry -> listener.onRestored(keyOf(entry.key), DriftState.fromBytes(entry.value)));
+        }
+    }
+
+    @Override
+    public void process(Record<String, WindowStats> record) {
+        WindowStats stats = record.value();
+        DriftKey key = DriftKey.of(stats);
+        DriftState state = load(key);
+        String pinned = pins.getOrDefault(key.modelId(), Map.of()).get(key.modelVersion());
+        // Pinned once per metric: while a metric has no baseline of its own. Pinning again every window would
+        // restart the CUSUM each time.
+        if (pinned != null && lacksBaseline(state)) {
+            state = state.pinnedTo(load(new DriftKey(key.modelId(), pinned, key.segment())), pinned);
+        }
+        DriftStep step = engine.onWindowClosed(key, ClosedWindow.of(stats), state);
+        states.put(storeKey(key), step.state().toBytes());
+        listener.onWindow(stats, step.state());
+        for (AlertDecision decision : step.alerts()) {
+            DriftAlert alert = decision.toAvro();
+            context.forward(new Record<>(storeKey(key), alert, stats.getWindowEnd().toEpochMilli()));
+            listener.onAlert(alert);
+        }
+    }
+
+    private static boolean lacksBaseline(DriftState state) {
+        return Arrays.stream(Metric.values()).anyMatch(metric -> state.baseline(metric.label()) == null);
+    }
+
+    private DriftState load(DriftKey key) {
+        byte[] bytes = states.get(storeKey(key));
+        return bytes == null ? DriftState.EMPTY : DriftState.fromBytes(bytes);
+    }
+
+    private static String storeKey(DriftKey key) {
+        return ModelKey.of(key.modelId(), key.modelVersion(), key.segment());
+    }
+
+    private static DriftKey keyOf(String storeKey) {
+        ModelKey.Parts parts = ModelKey.parse(storeKey);
+        return new DriftKey(parts.modelId(), parts.modelVersion(), parts.segment());
+    }
+}

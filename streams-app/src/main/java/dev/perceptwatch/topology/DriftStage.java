@@ -1,0 +1,36 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.config.Topics;
+import dev.perceptwatch.drift.DriftEngine;
+import dev.perceptwatch.drift.DriftSettings;
+import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.WindowStats;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/** Closed windows, repartitioned by model id, through the drift engine to perceptwatch.alerts. */
+final class DriftStage {
+    static final String DRIFT_STORE = "drift-state";
+
+    private DriftStage() {
+    }
+
+    static void add(StreamsBuilder builder, KStream<String, WindowStats> closedWindows, Topics topics,
+                    AvroSerdes serdes, DriftSettings settings, Map<String, Map<String, String>> pins,
+                    DriftListener listener) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DRIFT_STORE), Serdes.String(), Serdes.ByteArray()));
+        DriftEngine engine = new DriftEngine(settings);
+        closedWindows
+                .selectKey((key, window) -> window.getModelId())
+                .repartition(Repartitioned.with(Serdes.String(), serdes.valueSerde(WindowStats.class))
+                        .withName("windows-by-model"))
+                .process(() -> new DriftProcessor(DRIFT_STORE, engine, pins, listener), DRIFT_STORE)
+                .to(topics.alerts(), Produced.with(Serdes.String(), serdes.valueSerde(DriftAlert.class)));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.drift.Baseline;
+import dev.perceptwatch.drift.DriftKey;
+import dev.perceptwatch.drift.DriftState;
+import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.observability.ServiceMetrics;
+import dev.perceptwatch.scoring.Metric;
+
+/**
+ * Reports windows, baselines and drift states to Prometheus. Segmented keys stay on the topics only: a
+ * segment is a free-form attribute and would make the label set unbounded.
+ */
+final class MetricsDriftListener implements DriftListener {
+    private final ServiceMetrics metrics;
+
+    MetricsDriftListener(ServiceMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onRestored(DriftKey key, DriftState state) {
+        report(key, state);
+    }
+
+    @Override
+    public void onWindow(WindowStats window, DriftState state) {
+        metrics.windowClosed(window);
+        report(DriftKey.of(window), state);
+    }
+
+    @Override
+    public void onAlert(DriftAlert alert) {
+        metrics.driftAlert(alert);
+    }
+
+    private void report(DriftKey key, DriftState state) {
+        if (key.segment() != null) {
+            return;
+        }
+        for (Metric metric : Metric.values()) {
+            Baseline baseline = state.baseline(metric.label());
+            if (baseline != null) {
+                metrics.baseline(key.modelId(), key.modelVersion(), metric.label(), baseline.mean(), baseline.std());
+                metrics.driftState(key.modelId(), key.modelVersion(), metric.label(), state.firing(metric.label()));
+            }
+        }
+    }
+}

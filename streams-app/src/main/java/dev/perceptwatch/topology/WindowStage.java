@@ -1,0 +1,82 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.aggregation.WindowAccumulator;
+import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.config.Topics;
+import dev.perceptwatch.events.DeadLetter;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.WindowStats;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.CogroupedKStream;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Scores and dead letters of each model and version (and segment) in tumbling event-time windows, emitted
+ * once when a window closes (its end plus the grace has passed in stream time) to perceptwatch.window-stats.
+ */
+final class WindowStage {
+    static final String WINDOW_STORE = "window-aggregates";
+
+    private WindowStage() {
+    }
+
+    static KStream<String, WindowStats> add(StreamsBuilder builder, Topics topics, AvroSerdes serdes,
+                                             Settings.Windows windows) {
+        Serde<QualityScore> scoreSerde = serdes.valueSerde(QualityScore.class);
+        Serde<WindowStats> statsSerde = serdes.valueSerde(WindowStats.class);
+        String segment = windows.segmentAttribute();
+        KStream<String, QualityScore> scores = builder.stream(topics.scores(), Consumed.with(Serdes.String(), scoreSerde));
+        // Scores are already keyed by model and version: without segments no repartition is needed.
+        KGroupedStream<String, QualityScore> groupedScores = segment == null
+                ? scores.groupByKey(Grouped.with(Serdes.String(), scoreSerde))
+                : scores.groupBy((key, score) -> ModelKey.of(score.getModelId(), score.getModelVersion(),
+                        score.getAttributes().get(segment)), Grouped.with("scores-by-segment", Serdes.String(), scoreSerde));
+        CogroupedKStream<String, WindowAccumulator> cogrouped = groupedScores.cogroup((key, score, window) -> {
+            window.add(score);
+            return window;
+        });
+        if (segment == null) {
+            // A dead letter carries no attributes, so errors are counted only in unsegmented windows.
+            Serde<DeadLetter> deadLetterSerde = serdes.valueSerde(DeadLetter.class);
+            KGroupedStream<String, DeadLetter> errors = builder
+                    .stream(topics.deadLetters(), Consumed.with(Serdes.String(), deadLetterSerde))
+                    .filter((key, letter) -> letter != null && letter.getModelId() != null
+                            && letter.getModelVersion() != null)
+                    .groupBy((key, letter) -> ModelKey.of(letter.getModelId(), letter.getModelVersion()),
+                            Grouped.with("dead-letters-by-model", Serdes.String(), deadLetterSerde));
+            cogrouped = cogrouped.cogroup(errors, (key, letter, window) -> {
+                window.addError();
+                return window;
+            });
+        }
+        KStream<String, WindowStats> closed = cogrouped
+                .windowedBy(TimeWindows.ofSizeAndGrace(windows.size(), windows.grace()))
+                .aggregate(WindowAccumulator::new,
+                        Materialized.<String, WindowAccumulator, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(Serdes.serdeFrom(
+                                        (topic, window) -> window.toBytes(),
+                                        (topic, bytes) -> WindowAccumulator.fromBytes(bytes))))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("window-close"))
+                .toStream()
+                .map((windowed, window) -> {
+                    ModelKey.Parts parts = ModelKey.parse(windowed.key());
+                    return KeyValue.pair(windowed.key(), window.toWindowStats(parts.modelId(), parts.modelVersion(),
+                            parts.segment(), windowed.window().start(), windowed.window().end()));
+                });
+        closed.to(topics.windowStats(), Produced.with(Serdes.String(), statsSerde));
+        return closed;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.perceptwatch.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.events.AlertState;
+import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.testing.KafkaBroker;
+import dev.perceptwatch.testing.SchemaRegistry;
+import dev.perceptwatch.testing.SharedFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Baselines and alert state live in state stores: a service restarted with its local state deleted restores
+ * them from their changelogs and resolves the episode it had fired, without a second FIRING. Scores are
+ * produced straight to the scores topic with explicit event times.
+ */
+@ExtendWith({KafkaBroker.Extension.class, SchemaRegistry.class})
+class DriftRestartTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private final Random random = new Random(7);
+    private int events;
+
+    @Test
+    void restoresBaselinesAndAlertStateFromTheChangelogs(KafkaBroker kafka, SchemaRegistry.Server registry)
+            throws Exception {
+        String scores = kafka.uniqueTopicName("scores");
+        String alerts = kafka.uniqueTopicName("alerts");
+        Map<String, String> env = new HashMap<>();
+        env.put("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("PERCEPTWATCH_KAFKA_APPLICATION_ID", kafka.uniqueTopicName("drift-restart"));
+        env.put("PERCEPTWATCH_KAFKA_STATE_DIR", stateDir.toString());
+        env.put("PERCEPTWATCH_REGISTRY_URL", registry.url());
+        env.put("PERCEPTWATCH_SCORING_MODEL_PATH", SharedFiles.modelsDir().toString());
+        env.put("PERCEPTWATCH_METRICS_PORT", "0");
+        env.put("PERCEPTWATCH_WINDOWS_SIZE", "1m");
+        env.put("PERCEPTWATCH_WINDOWS_GRACE", "0s");
+        env.put("PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", "3");
+        env.put("PERCEPTWATCH_DRIFT_RESOLVE_AFTER_WINDOWS", "2");
+        env.put("PERCEPTWATCH_TOPICS_SCORES", scores);
+        env.put("PERCEPTWATCH_TOPICS_ALERTS", alerts);
+        for (String name : List.of("generations", "references", "dead-letters", "window-stats")) {
+            String topic = kafka.uniqueTopicName(name);
+            env.put("PERCEPTWATCH_TOPICS_" + name.toUpperCase().replace('-', '_'), topic);
+            kafka.createTopics(1, topic);
+        }
+        kafka.createTopics(1, scores, alerts);
+        Settings settings = Settings.load(null, env);
+        AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
+
+        try (KafkaProducer<String, QualityScore> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), serdes.valueSerde(QualityScore.class).serializer());
+             KafkaConsumer<String, DriftAlert> consumer = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                     ConsumerConfig.GROUP_ID_CONFIG, "alerts-reader",
+                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                     new StringDeserializer(), serdes.valueSerde(DriftAlert.class).deserializer())) {
+            consumer.subscribe(List.of(alerts));
+
+            DriftAlert fired;
+            try (PerceptWatchService service = PerceptWatchService.start(settings)) {
+                for (int minute = 0; minute < 3; minute++) {
+                    window(producer, scores, minute, 0.20);
+                }
+                window(producer, scores, 3, 0.30);
+                window(producer, scores, 4, 0.30);
+                List<DriftAlert> first = readAlerts(consumer, 1);
+                fired = first.get(0);
+                assertEquals(AlertState.FIRING, fired.getState());
+            }
+            deleteRecursively(stateDir);
+
+            try (PerceptWatchService service = PerceptWatchService.start(settings)) {
+                for (int minute = 5; minute < 11; minute++) {
+                    window(producer, scores, minute, 0.20);
+                }
+                List<DriftAlert> after = readAlerts(consumer, 1);
+                assertEquals(AlertState.RESOLVED, after.get(0).getState(),
+                        "a lost state would have warmed up a new baseline instead of resolving");
+                assertEquals(fired.getAlertId(), after.get(0).getAlertId());
+            }
+        }
+    }
+
+    /** 40 scores in minute {@code minute} around {@code mean}; the next window's first score closes it. */
+    private void window(KafkaProducer<String, QualityScore> producer, String topic, int minute, double mean) {
+        Instant start = T0.plus(Duration.ofMinutes(minute));
+        for (int i = 0; i < 40; i++) {
+            Instant at = start.plusMillis(i * 1500L);
+            QualityScore score = QualityScore.newBuilder()
+                    .setEventId("event-" + events++).setModelId("faces").setModelVersion("v7")
+                    .setProducedAt(at).setScoredAt(at)
+                    .setLpips(mean + 0.02 * random.nextGaussian()).setWidth(64).setHeight(64)
+                    .setScorerModel("lpips-alex").setScorerSha256("0".repeat(64)).build();
+            producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), ModelKey.of("faces", "v7"), score));
+        }
+        producer.flush();
+    }
+
+    private static List<DriftAlert> readAlerts(KafkaConsumer<String, DriftAlert> consumer, int expected) {
+        List<DriftAlert> read = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (read.size() < expected && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(500)).forEach(record -> read.add(record.value()));
+        }
+        assertEquals(expected, read.size(), "alerts read: " + read);
+        return read;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

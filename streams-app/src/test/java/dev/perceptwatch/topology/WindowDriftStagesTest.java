@@ -1,0 +1,234 @@
+package dev.perceptwatch.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.events.AlertState;
+import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.MetricStats;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.ingest.RejectedEventException;
+import dev.perceptwatch.testing.SchemaRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Windows and drift on the TopologyTestDriver with explicit event times: scores are piped into the scores
+ * topic as the scoring stage would publish them. Windows of 1 minute with 30 s grace; baselines freeze after
+ * 3 windows; an alert fires after 1 breaching window and resolves after 2 clean ones, counted once the CUSUM
+ * has cleared (about 2 windows after a shift ends, docs/DETECTION.md): 5 clean windows resolve an episode.
+ */
+@ExtendWith(SchemaRegistry.class)
+class WindowDriftStagesTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
+    @TempDir
+    Path stateDir;
+
+    private Settings settings;
+    private AvroSerdes serdes;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, QualityScore> scores;
+    private TestOutputTopic<String, WindowStats> windows;
+    private TestOutputTopic<String, DriftAlert> alerts;
+    private final Random random = new Random(42);
+    private int eventCounter;
+
+    @BeforeEach
+    void start(SchemaRegistry.Server registry) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
+                "PERCEPTWATCH_REGISTRY_URL", registry.url(),
+                "PERCEPTWATCH_WINDOWS_SIZE", "1m",
+                "PERCEPTWATCH_WINDOWS_GRACE", "30s",
+                "PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", "3",
+                "PERCEPTWATCH_DRIFT_FIRE_AFTER_WINDOWS", "1",
+                "PERCEPTWATCH_DRIFT_RESOLVE_AFTER_WINDOWS", "2",
+                "PERCEPTWATCH_DRIFT_PINNED_BASELINES", "faces:v8=v7"));
+        for (String topic : List.of("generations", "references", "scores", "dead-letters", "window-stats", "alerts")) {
+            env.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
+        }
+        settings = Settings.load(null, env);
+        serdes = PerceptWatchService.registrySerdes(settings.kafka());
+        startDriver();
+    }
+
+    private void startDriver() {
+        EventScorer noScoring = (event, references) -> {
+            throw new RejectedEventException(RejectReason.SCORING_FAILED, "no generation events in this test");
+        };
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "window-drift-test");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // (A restart is tested on a real broker, DriftRestartTest: this driver wipes its state when closed.)
+        driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, noScoring, ScoringListener.NONE,
+                DriftListener.NONE, Clock.systemUTC()), properties, T0);
+        var topics = settings.kafka().topics();
+        scores = driver.createInputTopic(topics.scores(), new StringSerializer(),
+                serdes.valueSerde(QualityScore.class).serializer());
+        windows = driver.createOutputTopic(topics.windowStats(), new StringDeserializer(),
+                serdes.valueSerde(WindowStats.class).deserializer());
+        alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(),
+                serdes.valueSerde(DriftAlert.class).deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private QualityScore score(String version, double lpips, Instant at) {
+        return QualityScore.newBuilder()
+                .setEventId("event-" + eventCounter++)
+                .setModelId("faces").setModelVersion(version)
+                .setProducedAt(at).setScoredAt(at)
+                .setLpips(lpips).setSsim(0.9).setWidth(64).setHeight(64)
+                .setScorerModel("lpips-alex").setScorerSha256("0".repeat(64))
+                .build();
+    }
+
+    private void pipe(QualityScore score) {
+        scores.pipeInput(ModelKey.of(score.getModelId(), score.getModelVersion()), score,
+                score.getProducedAt());
+    }
+
+    /** 60 scores spread over minute {@code minute}, LPIPS around {@code mean} with a fixed seeded spread. */
+    private void window(String version, int minute, double mean) {
+        Instant start = T0.plus(MINUTE.multipliedBy(minute));
+        for (int i = 0; i < 60; i++) {
+            pipe(score(version, mean + 0.02 * random.nextGaussian(), start.plusSeconds(i)));
+        }
+    }
+
+    /** An event far enough ahead that every window before {@code minute} is closed. */
+    private void closeWindowsBefore(String version, int minute) {
+        pipe(score(version, 0.2, T0.plus(MINUTE.multipliedBy(minute)).plusSeconds(31)));
+    }
+
+    private static MetricStats lpips(WindowStats stats) {
+        return stats.getMetrics().stream().filter(m -> m.getMetric().equals("lpips")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void emitsEachWindowOnceWhenItClosesCountingLateEventsWithinTheGraceOnly() {
+        pipe(score("v7", 0.10, T0.plusSeconds(10)));
+        pipe(score("v7", 0.30, T0.plusSeconds(50)));
+        pipe(score("v7", 0.20, T0.plusSeconds(5)));          // out of order, same window
+        pipe(score("v7", 0.50, T0.plusSeconds(70)));         // next window: stream time 10:01:10
+        pipe(score("v7", 0.40, T0.plusSeconds(30)));         // late, within the 30 s grace
+        assertTrue(windows.isEmpty(), "nothing is emitted before the window closes");
+        pipe(score("v7", 0.60, T0.plusSeconds(91)));         // stream time passes 10:01:00 + 30 s
+        pipe(score("v7", 0.90, T0.plusSeconds(40)));         // too late: the window is closed
+        List<WindowStats> emitted = windows.readValuesToList();
+        assertEquals(1, emitted.size());
+        WindowStats first = emitted.get(0);
+        assertEquals(T0, first.getWindowStart());
+        assertEquals(T0.plus(MINUTE), first.getWindowEnd());
+        assertEquals(4, first.getCount());
+        assertEquals(0.25, lpips(first).getMean(), 1e-12);
+        assertEquals(0.10, lpips(first).getMin(), 1e-12);
+        assertEquals(0.40, lpips(first).getMax(), 1e-12);
+        assertEquals(List.of("event-4", "event-1"), first.getWorstEventIds().get("lpips").subList(0, 2));
+    }
+
+    @Test
+    void firesOnceWhenQualityDriftsAndResolvesAfterCleanWindows() {
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        window("v7", 3, 0.30);
+        closeWindowsBefore("v7", 4);
+        List<DriftAlert> fired = alerts.readValuesToList();
+        assertEquals(1, fired.size(), "one alert for the lpips shift");
+        DriftAlert alert = fired.get(0);
+        assertEquals(AlertState.FIRING, alert.getState());
+        assertEquals("lpips", alert.getMetric());
+        assertEquals("v7", alert.getModelVersion());
+        assertEquals(0.20, alert.getBaselineMean(), 0.01);
+        assertEquals(0.30, alert.getObserved().getMean(), 0.01);
+        assertEquals(5, alert.getWorstEventIds().size());
+        assertTrue(alert.getSummary().contains("faces") && alert.getSummary().contains("lpips"), alert.getSummary());
+
+        window("v7", 4, 0.30);
+        for (int minute = 5; minute < 10; minute++) {
+            window("v7", minute, 0.20);
+        }
+        closeWindowsBefore("v7", 10);
+        List<DriftAlert> later = alerts.readValuesToList();
+        assertEquals(1, later.size(), "no second FIRING in the same episode, then one RESOLVED");
+        assertEquals(AlertState.RESOLVED, later.get(0).getState());
+        assertEquals(alert.getAlertId(), later.get(0).getAlertId());
+    }
+
+    @Test
+    void anOscillatingMetricFiresOnceAndDoesNotFlap() {
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        for (int minute = 3; minute < 11; minute++) {
+            window("v7", minute, minute % 2 == 1 ? 0.30 : 0.20);
+        }
+        closeWindowsBefore("v7", 11);
+        List<DriftAlert> all = alerts.readValuesToList();
+        assertEquals(1, all.size(), "bad and good windows alternating: one FIRING, never resolved in between");
+        assertEquals(AlertState.FIRING, all.get(0).getState());
+    }
+
+    @Test
+    void aPinnedVersionIsJudgedAgainstTheOtherVersionsBaselineWithoutWarmingUp() {
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        closeWindowsBefore("v7", 3);
+        window("v8", 4, 0.30);
+        closeWindowsBefore("v8", 5);
+        List<DriftAlert> fired = alerts.readValuesToList();
+        assertEquals(1, fired.size());
+        assertEquals("v8", fired.get(0).getModelVersion());
+        assertEquals(0.20, fired.get(0).getBaselineMean(), 0.01, "v7's baseline");
+    }
+
+    @Test
+    void aNewUnpinnedVersionWarmsUpOnItsOwn() {
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        for (int minute = 3; minute < 6; minute++) {
+            window("v9", minute, 0.30);
+        }
+        window("v9", 6, 0.30);
+        closeWindowsBefore("v9", 7);
+        assertTrue(alerts.isEmpty(), "v9 is its own baseline: steady at 0.30, no drift");
+        window("v9", 7, 0.45);
+        closeWindowsBefore("v9", 8);
+        DriftAlert alert = alerts.readValue();
+        assertNotNull(alert);
+        assertEquals(0.30, alert.getBaselineMean(), 0.01);
+    }
+}
