@@ -3,9 +3,9 @@ package dev.perceptwatch.observability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.perceptwatch.testing.RepositoryFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /** The committed monitoring files (dashboard, alert rules) and the PromQL they contain. */
 final class MonitoringFiles {
 
-    static final Path ROOT = repositoryRoot();
+    static final Path ROOT = RepositoryFiles.root();
     static final Path DASHBOARD = ROOT.resolve("grafana/dashboards/perceptwatch.json");
     static final Path ALERT_RULES = ROOT.resolve("ops/prometheus/rules/perceptwatch-alerts.yml");
     static final Path ALERT_TESTS = ROOT.resolve("ops/prometheus/rules/perceptwatch-alerts.test.yml");
@@ -124,14 +124,5 @@ final class MonitoringFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot parse " + file, e);
         }
-    }
-
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("grafana/dashboards")) && Files.isDirectory(dir.resolve("ops/prometheus"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no grafana/dashboards and ops/prometheus above " + Path.of("").toAbsolutePath());
     }
 }
