@@ -11,6 +11,7 @@ import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
 import dev.perceptwatch.testing.KafkaBroker;
+import dev.perceptwatch.testing.KafkaTestClients;
 import dev.perceptwatch.testing.SchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,16 +21,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,7 +89,7 @@ class PerceptWatchPublisherTest {
     assertEquals("portrait-1", reference.getReferenceId());
     assertArrayEquals(PNG, bytes(reference.getData()));
     assertEquals("image/png", reference.getMediaType());
-    assertTrue(!reference.getUpdatedAt().isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+    assertTrue(!reference.getUpdatedAt().isBefore(before.truncatedTo(ChronoUnit.MILLIS)));
   }
 
   @Test
@@ -150,19 +151,8 @@ class PerceptWatchPublisherTest {
   }
 
   private static List<ConsumerRecord<String, byte[]>> read(KafkaBroker kafka, String topic, int count) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    Instant deadline = Instant.now().plus(TIMEOUT);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      while (records.size() < count && Instant.now().isBefore(deadline)) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
+    List<ConsumerRecord<String, byte[]>> records = KafkaTestClients.readFromBeginning(kafka.bootstrapServers(), topic,
+        count, TIMEOUT, new StringDeserializer(), new ByteArrayDeserializer());
     assertEquals(count, records.size(), "records read from " + topic);
     return records;
   }

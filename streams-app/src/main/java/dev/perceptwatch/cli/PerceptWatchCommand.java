@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Live perceptual quality monitoring for generative image models.",
-        subcommands = {CommandLine.HelpCommand.class, ScoreCommand.class, RunCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ScoreCommand.class, RunCommand.class, BenchCommand.class,
+                PublishCommand.class, PublishReferenceCommand.class, TailCommand.class, DemoCommand.class})
 public final class PerceptWatchCommand implements Runnable {
 
     @CommandLine.Spec
