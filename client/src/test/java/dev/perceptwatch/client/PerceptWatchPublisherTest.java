@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
+import dev.perceptwatch.testing.Buffers;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.KafkaTestClients;
 import dev.perceptwatch.testing.SchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +87,7 @@ class PerceptWatchPublisherTest {
     ReferenceImage reference = serde(ReferenceImage.class, registry).deserialize(references, record.value());
     assertEquals("portrait-1", record.key());
     assertEquals("portrait-1", reference.getReferenceId());
-    assertArrayEquals(PNG, bytes(reference.getData()));
+    assertArrayEquals(PNG, Buffers.bytes(reference.getData()));
     assertEquals("image/png", reference.getMediaType());
     assertTrue(!reference.getUpdatedAt().isBefore(before.truncatedTo(ChronoUnit.MILLIS)));
   }
@@ -155,12 +155,6 @@ class PerceptWatchPublisherTest {
         count, TIMEOUT, new StringDeserializer(), new ByteArrayDeserializer());
     assertEquals(count, records.size(), "records read from " + topic);
     return records;
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
   }
 
   @Test

@@ -20,11 +20,11 @@ import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.scoring.classic.ClassicMetric;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
+import dev.perceptwatch.testing.Buffers;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.KafkaTestClients;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,8 +78,8 @@ class ProducerCommandsTest {
             assertEquals("sdxl-faces", event.getModelId());
             assertEquals("v7", event.getModelVersion());
             assertEquals(Map.of("prompt_set", "portraits", "sampler", "ddim"), event.getAttributes());
-            assertArrayEquals(png(name.charAt(0)), bytes(event.getGenerated().getData()), line);
-            assertArrayEquals(png(name.charAt(0) + 1), bytes(event.getReference().getData()), line);
+            assertArrayEquals(png(name.charAt(0)), Buffers.bytes(event.getGenerated().getData()), line);
+            assertArrayEquals(png(name.charAt(0) + 1), Buffers.bytes(event.getReference().getData()), line);
             assertEquals("image/png", event.getReference().getMediaType());
             assertTrue(fields[2].matches("partition=[0-2]") && fields[3].matches("offset=\\d+"), line);
         }
@@ -113,7 +113,7 @@ class ProducerCommandsTest {
         assertNull(uriEvent.getGenerated().getData());
         GenerationEvent idEvent = events.get(byId.outLines().get(0).split(" ")[0]);
         assertEquals("portrait-0001", idEvent.getReference().getReferenceId());
-        assertArrayEquals(png(1), bytes(idEvent.getGenerated().getData()));
+        assertArrayEquals(png(1), Buffers.bytes(idEvent.getGenerated().getData()));
         assertEquals(1, missing.exitCode(), missing.toString());
         assertTrue(missing.err().contains("error: " + generated + ": no reference named g.png in " + emptyReferences),
                 missing.err());
@@ -135,7 +135,7 @@ class ProducerCommandsTest {
         List<ConsumerRecord<String, ReferenceImage>> records = KafkaTestClients.readFromBeginning(
                 kafka.bootstrapServers(), topic, 1, TIMEOUT, new StringDeserializer(), serde(ReferenceImage.class, registry));
         assertEquals("portrait-0001", records.get(0).key());
-        assertArrayEquals(png(9), bytes(records.get(0).value().getData()));
+        assertArrayEquals(png(9), Buffers.bytes(records.get(0).value().getData()));
     }
 
     @Test
@@ -192,8 +192,8 @@ class ProducerCommandsTest {
 
     private double psnr(GenerationEvent event) {
         try {
-            RgbImage generated = ImageDecoder.decode(bytes(event.getGenerated().getData()), "g", ImageLimits.defaults());
-            RgbImage reference = ImageDecoder.decode(bytes(event.getReference().getData()), "r", ImageLimits.defaults());
+            RgbImage generated = ImageDecoder.decode(Buffers.bytes(event.getGenerated().getData()), "g", ImageLimits.defaults());
+            RgbImage reference = ImageDecoder.decode(Buffers.bytes(event.getReference().getData()), "r", ImageLimits.defaults());
             double value = ClassicMetrics.compute(generated, reference, Set.of(ClassicMetric.PSNR)).psnr();
             return Double.isInfinite(value) ? 100 : value;
         } catch (Exception e) {
@@ -266,9 +266,4 @@ class ProducerCommandsTest {
         return Distortions.encodePng(new RgbImage(4, 4, rgb));
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
-    }
 }
