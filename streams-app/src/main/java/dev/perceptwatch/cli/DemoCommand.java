@@ -22,11 +22,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"A demo producer: generation events made from the sample photographs for two models,",
-                DemoCommand.DEGRADING + "/" + DemoCommand.DEGRADING_VERSION + " and " + DemoCommand.STEADY + "/"
-                        + DemoCommand.STEADY_VERSION + ", with mild random distortions.",
-                "After --degrade-after, " + DemoCommand.DEGRADING + " degrades (heavy blur + JPEG artefacts) against",
-                "its warmed-up baseline, so drift alerts fire; after --recover-after it is mild again and they resolve.",
+        description = {"A demo producer: events made from the sample photographs for two models, "
+                + DemoCommand.DEGRADING + "/" + DemoCommand.DEGRADING_VERSION + " and " + DemoCommand.STEADY + "/"
+                + DemoCommand.STEADY_VERSION + ", with mild random distortions.",
+                "After --degrade-after, " + DemoCommand.DEGRADING + " degrades (heavy blur + JPEG artefacts) against its"
+                        + " warmed-up baseline, so drift alerts fire.",
+                "After --recover-after it is mild again and they resolve.",
                 "Prints a status line every 10 s; Ctrl-C stops. Exit code 1 when any event failed."})
 final class DemoCommand implements Callable<Integer> {
     static final String DEGRADING = "sdxl-faces";

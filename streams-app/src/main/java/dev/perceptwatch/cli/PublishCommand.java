@@ -26,11 +26,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "publish",
         description = {"Publishes generation events made from image files to perceptwatch.generations.",
-                "--generated and --reference pair files as `score` does (two files, a directory against one",
-                "reference, two directories by file name); a --reference that is no file or directory is a",
-                "reference_id on perceptwatch.references (see publish-reference).",
-                "Prints one line per event (event_id, file, partition, offset); errors and a summary go to",
-                "stderr. Exit code 1 when any event failed."})
+                "Files pair as in `score`: two files, a directory against one reference, two directories by name.",
+                "A --reference that is no file or directory is a reference_id (see publish-reference).",
+                "Prints one line per event (event_id, file, partition, offset); errors and a summary go to stderr.",
+                "Exit code 1 when any event failed."})
 final class PublishCommand implements Callable<Integer> {
     private static final int IN_FLIGHT = 64;
 

@@ -14,8 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "publish-reference", mixinStandardHelpOptions = true,
-        description = {"Publishes (or replaces) a reference image on the compacted perceptwatch.references,",
-                "for events that name it by --reference ID. Prints the id, partition and offset."})
+        description = {"Publishes (or replaces) a reference image on perceptwatch.references (compacted).",
+                "Events name it with publish --reference ID. Prints the id, file, partition and offset."})
 final class PublishReferenceCommand implements Callable<Integer> {
 
     @Option(names = "--id", required = true, description = "The reference_id events will use.")

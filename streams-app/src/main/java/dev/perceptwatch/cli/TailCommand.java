@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Prints the service's output records as they arrive, one line each, decoded;",
-                "only committed records (read_committed). Ctrl-C stops. Reads every partition without a",
-                "consumer group, so it commits nothing and disturbs no one."})
+        description = {"Prints the service's output records as they arrive, decoded, one line each.",
+                "Only committed records (read_committed). Ctrl-C, --max or --timeout stops.",
+                "Reads every partition without a consumer group: it commits nothing."})
 final class TailCommand implements Callable<Integer> {
 
     /** The tail-able topics, each with its record type and line. */
