@@ -89,6 +89,8 @@ cmd_start() {
   fi
   # setsid: the registry gets its own process group, so stop can signal it without touching the caller.
   # $JAVA_OPTS is split on purpose: it is a list of JVM flags.
+  # The log exists before the loop below reads it (the background redirection may not have run yet).
+  : > "$STATE/registry.log"
   # shellcheck disable=SC2086
   setsid "$JAVA" $JAVA_OPTS \
     "-Dperceptwatch.registry.dir=$STATE" \

@@ -33,15 +33,25 @@ final class PairFiles {
             }
             return List.of(new FilePair(generated, reference));
         }
-        try (Stream<Path> files = Files.list(generated)) {
-            return files.filter(Files::isRegularFile)
-                    .sorted()
-                    .map(file -> new FilePair(file, Files.isDirectory(reference)
-                            ? existing(reference.resolve(file.getFileName().toString()))
-                            : reference))
-                    .toList();
+        return files(generated).stream()
+                .map(file -> new FilePair(file, Files.isDirectory(reference)
+                        ? existing(reference.resolve(file.getFileName().toString()))
+                        : reference))
+                .toList();
+    }
+
+    /** The file itself, or the regular files of the directory in name order. */
+    static List<Path> files(Path fileOrDirectory) {
+        if (!Files.exists(fileOrDirectory)) {
+            throw new IllegalArgumentException(fileOrDirectory + " does not exist");
+        }
+        if (!Files.isDirectory(fileOrDirectory)) {
+            return List.of(fileOrDirectory);
+        }
+        try (Stream<Path> files = Files.list(fileOrDirectory)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + generated, e);
+            throw new UncheckedIOException("cannot list " + fileOrDirectory, e);
         }
     }
 

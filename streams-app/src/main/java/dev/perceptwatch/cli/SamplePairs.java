@@ -29,23 +29,31 @@ final class SamplePairs {
 
     static List<Sample> tiles(Path directory, int size, int maxPairs) {
         List<Sample> samples = new ArrayList<>();
+        for (RgbImage tile : cleanTiles(directory, size, maxPairs)) {
+            String distortion = DISTORTIONS[samples.size() % DISTORTIONS.length];
+            samples.add(new Sample(Distortions.encodePng(tile),
+                    Distortions.encodePng(distort(tile, distortion, samples.size())), distortion));
+        }
+        return samples;
+    }
+
+    /** Up to {@code maxTiles} undistorted square tiles, row by row from each photograph in name order. */
+    static List<RgbImage> cleanTiles(Path directory, int size, int maxTiles) {
+        List<RgbImage> tiles = new ArrayList<>();
         for (RgbImage photo : photos(directory)) {
             for (int y = 0; y + size <= photo.height(); y += size) {
                 for (int x = 0; x + size <= photo.width(); x += size) {
-                    if (samples.size() == maxPairs) {
-                        return samples;
+                    if (tiles.size() == maxTiles) {
+                        return tiles;
                     }
-                    RgbImage tile = photo.crop(x, y, size, size);
-                    String distortion = DISTORTIONS[samples.size() % DISTORTIONS.length];
-                    samples.add(new Sample(Distortions.encodePng(tile),
-                            Distortions.encodePng(distort(tile, distortion, samples.size())), distortion));
+                    tiles.add(photo.crop(x, y, size, size));
                 }
             }
         }
-        if (samples.isEmpty()) {
+        if (tiles.isEmpty()) {
             throw new IllegalArgumentException("no image in " + directory + " is at least " + size + "x" + size);
         }
-        return samples;
+        return tiles;
     }
 
     private static final String[] DISTORTIONS = {"blur", "noise", "jpeg", "colour"};

@@ -1,10 +1,10 @@
 package dev.perceptwatch.topology;
 
+import dev.perceptwatch.client.AvroSerde;
+import dev.perceptwatch.client.SchemaRegistryClient;
 import dev.perceptwatch.config.Settings;
-import dev.perceptwatch.ingest.AvroSerde;
 import dev.perceptwatch.ingest.ImageFetcher;
 import dev.perceptwatch.ingest.ImageSourceResolver;
-import dev.perceptwatch.ingest.SchemaRegistryClient;
 import dev.perceptwatch.observability.MetricsServer;
 import dev.perceptwatch.observability.ServiceMetrics;
 import dev.perceptwatch.scoring.EncodedPairScorer;

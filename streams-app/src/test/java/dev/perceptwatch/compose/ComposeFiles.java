@@ -3,7 +3,7 @@ package dev.perceptwatch.compose;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.perceptwatch.testing.RepositoryFiles;
+import dev.perceptwatch.testing.RepoFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import java.util.Optional;
 /** docker-compose.yml and the Dockerfile, read the way Docker reads them (as far as these checks need). */
 final class ComposeFiles {
 
-    static final Path ROOT = RepositoryFiles.root();
+    static final Path ROOT = RepoFiles.root();
     static final Path COMPOSE_FILE = ROOT.resolve("docker-compose.yml");
     static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
 

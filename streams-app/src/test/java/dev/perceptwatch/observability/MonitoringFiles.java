@@ -3,7 +3,7 @@ package dev.perceptwatch.observability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.perceptwatch.testing.RepositoryFiles;
+import dev.perceptwatch.testing.RepoFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /** The committed monitoring files (dashboard, alert rules) and the PromQL they contain. */
 final class MonitoringFiles {
 
-    static final Path ROOT = RepositoryFiles.root();
+    static final Path ROOT = RepoFiles.root();
     static final Path DASHBOARD = ROOT.resolve("grafana/dashboards/perceptwatch.json");
     static final Path ALERT_RULES = ROOT.resolve("ops/prometheus/rules/perceptwatch-alerts.yml");
     static final Path ALERT_TESTS = ROOT.resolve("ops/prometheus/rules/perceptwatch-alerts.test.yml");

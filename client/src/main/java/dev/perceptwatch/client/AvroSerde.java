@@ -1,4 +1,4 @@
-package dev.perceptwatch.ingest;
+package dev.perceptwatch.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

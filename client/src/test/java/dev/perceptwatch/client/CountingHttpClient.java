@@ -1,4 +1,4 @@
-package dev.perceptwatch.ingest;
+package dev.perceptwatch.client;
 
 import java.io.IOException;
 import java.net.Authenticator;

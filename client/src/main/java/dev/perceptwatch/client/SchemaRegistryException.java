@@ -1,4 +1,4 @@
-package dev.perceptwatch.ingest;
+package dev.perceptwatch.client;
 
 /**
  * A schema registry request that failed: the registry answered with an error status (then {@link #status()}

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -37,16 +38,28 @@ public final class KafkaTestClients {
      */
     public static List<ConsumerRecord<String, String>> readFromBeginning(
             String bootstrapServers, String topic, int count, Duration timeout, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.putIfAbsent(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.putIfAbsent(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return readFromBeginning(bootstrapServers, topic, count, timeout, config, null, null);
+    }
+
+    /** As above, with deserializer instances (e.g. a configured schema registry serde). */
+    public static <K, V> List<ConsumerRecord<K, V>> readFromBeginning(String bootstrapServers, String topic, int count,
+            Duration timeout, Deserializer<K> keys, Deserializer<V> values) {
+        return readFromBeginning(bootstrapServers, topic, count, timeout, Map.of(), keys, values);
+    }
+
+    private static <K, V> List<ConsumerRecord<K, V>> readFromBeginning(String bootstrapServers, String topic, int count,
+            Duration timeout, Map<String, Object> extra, Deserializer<K> keys, Deserializer<V> values) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.putAll(extra);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
         Instant deadline = Instant.now().plus(timeout);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
             consumer.subscribe(List.of(topic));
             while (records.size() < count && Instant.now().isBefore(deadline)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);

@@ -1,4 +1,4 @@
-package dev.perceptwatch.ingest;
+package dev.perceptwatch.client;
 
 import org.apache.kafka.common.errors.SerializationException;
 

@@ -1,4 +1,4 @@
-package dev.perceptwatch.ingest;
+package dev.perceptwatch.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

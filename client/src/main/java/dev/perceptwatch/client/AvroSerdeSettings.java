@@ -1,4 +1,4 @@
-package dev.perceptwatch.ingest;
+package dev.perceptwatch.client;
 
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;

@@ -1,0 +1,171 @@
+package dev.perceptwatch.cli;
+
+import dev.perceptwatch.client.AvroSerde;
+import dev.perceptwatch.client.TopicNames;
+import dev.perceptwatch.events.DeadLetter;
+import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.WindowStats;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "tail", mixinStandardHelpOptions = true,
+        description = {"Prints the service's output records as they arrive, decoded, one line each.",
+                "Only committed records (read_committed). Ctrl-C, --max or --timeout stops.",
+                "Reads every partition without a consumer group: it commits nothing."})
+final class TailCommand implements Callable<Integer> {
+
+    /** The tail-able topics, each with its record type and line. */
+    enum Stream {
+        alerts(TopicNames.ALERTS, DriftAlert.class, r -> RecordLines.alert((DriftAlert) r)),
+        scores(TopicNames.SCORES, QualityScore.class, r -> RecordLines.score((QualityScore) r)),
+        dead_letters(TopicNames.DEAD_LETTERS, DeadLetter.class, r -> RecordLines.deadLetter((DeadLetter) r)),
+        window_stats(TopicNames.WINDOW_STATS, WindowStats.class, r -> RecordLines.windowStats((WindowStats) r));
+
+        final String topic;
+        final Class<? extends SpecificRecord> type;
+        final Function<SpecificRecord, String> line;
+
+        Stream(String topic, Class<? extends SpecificRecord> type, Function<SpecificRecord, String> line) {
+            this.topic = topic;
+            this.type = type;
+            this.line = line;
+        }
+
+        static Stream parse(String name) {
+            try {
+                return valueOf(name.replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + name + "' is none of alerts, scores, dead-letters, window-stats");
+            }
+        }
+    }
+
+    @Parameters(index = "0", paramLabel = "alerts|scores|dead-letters|window-stats", converter = StreamConverter.class,
+            description = "What to print.")
+    Stream stream;
+    @Option(names = "--from-beginning", description = "Start at the oldest record (default: only new records).")
+    boolean fromBeginning;
+    @Option(names = "--max", paramLabel = "N", description = "Stop after N records.")
+    Long max;
+    @Option(names = "--timeout", paramLabel = "D", converter = DurationConverter.class,
+            description = "Stop when no record arrived for D (e.g. 30s).")
+    Duration timeout;
+    @Option(names = "--topic", description = "Read this topic instead of the stream's default.")
+    String topic;
+    @Mixin
+    KafkaOptions kafka;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static final class StreamConverter implements CommandLine.ITypeConverter<Stream> {
+        @Override
+        public Stream convert(String value) {
+            return Stream.parse(value);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        String name = topic == null ? stream.topic : topic;
+        AvroSerde<? extends SpecificRecord> serde = new AvroSerde<>(stream.type);
+        serde.configure(Map.of(AvroSerde.SCHEMA_REGISTRY_URL, kafka.registryUrl()), false);
+        Map<String, Object> config = new HashMap<>(kafka.kafkaProperties);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CountDownLatch finished = new CountDownLatch(1);
+        try (KafkaConsumer<byte[], SpecificRecord> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                (topicName, bytes) -> serde.deserialize(topicName, bytes))) {
+            Thread stopper = new Thread(() -> {
+                consumer.wakeup();
+                awaitQuietly(finished);
+            }, "perceptwatch-tail-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            try {
+                List<TopicPartition> partitions = consumer.partitionsFor(name, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(name, p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    throw new IllegalArgumentException("topic " + name + " does not exist");
+                }
+                consumer.assign(partitions);
+                if (fromBeginning) {
+                    consumer.seekToBeginning(partitions);
+                } else {
+                    consumer.seekToEnd(partitions);
+                }
+                print(consumer, out, err);
+            } catch (WakeupException e) {
+                // Ctrl-C: a normal end.
+            } finally {
+                finished.countDown();
+                removeHook(stopper);
+            }
+        }
+        return 0;
+    }
+
+    private void print(KafkaConsumer<byte[], SpecificRecord> consumer, PrintWriter out, PrintWriter err) {
+        long printed = 0;
+        long lastRecord = System.nanoTime();
+        while (max == null || printed < max) {
+            if (timeout != null && System.nanoTime() - lastRecord > timeout.toNanos()) {
+                return;
+            }
+            try {
+                for (ConsumerRecord<byte[], SpecificRecord> record : consumer.poll(Duration.ofMillis(200))) {
+                    lastRecord = System.nanoTime();
+                    out.println(record.value() == null ? "tombstone at " + record.partition() + "@" + record.offset()
+                            : stream.line.apply(record.value()));
+                    if (max != null && ++printed >= max) {
+                        break;
+                    }
+                }
+                out.flush();
+            } catch (RecordDeserializationException e) {
+                err.println("error: undecodable record at " + e.topicPartition() + "@" + e.offset() + ": "
+                        + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+                err.flush();
+                consumer.seek(e.topicPartition(), e.offset() + 1);
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down (Ctrl-C): the hook is running and waits for us.
+        }
+    }
+}
