@@ -3,10 +3,14 @@
 # (KRaft), the schema registry, the PerceptWatch service, Prometheus and Alertmanager when installed, and
 # the demo producer; prints where everything is and a live one-line summary; Ctrl-C stops it all.
 #
-#   ops/run-local.sh [--no-demo] [--duration SECONDS] [--images DIR] [--metrics-port PORT]
+#   ops/run-local.sh [--no-demo] [--duration SECONDS] [--images DIR] [--state DIR]
+#                    [--metrics-port PORT] [--prometheus-port PORT] [--alertmanager-port PORT]
+#                    [--window D] [--warmup-windows N] [--degrade-after D] [--recover-after D]
 #
 # --duration stops everything after that many seconds (for headless runs and tests); the default runs
-# until Ctrl-C. State and logs live in .ops/ (kafka/, registry/, local/); delete it to start afresh.
+# until Ctrl-C. State and logs live in --state (default .ops/: kafka/, registry/, local/ with the logs and
+# alerts.log); delete it to start afresh. The window and demo timings default to a story that fits in ten
+# minutes: 20 s windows, a baseline after 5 of them, degradation at 3m, recovery at 6m.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
@@ -14,18 +18,30 @@ cd "$REPO_ROOT"
 DEMO=1
 DURATION=0
 IMAGES="$REPO_ROOT/../shared/images"
+OPS="$REPO_ROOT/.ops"
 METRICS_PORT=9400
+PROMETHEUS_PORT=9090
+ALERTMANAGER_PORT=9093
+WINDOW=20s
+WARMUP_WINDOWS=5
+DEGRADE_AFTER=3m
+RECOVER_AFTER=6m
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-demo) DEMO=0; shift ;;
     --duration) DURATION="$2"; shift 2 ;;
     --images) IMAGES="$2"; shift 2 ;;
+    --state) OPS="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --metrics-port) METRICS_PORT="$2"; shift 2 ;;
-    *) sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    --prometheus-port) PROMETHEUS_PORT="$2"; shift 2 ;;
+    --alertmanager-port) ALERTMANAGER_PORT="$2"; shift 2 ;;
+    --window) WINDOW="$2"; shift 2 ;;
+    --warmup-windows) WARMUP_WINDOWS="$2"; shift 2 ;;
+    --degrade-after) DEGRADE_AFTER="$2"; shift 2 ;;
+    --recover-after) RECOVER_AFTER="$2"; shift 2 ;;
+    *) sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
-
-OPS="$REPO_ROOT/.ops"
 LOCAL="$OPS/local"
 JAR="$REPO_ROOT/streams-app/target/perceptwatch.jar"
 mkdir -p "$LOCAL"
@@ -46,7 +62,6 @@ stop_all() {
   done
   ops/registry.sh stop --dir "$OPS/registry" >/dev/null 2>&1 || true
   ops/kafka.sh stop --dir "$OPS/kafka" >/dev/null 2>&1 || true
-  rm -f ops/prometheus/targets/local.json
   say "stopped"
 }
 trap stop_all INT TERM EXIT
@@ -68,14 +83,14 @@ say "schema registry at $REGISTRY"
 # --- the service ---------------------------------------------------------------------------------------------
 cat > "$LOCAL/perceptwatch.properties" <<PROPS
 # Written by ops/run-local.sh. Short windows so that the demo's story (baseline, drift, recovery) fits in
-# ten minutes; production defaults are 1 minute windows with 30 s grace.
+# minutes; production defaults are 1 minute windows with 30 s grace and a baseline of 60 windows.
 kafka.bootstrap.servers=$BOOTSTRAP
 kafka.state.dir=$LOCAL/state
 registry.url=$REGISTRY
 metrics.port=$METRICS_PORT
-windows.size=20s
-windows.grace=5s
-drift.warmup-windows=5
+windows.size=$WINDOW
+windows.grace=2s
+drift.warmup-windows=$WARMUP_WINDOWS
 PROPS
 java -jar "$JAR" run --config "$LOCAL/perceptwatch.properties" >"$LOCAL/service.log" 2>&1 &
 PIDS+=($!)
@@ -90,25 +105,35 @@ say "service ready: metrics http://127.0.0.1:$METRICS_PORT/metrics, health /heal
 
 # --- Prometheus and Alertmanager, when installed ----------------------------------------------------------------
 if command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/null; then
-  printf '[{"targets": ["127.0.0.1:%s"]}]\n' "$METRICS_PORT" > ops/prometheus/targets/local.json
-  prometheus --config.file=ops/prometheus/prometheus.yml --storage.tsdb.path="$OPS/prometheus" \
-    --web.listen-address=127.0.0.1:9090 >"$LOCAL/prometheus.log" 2>&1 &
+  # ops/prometheus/prometheus.yml with this run's paths and ports, so that runs with other --state dirs
+  # never share a targets file.
+  mkdir -p "$LOCAL/targets"
+  printf '[{"targets": ["127.0.0.1:%s"]}]\n' "$METRICS_PORT" > "$LOCAL/targets/local.json"
+  sed -e "s#targets/\*\.json#$LOCAL/targets/*.json#" -e "s#- rules/#- $REPO_ROOT/ops/prometheus/rules/#" \
+      -e "s#127.0.0.1:9093#127.0.0.1:$ALERTMANAGER_PORT#" -e "s#scrape_interval: 15s#scrape_interval: 5s#" \
+      ops/prometheus/prometheus.yml > "$LOCAL/prometheus.yml"
+  prometheus --config.file="$LOCAL/prometheus.yml" --storage.tsdb.path="$OPS/prometheus" \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$LOCAL/prometheus.log" 2>&1 &
   PIDS+=($!)
   prometheus-alertmanager --config.file=ops/prometheus/alertmanager.yml --storage.path="$OPS/alertmanager" \
-    --web.listen-address=127.0.0.1:9093 --cluster.listen-address= >"$LOCAL/alertmanager.log" 2>&1 &
+    --web.listen-address="127.0.0.1:$ALERTMANAGER_PORT" --cluster.listen-address= >"$LOCAL/alertmanager.log" 2>&1 &
   PIDS+=($!)
-  say "prometheus http://127.0.0.1:9090 (alerts: /alerts), alertmanager http://127.0.0.1:9093"
+  say "prometheus http://127.0.0.1:$PROMETHEUS_PORT (alerts: /alerts), alertmanager http://127.0.0.1:$ALERTMANAGER_PORT"
 else
   say "prometheus and alertmanager are not installed: sudo apt-get install --no-install-recommends prometheus prometheus-alertmanager"
 fi
 
 # --- the demo producer ---------------------------------------------------------------------------------------------
 if [[ "$DEMO" == 1 ]]; then
-  java -jar "$JAR" demo --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" --images "$IMAGES" >"$LOCAL/demo.log" 2>&1 &
+  java -jar "$JAR" demo --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" --images "$IMAGES" \
+    --degrade-after "$DEGRADE_AFTER" --recover-after "$RECOVER_AFTER" >"$LOCAL/demo.log" 2>&1 &
   PIDS+=($!)
-  say "demo producer streaming (log: $LOCAL/demo.log); one model degrades after 3 minutes and recovers after 6"
+  say "demo producer streaming (log: $LOCAL/demo.log); sdxl-faces degrades after $DEGRADE_AFTER and recovers after $RECOVER_AFTER"
 fi
-say "follow alerts:  java -jar $JAR tail alerts --bootstrap $BOOTSTRAP --registry $REGISTRY"
+# Alerts as they happen, for people and for the headless test.
+java -jar "$JAR" tail alerts --from-beginning --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" >"$LOCAL/alerts.log" 2>&1 &
+PIDS+=($!)
+say "alerts are written to $LOCAL/alerts.log; or: java -jar $JAR tail alerts --bootstrap $BOOTSTRAP --registry $REGISTRY"
 say "topics: perceptwatch.generations -> perceptwatch.scores, .dead-letters, .window-stats, .alerts"
 
 # --- live summary -------------------------------------------------------------------------------------------------

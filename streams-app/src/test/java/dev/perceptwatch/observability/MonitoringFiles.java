@@ -85,10 +85,14 @@ final class MonitoringFiles {
 
     /** The expression with Grafana's template variables replaced; an unknown variable is an error. */
     static String substitute(String expr) {
+        return substitute(expr, TEMPLATE_VALUES);
+    }
+
+    static String substitute(String expr, Map<String, String> values) {
         Matcher m = TEMPLATE_VARIABLE.matcher(expr);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String value = TEMPLATE_VALUES.get(m.group(1));
+            String value = values.get(m.group(1));
             if (value == null) {
                 throw new IllegalArgumentException("no test value for template variable $" + m.group(1) + " in " + expr);
             }
