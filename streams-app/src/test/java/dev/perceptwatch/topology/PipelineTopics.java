@@ -1,0 +1,27 @@
+package dev.perceptwatch.topology;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** The topics of one test's pipeline, with names no other test uses. */
+record PipelineTopics(String generations, String references, String scores, String deadLetters) {
+
+    /** Generations and scores have 3 partitions, so that both stream threads get tasks. */
+    static PipelineTopics create(Admin admin, String testName) throws InterruptedException, ExecutionException {
+        String suffix = testName + "-" + UUID.randomUUID().toString().substring(0, 8);
+        PipelineTopics topics = new PipelineTopics("generations-" + suffix, "references-" + suffix,
+                "scores-" + suffix, "dead-letters-" + suffix);
+        admin.createTopics(List.of(
+                new NewTopic(topics.generations(), 3, (short) 1),
+                new NewTopic(topics.references(), 1, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                new NewTopic(topics.scores(), 3, (short) 1),
+                new NewTopic(topics.deadLetters(), 1, (short) 1))).all().get();
+        return topics;
+    }
+}

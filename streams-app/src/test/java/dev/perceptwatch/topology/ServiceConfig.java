@@ -1,0 +1,51 @@
+package dev.perceptwatch.topology;
+
+import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.testing.SharedFiles;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The settings file of a service under test: its broker, registry, topics, own application id and state
+ * dir, the shared model, a free metrics port, and a small CPU footprint (the test machine has 2 cores).
+ */
+final class ServiceConfig {
+    private ServiceConfig() {
+    }
+
+    /** Writes {@code dir/service.properties}; {@code extra} adds or overrides keys. */
+    static Path write(Path dir, String bootstrapServers, String registryUrl, PipelineTopics topics,
+                      Map<String, String> extra) throws IOException {
+        Properties properties = new Properties();
+        properties.put("kafka.bootstrap.servers", bootstrapServers);
+        properties.put("kafka.application.id", "perceptwatch-test-" + UUID.randomUUID().toString().substring(0, 8));
+        properties.put("kafka.state.dir", dir.resolve("state").toString());
+        // A restarted instance must not wait the default 45 s for its killed predecessor's session to expire.
+        properties.put("kafka.session.timeout.ms", "6000");
+        properties.put("kafka.heartbeat.interval.ms", "1500");
+        properties.put("registry.url", registryUrl);
+        properties.put("topics.generations", topics.generations());
+        properties.put("topics.references", topics.references());
+        properties.put("topics.scores", topics.scores());
+        properties.put("topics.dead-letters", topics.deadLetters());
+        properties.put("scoring.model-path", SharedFiles.modelsDir().toString());
+        properties.put("scoring.intra-op-threads", "1");
+        properties.put("processing.prep-threads", "1");
+        properties.put("metrics.port", "0");
+        properties.putAll(extra);
+        Path file = dir.resolve("service.properties");
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, "service under test");
+        }
+        return file;
+    }
+
+    static Settings load(Path file) {
+        return Settings.load(file, Map.of());
+    }
+}
