@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -74,7 +76,7 @@ public final class LpipsModel implements AutoCloseable {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intra-op threads must be at least 1, got " + intraOpThreads);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         if (device.kind() == ScoringDevice.Kind.CUDA) {
             String problem;
             if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
@@ -154,6 +156,25 @@ public final class LpipsModel implements AutoCloseable {
 
     public int minInputSide() {
         return spec.minInputSide();
+    }
+
+    /**
+     * The ONNX Runtime environment, created on a thread with an 8 MB stack: ORT 1.29 crashes (SIGSEGV) while
+     * creating it on a 2 MB stack, such as the JVM's main thread, when the JVM's command line is long (seen
+     * from about 6 KB of -cp); once created it is used from any thread.
+     */
+    private static OrtEnvironment environment() {
+        FutureTask<OrtEnvironment> creation = new FutureTask<>(OrtEnvironment::getEnvironment);
+        Thread thread = new Thread(null, creation, "perceptwatch-onnxruntime-init", 8L << 20);
+        thread.start();
+        try {
+            return creation.get();
+        } catch (ExecutionException e) {
+            throw new ScoringException("cannot start ONNX Runtime: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScoringException("interrupted while starting ONNX Runtime", e);
+        }
     }
 
     /**

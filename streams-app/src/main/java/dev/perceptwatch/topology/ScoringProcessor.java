@@ -21,7 +21,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -56,6 +55,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
 
     /** In input order, so results are published in the order the events arrived where they finish together. */
     private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
+    /** Pending records found in the restored store, to submit again. */
+    private final List<PendingRecord> restored = new ArrayList<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> pending;
 
@@ -82,12 +83,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         references.init(context);
         // Processors are initialised after their stores are restored: what is here was read, committed, and
         // never published. Score it again.
-        List<KeyValue<String, byte[]>> restored = new ArrayList<>();
+        // Submitted again at the first process() or punctuation, not here: a record rejected at once yields a
+        // dead letter, and init() may not forward.
         try (KeyValueIterator<String, byte[]> all = pending.all()) {
-            all.forEachRemaining(restored::add);
-        }
-        for (KeyValue<String, byte[]> entry : restored) {
-            start(PendingRecord.fromBytes(entry.value), false);
+            all.forEachRemaining(entry -> restored.add(PendingRecord.fromBytes(entry.value)));
         }
         if (!restored.isEmpty()) {
             LOG.info("task {}: scoring again {} events read before a restart but not yet published",
@@ -142,6 +141,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     }
 
     private void publishCompleted() {
+        if (!restored.isEmpty()) {
+            restored.forEach(record -> start(record, false));
+            restored.clear();
+        }
         Iterator<Map.Entry<String, InFlight>> it = inFlight.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, InFlight> entry = it.next();
@@ -195,5 +198,6 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         // Unpublished work stays in the pending store; whoever owns the task next scores it again.
         inFlight.values().forEach(work -> work.score().cancel(false));
         inFlight.clear();
+        restored.clear();
     }
 }
