@@ -115,7 +115,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
 
     /** Also used by the offline commands, which take the same keys as options. */
     public static Processing processing(SettingsSource s) {
-        return new Processing(s.intValue("processing.max-in-flight-per-task", 64, 1, 100_000),
+        return new Processing(s.intValue("processing.max-in-flight-per-task", 8, 1, 100_000),
                 positive(s, "processing.drain-interval", Duration.ofMillis(10)),
                 s.intValue("processing.prep-threads", CORES, 1, 1024));
     }

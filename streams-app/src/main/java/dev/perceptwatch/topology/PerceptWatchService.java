@@ -111,6 +111,10 @@ public final class PerceptWatchService implements AutoCloseable {
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_RECORD_BYTES);
         properties.put(StreamsConfig.POLL_MS_CONFIG, 20);
+        // process() waits while its task has processing.max-in-flight-per-task events being scored, inside the
+        // open transaction; Kafka Streams' exactly-once default of 10 s can be too short for a slow scorer
+        // shared by many tasks, and a timed-out transaction fences the task.
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
         properties.putAll(kafka.clientProperties());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
