@@ -18,6 +18,7 @@ import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.WindowStore;
@@ -39,10 +40,15 @@ final class WindowStage {
         String segment = windows.segmentAttribute();
         KStream<String, QualityScore> scores = builder.stream(topics.scores(), Consumed.with(Serdes.String(), scoreSerde));
         // Scores are already keyed by model and version: without segments no repartition is needed.
+        // Re-keyed streams go through an explicit repartition: cogrouping a stream re-keyed by groupBy() makes
+        // Kafka Streams require its source topic to be co-partitioned with the scores topic, and the
+        // dead-letter topic has fewer partitions.
         KGroupedStream<String, QualityScore> groupedScores = segment == null
                 ? scores.groupByKey(Grouped.with(Serdes.String(), scoreSerde))
-                : scores.groupBy((key, score) -> ModelKey.of(score.getModelId(), score.getModelVersion(),
-                        score.getAttributes().get(segment)), Grouped.with("scores-by-segment", Serdes.String(), scoreSerde));
+                : scores.selectKey((key, score) -> ModelKey.of(score.getModelId(), score.getModelVersion(),
+                                score.getAttributes().get(segment)))
+                        .repartition(Repartitioned.with(Serdes.String(), scoreSerde).withName("scores-by-segment"))
+                        .groupByKey(Grouped.with(Serdes.String(), scoreSerde));
         CogroupedKStream<String, WindowAccumulator> cogrouped = groupedScores.cogroup((key, score, window) -> {
             window.add(score);
             return window;
@@ -54,8 +60,9 @@ final class WindowStage {
                     .stream(topics.deadLetters(), Consumed.with(Serdes.String(), deadLetterSerde))
                     .filter((key, letter) -> letter != null && letter.getModelId() != null
                             && letter.getModelVersion() != null)
-                    .groupBy((key, letter) -> ModelKey.of(letter.getModelId(), letter.getModelVersion()),
-                            Grouped.with("dead-letters-by-model", Serdes.String(), deadLetterSerde));
+                    .selectKey((key, letter) -> ModelKey.of(letter.getModelId(), letter.getModelVersion()))
+                    .repartition(Repartitioned.with(Serdes.String(), deadLetterSerde).withName("dead-letters-by-model"))
+                    .groupByKey(Grouped.with(Serdes.String(), deadLetterSerde));
             cogrouped = cogrouped.cogroup(errors, (key, letter, window) -> {
                 window.addError();
                 return window;

@@ -33,6 +33,8 @@ final class ServiceConfig {
         properties.put("topics.references", topics.references());
         properties.put("topics.scores", topics.scores());
         properties.put("topics.dead-letters", topics.deadLetters());
+        properties.put("topics.window-stats", topics.windowStats());
+        properties.put("topics.alerts", topics.alerts());
         properties.put("scoring.model-path", SharedFiles.modelsDir().toString());
         properties.put("scoring.intra-op-threads", "1");
         properties.put("processing.prep-threads", "1");
