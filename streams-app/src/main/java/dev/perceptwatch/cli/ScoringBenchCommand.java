@@ -7,22 +7,17 @@ import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
-import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.LpipsModel;
-import dev.perceptwatch.scoring.PairScores;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.scoring.classic.ClassicMetric;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,28 +98,8 @@ final class ScoringBenchCommand implements Callable<Integer> {
     }
 
     private double fullPairsPerSecond(EncodedPairScorer scorer, List<SamplePairs.Sample> samples) {
-        runFor(scorer, samples, Math.min(3, seconds));
-        return runFor(scorer, samples, seconds);
-    }
-
-    /** Keeps a few batches in flight, as the stream does, and counts completed pairs. */
-    private double runFor(EncodedPairScorer scorer, List<SamplePairs.Sample> samples, double duration) {
-        Deque<CompletableFuture<PairScores>> inFlight = new ArrayDeque<>();
-        long start = System.nanoTime();
-        long deadline = start + (long) (duration * 1e9);
-        long scored = 0;
-        int next = 0;
-        while (System.nanoTime() < deadline) {
-            while (inFlight.size() < 4 * batch) {
-                SamplePairs.Sample sample = samples.get(next++ % samples.size());
-                inFlight.add(scorer.score(new EncodedImages(sample.generated(), "generated",
-                        sample.reference(), "reference"), false));
-            }
-            inFlight.poll().join();
-            scored++;
-        }
-        inFlight.forEach(CompletableFuture::join);
-        return scored / ((System.nanoTime() - start) / 1e9);
+        ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, Math.min(3, seconds));
+        return ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, seconds);
     }
 
     private double ssimMillisPerPair(SamplePairs.Sample sample) throws Exception {
