@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
                 + "scorer on the same pairs, in one run.",
                 "Without --bootstrap/--registry it starts a Kafka broker and the schema registry with ops/kafka.sh "
                         + "and ops/registry.sh (built with 'ops/registry.sh build') and stops them at the end.",
-                "Each run uses its own topics and application id."})
+                "Each run uses its own topics and application id. Other service settings come from PERCEPTWATCH_* "
+                        + "environment variables, as for 'run'."})
 final class PipelineBenchCommand implements Callable<Integer> {
     /** The latency phase is kept to about this long at the paced rate. */
     private static final double LATENCY_PHASE_SECONDS = 60;
@@ -86,13 +87,17 @@ final class PipelineBenchCommand implements Callable<Integer> {
             }
             Settings settings = Settings.load(null, environment(cluster, topics, run));
             out.printf(Locale.ROOT, "broker %s, registry %s, run %s: %d events, %d distinct %dx%d pairs, "
-                            + "%d partitions, %d cores%n", cluster.bootstrap(), cluster.registryUrl(), run, events,
-                    samples.size(), size, size, partitions, Runtime.getRuntime().availableProcessors());
+                            + "%d partitions, batch %d, %d in flight per task, %d cores%n", cluster.bootstrap(),
+                    cluster.registryUrl(), run, events, samples.size(), size, size, partitions,
+                    settings.scoring().batchSize(), settings.processing().maxInFlightPerTask(),
+                    Runtime.getRuntime().availableProcessors());
             out.flush();
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("size", size);
             figures.put("events", events);
             figures.put("partitions", partitions);
+            figures.put("max_in_flight_per_task", settings.processing().maxInFlightPerTask());
+            figures.put("batch_size", settings.scoring().batchSize());
             double offline = offline(samples, settings, figures, out);
             pipeline(samples, settings, cluster.bootstrap(), topics, run, figures, out);
             double pipeline = (double) figures.get("pipeline_pairs_per_second");
@@ -110,7 +115,9 @@ final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     private Map<String, String> environment(LocalCluster cluster, Topics topics, String run) {
-        Map<String, String> env = new HashMap<>(scoring.asEnvironment());
+        // The service's other settings come from PERCEPTWATCH_* variables, as for `run`; the run's own win.
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(scoring.asEnvironment());
         env.put("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap());
         env.put("PERCEPTWATCH_REGISTRY_URL", cluster.registryUrl());
         env.put("PERCEPTWATCH_KAFKA_APPLICATION_ID", "perceptwatch-bench-" + run);
