@@ -105,9 +105,11 @@ final class PipelineBenchCommand implements Callable<Integer> {
             figures.put("pipeline_to_offline", round(pipeline / offline));
             figures.put("peak_rss_mb", round(PeakMemory.peakRssMegabytes()));
             figures.put("peak_heap_mb", round(memory.peakHeapMegabytes()));
+            figures.put("peak_heap_after_gc_mb", round(memory.peakHeapAfterGcMegabytes()));
             out.printf(Locale.ROOT, "pipeline %.1f pairs/s = %.0f%% of offline; peak RSS %.0f MiB (this whole JVM: "
-                            + "offline scorer, service, producer, consumer), peak used heap %.0f MiB (1 s samples)%n",
-                    pipeline, 100 * pipeline / offline, figures.get("peak_rss_mb"), figures.get("peak_heap_mb"));
+                            + "offline scorer, service, producer, consumer), peak used heap %.0f MiB, after GC %.0f MiB (1 s "
+                            + "samples)%n", pipeline, 100 * pipeline / offline, figures.get("peak_rss_mb"),
+                    figures.get("peak_heap_mb"), figures.get("peak_heap_after_gc_mb"));
             out.println(new ObjectMapper().writeValueAsString(figures));
             out.flush();
         }
