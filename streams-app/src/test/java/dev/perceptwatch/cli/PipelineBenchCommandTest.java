@@ -41,6 +41,7 @@ class PipelineBenchCommandTest {
                 "p50_latency_ms", "p99_latency_ms", "peak_rss_mb", "peak_heap_mb")) {
             assertTrue(figures.path(key).isNumber() && figures.get(key).asDouble() > 0, key + " in " + figures);
         }
+        assertTrue(figures.path("peak_heap_after_gc_mb").isNumber(), figures.toString());
         assertEquals(64, figures.get("size").asInt());
         assertEquals(40, figures.get("events").asInt());
         assertEquals(2, figures.get("partitions").asInt());
