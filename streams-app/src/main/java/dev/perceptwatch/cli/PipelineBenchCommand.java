@@ -43,18 +43,14 @@ final class PipelineBenchCommand implements Callable<Integer> {
     /** A phase fails when no new score arrives for this long. */
     private static final Duration STALL = Duration.ofSeconds(120);
 
-    @Option(names = "--size", defaultValue = "256", description = "Square image side in pixels (default 256).")
-    int size;
+    @Mixin
+    SampleOptions input;
     @Option(names = "--events", defaultValue = "600", description = "Events of the throughput phase (default 600).")
     int events;
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running broker (with --registry).")
     String bootstrap;
     @Option(names = "--registry", paramLabel = "URL", description = "A running registry's Confluent API base.")
     String registry;
-    @Option(names = "--images", defaultValue = "../shared/images", description = "Photographs to cut pairs from.")
-    Path images;
-    @Option(names = "--pairs", defaultValue = "32", description = "Distinct pairs, cycled (default 32).")
-    int pairs;
     @Option(names = "--rate", description = "Events per second of the latency phase (default: 70% of the measured "
             + "pipeline throughput, so that queueing does not dominate).")
     Double rate;
@@ -75,7 +71,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka",
                 System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn"));
         PrintWriter out = spec.commandLine().getOut();
-        List<SamplePairs.Sample> samples = SamplePairs.tiles(images, size, pairs);
+        List<SamplePairs.Sample> samples = input.load();
         Path ops = LocalCluster.findOps(Path.of(""));
         String run = UUID.randomUUID().toString().substring(0, 8);
         try (PeakMemory memory = new PeakMemory();
@@ -88,12 +84,12 @@ final class PipelineBenchCommand implements Callable<Integer> {
             Settings settings = Settings.load(null, environment(cluster, topics, run));
             out.printf(Locale.ROOT, "broker %s, registry %s, run %s: %d events, %d distinct %dx%d pairs, "
                             + "%d partitions, batch %d, %d in flight per task, %d cores%n", cluster.bootstrap(),
-                    cluster.registryUrl(), run, events, samples.size(), size, size, partitions,
+                    cluster.registryUrl(), run, events, samples.size(), input.size, input.size, partitions,
                     settings.scoring().batchSize(), settings.processing().maxInFlightPerTask(),
                     Runtime.getRuntime().availableProcessors());
             out.flush();
             Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("size", size);
+            figures.put("size", input.size);
             figures.put("events", events);
             figures.put("partitions", partitions);
             figures.put("max_in_flight_per_task", settings.processing().maxInFlightPerTask());
