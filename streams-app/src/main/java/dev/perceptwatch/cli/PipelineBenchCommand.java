@@ -51,7 +51,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
     String bootstrap;
     @Option(names = "--registry", paramLabel = "URL", description = "A running registry's Confluent API base.")
     String registry;
-    @Option(names = "--rate", description = "Events per second of the latency phase (default: 70% of the measured "
+    @Option(names = "--rate", description = "Events per second of the latency phase (default: 70%% of the measured "
             + "pipeline throughput, so that queueing does not dominate).")
     Double rate;
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the generations topic (default 6).")
