@@ -7,22 +7,16 @@ import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
-import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.LpipsModel;
-import dev.perceptwatch.scoring.PairScores;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.scoring.classic.ClassicMetric;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
-import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,16 +28,12 @@ import picocli.CommandLine.Option;
                 "Both with the same model, size and batch, in this one run."})
 final class ScoringBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--size", defaultValue = "256", description = "Square image side in pixels (default 256).")
-    int size;
+    @Mixin
+    SampleOptions input;
     @Option(names = "--batch", defaultValue = "8", description = "Batch size of both paths (default 8).")
     int batch;
     @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds of each path (default 20).")
     double seconds;
-    @Option(names = "--images", defaultValue = "../shared/images", description = "Photographs to cut pairs from.")
-    Path images;
-    @Option(names = "--pairs", defaultValue = "32", description = "Distinct pairs, cycled (default 32).")
-    int pairs;
     @Mixin
     ScoringOptions scoring;
 
@@ -52,9 +42,10 @@ final class ScoringBenchCommand implements Callable<Integer> {
         if (scoring.batchSize == null) {
             scoring.batchSize = Integer.toString(batch);
         }
-        List<SamplePairs.Sample> samples = SamplePairs.tiles(images, size, pairs);
+        List<SamplePairs.Sample> samples = input.load();
         System.out.printf(Locale.ROOT, "%d pairs of %dx%d from %s, batch %d, %.0f s per path, %d cores%n",
-                samples.size(), size, size, images, batch, seconds, Runtime.getRuntime().availableProcessors());
+                samples.size(), input.size, input.size, input.images, batch, seconds,
+                Runtime.getRuntime().availableProcessors());
         try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
             double raw = rawPairsPerSecond(engine.model(), samples);
@@ -64,11 +55,11 @@ final class ScoringBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "full %s: %.1f pairs/s (%.0f%% of raw)%n",
                     engine.scorer().metrics().stream().map(m -> m.label()).sorted().toList(), full, 100 * full / raw);
             double ssimMillis = ssimMillisPerPair(samples.get(0));
-            System.out.printf(Locale.ROOT, "ssim alone: %.2f ms per %dx%d pair%n", ssimMillis, size, size);
+            System.out.printf(Locale.ROOT, "ssim alone: %.2f ms per %dx%d pair%n", ssimMillis, input.size, input.size);
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("model", engine.model().name());
             figures.put("device", engine.model().device().toString());
-            figures.put("size", size);
+            figures.put("size", input.size);
             figures.put("batch", batch);
             figures.put("metrics", engine.scorer().metrics().stream().map(m -> m.label()).sorted().toList());
             figures.put("raw_pairs_per_second", round(raw));
@@ -81,7 +72,7 @@ final class ScoringBenchCommand implements Callable<Integer> {
     }
 
     private double rawPairsPerSecond(LpipsModel model, List<SamplePairs.Sample> samples) throws Exception {
-        int floats = 3 * size * size;
+        int floats = 3 * input.size * input.size;
         float[] img0 = new float[batch * floats];
         float[] img1 = new float[batch * floats];
         for (int i = 0; i < batch; i++) {
@@ -90,41 +81,21 @@ final class ScoringBenchCommand implements Callable<Integer> {
             Tensors.writeNchw(decode(sample.reference()), img1, i * floats);
         }
         for (int i = 0; i < 3; i++) {
-            model.score(size, size, img0, img1, false);
+            model.score(input.size, input.size, img0, img1, false);
         }
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         long scored = 0;
         while (System.nanoTime() < deadline) {
-            model.score(size, size, img0, img1, false);
+            model.score(input.size, input.size, img0, img1, false);
             scored += batch;
         }
         return scored / ((System.nanoTime() - start) / 1e9);
     }
 
     private double fullPairsPerSecond(EncodedPairScorer scorer, List<SamplePairs.Sample> samples) {
-        runFor(scorer, samples, Math.min(3, seconds));
-        return runFor(scorer, samples, seconds);
-    }
-
-    /** Keeps a few batches in flight, as the stream does, and counts completed pairs. */
-    private double runFor(EncodedPairScorer scorer, List<SamplePairs.Sample> samples, double duration) {
-        Deque<CompletableFuture<PairScores>> inFlight = new ArrayDeque<>();
-        long start = System.nanoTime();
-        long deadline = start + (long) (duration * 1e9);
-        long scored = 0;
-        int next = 0;
-        while (System.nanoTime() < deadline) {
-            while (inFlight.size() < 4 * batch) {
-                SamplePairs.Sample sample = samples.get(next++ % samples.size());
-                inFlight.add(scorer.score(new EncodedImages(sample.generated(), "generated",
-                        sample.reference(), "reference"), false));
-            }
-            inFlight.poll().join();
-            scored++;
-        }
-        inFlight.forEach(CompletableFuture::join);
-        return scored / ((System.nanoTime() - start) / 1e9);
+        ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, Math.min(3, seconds));
+        return ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, seconds);
     }
 
     private double ssimMillisPerPair(SamplePairs.Sample sample) throws Exception {

@@ -7,6 +7,7 @@ import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.ScoringEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -43,6 +44,18 @@ final class ScoringOptions {
     String maxPixels;
 
     private SettingsSource source() {
+        return SettingsSource.of(values());
+    }
+
+    /** The options given, as {@code PERCEPTWATCH_*} variables, for a service started in-process with them. */
+    Map<String, String> asEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        values().forEach((key, value) -> environment.put(
+                "PERCEPTWATCH_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        return environment;
+    }
+
+    private Map<String, String> values() {
         Map<String, String> values = new LinkedHashMap<>();
         put(values, "scoring.model", model);
         put(values, "scoring.model-path", modelPath == null ? null : String.join(",", modelPath));
@@ -57,7 +70,7 @@ final class ScoringOptions {
         put(values, "imaging.size-policy", sizePolicy);
         put(values, "imaging.max-bytes", maxBytes);
         put(values, "imaging.max-pixels", maxPixels);
-        return SettingsSource.of(values);
+        return values;
     }
 
     ScoringEngine.Options engineOptions() {

@@ -87,7 +87,8 @@ public final class PerceptWatchService implements AutoCloseable {
         return service;
     }
 
-    static AvroSerdes registrySerdes(Settings.Kafka kafka) {
+    /** The registry serdes the service uses, also for clients of its topics (benchmarks, tools). */
+    public static AvroSerdes registrySerdes(Settings.Kafka kafka) {
         SchemaRegistryClient registry = new SchemaRegistryClient(kafka.registryUrl());
         Map<String, Object> config = Map.of(AvroSerde.SCHEMA_REGISTRY_URL, kafka.registryUrl(),
                 AvroSerde.AUTO_REGISTER_SCHEMAS, kafka.autoRegisterSchemas());

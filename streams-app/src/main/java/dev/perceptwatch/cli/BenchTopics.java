@@ -1,0 +1,80 @@
+package dev.perceptwatch.cli;
+
+import dev.perceptwatch.config.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A benchmark run's own topics: those of {@code ops/topics.txt} (partitions and configs as listed there) with a
+ * run suffix, so that reruns and shared clusters never mix records, and the generations topic with the
+ * partitions asked for.
+ */
+final class BenchTopics {
+    private BenchTopics() {
+    }
+
+    /** Creates the topics (replication factor 1: a benchmark cluster) and returns their names. */
+    static Topics create(Admin admin, Path topicsFile, String suffix, int generationsPartitions)
+            throws InterruptedException {
+        Topics base = Topics.defaults();
+        List<NewTopic> topics = new ArrayList<>();
+        for (NewTopic listed : read(topicsFile)) {
+            int partitions = listed.name().equals(base.generations()) ? generationsPartitions : listed.numPartitions();
+            topics.add(new NewTopic(listed.name() + suffix, partitions, (short) 1).configs(listed.configs()));
+        }
+        List<String> created = topics.stream().map(NewTopic::name).toList();
+        Topics named = new Topics(base.generations() + suffix, base.references() + suffix, base.scores() + suffix,
+                base.deadLetters() + suffix, base.windowStats() + suffix, base.alerts() + suffix);
+        for (String needed : List.of(named.generations(), named.references(), named.scores(), named.deadLetters())) {
+            if (!created.contains(needed)) {
+                throw new IllegalArgumentException(topicsFile + " does not list the topic "
+                        + needed.substring(0, needed.length() - suffix.length()));
+            }
+        }
+        try {
+            admin.createTopics(topics).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create the benchmark topics " + created + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+        return named;
+    }
+
+    /** Lines of {@code name partitions configs} (configs: comma-separated key=value, or -); # starts a comment. */
+    static List<NewTopic> read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the topic list " + file, e);
+        }
+        List<NewTopic> topics = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] columns = line.split("\\s+");
+            if (columns.length != 3 || !columns[1].matches("[1-9][0-9]*")
+                    || !columns[2].matches("-|[^=,]+=[^=,]*(,[^=,]+=[^=,]*)*")) {
+                throw new IllegalArgumentException(file + ":" + (i + 1)
+                        + ": expected 'name partitions key=value,...|-', got '" + line + "'");
+            }
+            Map<String, String> configs = columns[2].equals("-") ? Map.of() : Arrays.stream(columns[2].split(","))
+                    .map(pair -> pair.split("=", 2))
+                    .collect(Collectors.toMap(pair -> pair[0], pair -> pair[1]));
+            topics.add(new NewTopic(columns[0], Integer.parseInt(columns[1]), (short) 1).configs(configs));
+        }
+        return topics;
+    }
+}

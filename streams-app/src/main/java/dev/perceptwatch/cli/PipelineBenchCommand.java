@@ -1,0 +1,203 @@
+package dev.perceptwatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.config.Topics;
+import dev.perceptwatch.scoring.BatchListener;
+import dev.perceptwatch.scoring.EncodedPairScorer;
+import dev.perceptwatch.scoring.ScoringEngine;
+import dev.perceptwatch.topology.AvroSerdes;
+import dev.perceptwatch.topology.PerceptWatchService;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"End-to-end throughput and latency of the service through a real broker, beside the offline "
+                + "scorer on the same pairs, in one run.",
+                "Without --bootstrap/--registry it starts a Kafka broker and the schema registry with ops/kafka.sh "
+                        + "and ops/registry.sh (built with 'ops/registry.sh build') and stops them at the end.",
+                "Each run uses its own topics and application id. Other service settings come from PERCEPTWATCH_* "
+                        + "environment variables, as for 'run'."})
+final class PipelineBenchCommand implements Callable<Integer> {
+    /** The latency phase is kept to about this long at the paced rate. */
+    private static final double LATENCY_PHASE_SECONDS = 60;
+    /** The offline measurement stops after --events pairs or this long, whichever comes first. */
+    private static final double OFFLINE_SECONDS = 60;
+    /** A phase fails when no new score arrives for this long. */
+    private static final Duration STALL = Duration.ofSeconds(120);
+
+    @Mixin
+    SampleOptions input;
+    @Option(names = "--events", defaultValue = "600", description = "Events of the throughput phase (default 600).")
+    int events;
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running broker (with --registry).")
+    String bootstrap;
+    @Option(names = "--registry", paramLabel = "URL", description = "A running registry's Confluent API base.")
+    String registry;
+    @Option(names = "--rate", description = "Events per second of the latency phase (default: 70%% of the measured "
+            + "pipeline throughput, so that queueing does not dominate).")
+    Double rate;
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the generations topic (default 6).")
+    int partitions;
+    @Mixin
+    ScoringOptions scoring;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (events < 2 || partitions < 1 || (rate != null && !(rate > 0)) || (bootstrap == null) != (registry == null)) {
+            throw new IllegalArgumentException("need --events >= 2, --partitions >= 1, --rate > 0, and --bootstrap "
+                    + "and --registry together or neither");
+        }
+        // The service and its clients run in this JVM; their INFO logs would bury the figures.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka",
+                System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn"));
+        PrintWriter out = spec.commandLine().getOut();
+        List<SamplePairs.Sample> samples = input.load();
+        Path ops = LocalCluster.findOps(Path.of(""));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        try (PeakMemory memory = new PeakMemory();
+             LocalCluster cluster = bootstrap == null ? LocalCluster.start(ops, out)
+                     : LocalCluster.external(bootstrap, registry)) {
+            Topics topics;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+                topics = BenchTopics.create(admin, ops.resolve("topics.txt"), ".bench-" + run, partitions);
+            }
+            Settings settings = Settings.load(null, environment(cluster, topics, run));
+            out.printf(Locale.ROOT, "broker %s, registry %s, run %s: %d events, %d distinct %dx%d pairs, "
+                            + "%d partitions, batch %d, %d in flight per task, %d cores%n", cluster.bootstrap(),
+                    cluster.registryUrl(), run, events, samples.size(), input.size, input.size, partitions,
+                    settings.scoring().batchSize(), settings.processing().maxInFlightPerTask(),
+                    Runtime.getRuntime().availableProcessors());
+            out.flush();
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("size", input.size);
+            figures.put("events", events);
+            figures.put("partitions", partitions);
+            figures.put("max_in_flight_per_task", settings.processing().maxInFlightPerTask());
+            figures.put("batch_size", settings.scoring().batchSize());
+            double offline = offline(samples, settings, figures, out);
+            pipeline(samples, settings, cluster.bootstrap(), topics, run, figures, out);
+            double pipeline = (double) figures.get("pipeline_pairs_per_second");
+            figures.put("offline_pairs_per_second", round(offline));
+            figures.put("pipeline_to_offline", round(pipeline / offline));
+            figures.put("peak_rss_mb", round(PeakMemory.peakRssMegabytes()));
+            figures.put("peak_heap_mb", round(memory.peakHeapMegabytes()));
+            figures.put("peak_heap_after_gc_mb", round(memory.peakHeapAfterGcMegabytes()));
+            out.printf(Locale.ROOT, "pipeline %.1f pairs/s = %.0f%% of offline; peak RSS %.0f MiB (this whole JVM: "
+                            + "offline scorer, service, producer, consumer), peak used heap %.0f MiB, after GC %.0f MiB (1 s "
+                            + "samples)%n", pipeline, 100 * pipeline / offline, figures.get("peak_rss_mb"),
+                    figures.get("peak_heap_mb"), figures.get("peak_heap_after_gc_mb"));
+            out.println(new ObjectMapper().writeValueAsString(figures));
+            out.flush();
+        }
+        return 0;
+    }
+
+    private Map<String, String> environment(LocalCluster cluster, Topics topics, String run) {
+        // The service's other settings come from PERCEPTWATCH_* variables, as for `run`; the run's own win.
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(scoring.asEnvironment());
+        env.put("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap());
+        env.put("PERCEPTWATCH_REGISTRY_URL", cluster.registryUrl());
+        env.put("PERCEPTWATCH_KAFKA_APPLICATION_ID", "perceptwatch-bench-" + run);
+        env.put("PERCEPTWATCH_KAFKA_STATE_DIR", cluster.dir().resolve("streams-state").toString());
+        env.put("PERCEPTWATCH_METRICS_PORT", "0");
+        env.put("PERCEPTWATCH_TOPICS_GENERATIONS", topics.generations());
+        env.put("PERCEPTWATCH_TOPICS_REFERENCES", topics.references());
+        env.put("PERCEPTWATCH_TOPICS_SCORES", topics.scores());
+        env.put("PERCEPTWATCH_TOPICS_DEAD_LETTERS", topics.deadLetters());
+        env.put("PERCEPTWATCH_TOPICS_WINDOW_STATS", topics.windowStats());
+        env.put("PERCEPTWATCH_TOPICS_ALERTS", topics.alerts());
+        return env;
+    }
+
+    /** The offline scorer with the service's scoring settings, on the same pairs, after a warm-up. */
+    private double offline(List<SamplePairs.Sample> samples, Settings settings, Map<String, Object> figures,
+                           PrintWriter out) {
+        try (ScoringEngine engine = ScoringEngine.open(settings.scoring(), BatchListener.NONE);
+             EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
+            int inFlight = 4 * settings.scoring().batchSize();
+            ScoringLoop.pairsPerSecond(scorer, samples, inFlight, inFlight, OFFLINE_SECONDS); // warm-up
+            double pairsPerSecond = ScoringLoop.pairsPerSecond(scorer, samples, inFlight, events, OFFLINE_SECONDS);
+            figures.put("model", engine.model().name());
+            figures.put("device", engine.model().device().toString());
+            out.printf(Locale.ROOT, "offline  %s on %s, %d in flight: %.1f pairs/s%n", engine.model().name(),
+                    engine.model().device(), inFlight, pairsPerSecond);
+            out.flush();
+            return pairsPerSecond;
+        }
+    }
+
+    private void pipeline(List<SamplePairs.Sample> samples, Settings settings, String bootstrap, Topics topics,
+                          String run, Map<String, Object> figures, PrintWriter out) throws Exception {
+        AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
+        try (PerceptWatchService service = PerceptWatchService.start(settings);
+             ScoreCollector collector = new ScoreCollector(bootstrap, topics, serdes);
+             BenchProducer producer = new BenchProducer(bootstrap, topics.generations(), serdes, samples, run)) {
+            awaitRunning(service);
+            int warmUp = 2 * settings.scoring().batchSize();
+            collector.await(producer.send(warmUp, 0), STALL);
+
+            long firstSend = System.currentTimeMillis();
+            LatencySummary loaded = LatencySummary.of(collector.await(producer.send(events, 0), STALL).values());
+            double pipeline = events / ((loaded.lastReadMillis() - firstSend) / 1000.0);
+            out.printf(Locale.ROOT, "pipeline %d events unpaced (after %d warm-up): %.1f pairs/s; latency under "
+                    + "load p50 %d ms, p99 %d ms%n", events, warmUp, pipeline, loaded.p50(), loaded.p99());
+            out.flush();
+
+            double paced = rate != null ? rate : 0.7 * pipeline;
+            int count = (int) Math.max(1, Math.min(events / 2, Math.round(paced * LATENCY_PHASE_SECONDS)));
+            LatencySummary latency = LatencySummary.of(collector.await(producer.send(count, paced), STALL).values());
+            out.printf(Locale.ROOT, "latency  %d events at %.1f/s, produced_at to score readable (read_committed): "
+                    + "p50 %d ms, p99 %d ms, max %d ms%n", count, paced, latency.p50(), latency.p99(), latency.max());
+            figures.put("pipeline_pairs_per_second", round(pipeline));
+            figures.put("p50_latency_ms", latency.p50());
+            figures.put("p99_latency_ms", latency.p99());
+            figures.put("latency_events", count);
+            figures.put("latency_rate", round(paced));
+            figures.put("loaded_p50_latency_ms", loaded.p50());
+            figures.put("loaded_p99_latency_ms", loaded.p99());
+            figures.put("warm_up_events", warmUp);
+            figures.put("scored_events", collector.scored());
+            figures.put("dead_letters", collector.deadLetters().size());
+            figures.put("duplicate_scores", collector.duplicates());
+        }
+    }
+
+    private static void awaitRunning(PerceptWatchService service) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + STALL.toNanos();
+        while (service.state() != KafkaStreams.State.RUNNING) {
+            if (service.state() == KafkaStreams.State.ERROR || service.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("the service stopped during start-up: " + service.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the service is not RUNNING after " + STALL.toSeconds() + " s: "
+                        + service.state());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

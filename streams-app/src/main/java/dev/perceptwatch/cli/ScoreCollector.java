@@ -1,0 +1,157 @@
+package dev.perceptwatch.cli;
+
+import dev.perceptwatch.config.Topics;
+import dev.perceptwatch.events.DeadLetter;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.topology.AvroSerdes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads the scores and dead letters of a benchmark run as a downstream consumer would (read_committed, so only
+ * what the service's transactions committed), on its own thread, and notes when each event's result became
+ * readable.
+ */
+final class ScoreCollector implements AutoCloseable {
+
+    /** An event's result: when it was produced (from the score) and when it was read, epoch milliseconds. */
+    record Arrival(long producedAtMillis, long readAtMillis) {
+        long latencyMillis() {
+            return readAtMillis - producedAtMillis;
+        }
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Topics topics;
+    private final Deserializer<QualityScore> scores;
+    private final Deserializer<DeadLetter> deadLetters;
+    private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+    private final List<String> deadLetterLines = new ArrayList<>();
+    private final AtomicInteger duplicates = new AtomicInteger();
+    private final Thread thread;
+    private volatile RuntimeException failure;
+
+    ScoreCollector(String bootstrap, Topics topics, AvroSerdes serdes) {
+        this.topics = topics;
+        this.scores = serdes.valueSerde(QualityScore.class).deserializer();
+        this.deadLetters = serdes.valueSerde(DeadLetter.class).deserializer();
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // Assigned, not subscribed: no group to join, and the topics are new, so the beginning is everything.
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.scores(), topics.deadLetters())) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        this.thread = new Thread(this::consume, "perceptwatch-bench-scores");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void consume() {
+        try {
+            while (true) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                long readAt = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (record.topic().equals(topics.scores())) {
+                        QualityScore score = scores.deserialize(record.topic(), record.value());
+                        arrive(score.getEventId(), new Arrival(score.getProducedAt().toEpochMilli(), readAt));
+                    } else {
+                        DeadLetter letter = deadLetters.deserialize(record.topic(), record.value());
+                        synchronized (deadLetterLines) {
+                            deadLetterLines.add(letter.getEventId() + " " + letter.getReason() + ": "
+                                    + letter.getMessage());
+                        }
+                    }
+                }
+            }
+        } catch (WakeupException closing) {
+            // close() asked the loop to end
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void arrive(String eventId, Arrival arrival) {
+        if (arrivals.putIfAbsent(eventId, arrival) != null) {
+            duplicates.incrementAndGet();
+        }
+    }
+
+    /**
+     * Waits until every event of {@code eventIds} has a score; fails when a dead letter arrives for one of them, or
+     * when {@code stall} passes with no new score (events lost, or the service stuck).
+     */
+    Map<String, Arrival> await(Collection<String> eventIds, Duration stall)
+            throws InterruptedException, TimeoutException {
+        Set<String> ids = Set.copyOf(eventIds);
+        long seen = -1;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            if (failure != null) {
+                throw new IllegalStateException("reading the scores failed: " + failure.getMessage(), failure);
+            }
+            List<String> letters = deadLetters();
+            if (!letters.isEmpty()) {
+                throw new IllegalStateException(letters.size() + " dead letters, expected none; first: "
+                        + letters.get(0));
+            }
+            long scored = ids.stream().filter(arrivals::containsKey).count();
+            if (scored == ids.size()) {
+                return ids.stream().collect(Collectors.toMap(id -> id, arrivals::get));
+            }
+            if (scored != seen) {
+                seen = scored;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > stall.toNanos()) {
+                List<String> missing = ids.stream().filter(id -> !arrivals.containsKey(id)).sorted().limit(5).toList();
+                throw new TimeoutException((ids.size() - scored) + " of " + ids.size() + " events have no score after "
+                        + stall.toSeconds() + " s without progress (first missing: " + missing + ")");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    List<String> deadLetters() {
+        synchronized (deadLetterLines) {
+            return List.copyOf(deadLetterLines);
+        }
+    }
+
+    /** Distinct events with a score. */
+    int scored() {
+        return arrivals.size();
+    }
+
+    /** Scores read for an event that already had one: zero under exactly-once. */
+    int duplicates() {
+        return duplicates.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        consumer.wakeup();
+        thread.join();
+    }
+}

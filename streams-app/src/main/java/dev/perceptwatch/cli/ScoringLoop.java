@@ -1,0 +1,40 @@
+package dev.perceptwatch.cli;
+
+import dev.perceptwatch.scoring.EncodedPairScorer;
+import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
+import dev.perceptwatch.scoring.PairScores;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Offline scoring throughput, shared by the benchmarks: sample pairs scored with several in flight. */
+final class ScoringLoop {
+    private ScoringLoop() {
+    }
+
+    /**
+     * Keeps {@code inFlight} pairs in flight, as the stream does, cycling through {@code samples}, until
+     * {@code maxPairs} are scored or {@code maxSeconds} have passed; returns completed pairs per second. A pair
+     * that fails to score fails the measurement.
+     */
+    static double pairsPerSecond(EncodedPairScorer scorer, List<SamplePairs.Sample> samples, int inFlight,
+                                 long maxPairs, double maxSeconds) {
+        Deque<CompletableFuture<PairScores>> pending = new ArrayDeque<>();
+        long start = System.nanoTime();
+        long deadline = start + (long) (maxSeconds * 1e9);
+        long submitted = 0;
+        long scored = 0;
+        while (scored < maxPairs && System.nanoTime() < deadline) {
+            while (pending.size() < inFlight && submitted < maxPairs) {
+                SamplePairs.Sample sample = samples.get((int) (submitted++ % samples.size()));
+                pending.add(scorer.score(new EncodedImages(sample.generated(), "generated",
+                        sample.reference(), "reference"), false));
+            }
+            pending.poll().join();
+            scored++;
+        }
+        pending.forEach(CompletableFuture::join);
+        return scored / ((System.nanoTime() - start) / 1e9);
+    }
+}
