@@ -131,7 +131,7 @@ if [[ "$DEMO" == 1 ]]; then
   say "demo producer streaming (log: $LOCAL/demo.log); sdxl-faces degrades after $DEGRADE_AFTER and recovers after $RECOVER_AFTER"
 fi
 # Alerts as they happen, for people and for the headless test.
-java -jar "$JAR" tail alerts --from-beginning --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" >"$LOCAL/alerts.log" 2>&1 &
+java -jar "$JAR" tail alerts --from-beginning --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" >"$LOCAL/alerts.log" 2>"$LOCAL/tail.log" &
 PIDS+=($!)
 say "alerts are written to $LOCAL/alerts.log; or: java -jar $JAR tail alerts --bootstrap $BOOTSTRAP --registry $REGISTRY"
 say "topics: perceptwatch.generations -> perceptwatch.scores, .dead-letters, .window-stats, .alerts"

@@ -67,9 +67,6 @@ final class PipelineBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --events >= 2, --partitions >= 1, --rate > 0, and --bootstrap "
                     + "and --registry together or neither");
         }
-        // The service and its clients run in this JVM; their INFO logs would bury the figures.
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka",
-                System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn"));
         PrintWriter out = spec.commandLine().getOut();
         List<SamplePairs.Sample> samples = input.load();
         Path ops = LocalCluster.findOps(Path.of(""));

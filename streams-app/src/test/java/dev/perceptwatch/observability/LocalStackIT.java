@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's run command, headless and bounded, with the demo's story compressed (10 s windows, a
- * baseline of 3 windows, degradation at 45 s, recovery at 210 s). While it runs, its real Prometheus scrapes
+ * baseline of 6 windows, degradation at 80 s, recovery at 250 s: the drift rule needs 2 minutes of drift). While it runs, its real Prometheus scrapes
  * the service: every dashboard panel query must return data, every alert rule must parse, and the quality
  * drift rule must fire for the degraded model. At the end: events were scored, the drift alert fired and
  * resolved on perceptwatch.alerts, and no process or port of the run is left. Runs after {@code package},
@@ -56,8 +56,8 @@ class LocalStackIT {
         int alertmanager = PrometheusProcess.freePort();
         Path output = state.resolve("run-local.out");
         Process run = new ProcessBuilder(RepoFiles.resolve("ops/run-local.sh").toString(),
-                "--state", state.toString(), "--duration", "330", "--window", "10s", "--warmup-windows", "3",
-                "--degrade-after", "45s", "--recover-after", "210s", "--metrics-port", Integer.toString(metrics),
+                "--state", state.toString(), "--duration", "340", "--window", "10s", "--warmup-windows", "6",
+                "--degrade-after", "80s", "--recover-after", "250s", "--metrics-port", Integer.toString(metrics),
                 "--prometheus-port", Integer.toString(prometheus),
                 "--alertmanager-port", Integer.toString(alertmanager))
                 .directory(RepoFiles.root().toFile())
@@ -95,8 +95,8 @@ class LocalStackIT {
                 "a drift alert fired:\n" + alerts);
         assertTrue(alerts.lines().anyMatch(line -> line.contains("RESOLVED") && line.contains("sdxl-faces")),
                 "the drift alert resolved:\n" + alerts);
-        assertFalse(alerts.lines().anyMatch(line -> line.contains("sd15-landscapes")),
-                "the undegraded model raised no alert:\n" + alerts);
+        assertFalse(alerts.lines().anyMatch(line -> line.contains("lpips sd15-landscapes")),
+                "the undegraded model raised no LPIPS alert:\n" + alerts);
 
         List<String> stray = new ArrayList<>();
         ProcessHandle.allProcesses()
