@@ -10,7 +10,7 @@
 # --duration stops everything after that many seconds (for headless runs and tests); the default runs
 # until Ctrl-C. State and logs live in --state (default .ops/: kafka/, registry/, local/ with the logs and
 # alerts.log); delete it to start afresh. The window and demo timings default to a story that fits in ten
-# minutes: 20 s windows, a baseline after 5 of them, degradation at 3m, recovery at 6m.
+# minutes: 20 s windows, a baseline after 9 of them, degradation at 4m, recovery at 7m.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
@@ -23,9 +23,9 @@ METRICS_PORT=9400
 PROMETHEUS_PORT=9090
 ALERTMANAGER_PORT=9093
 WINDOW=20s
-WARMUP_WINDOWS=5
-DEGRADE_AFTER=3m
-RECOVER_AFTER=6m
+WARMUP_WINDOWS=9
+DEGRADE_AFTER=4m
+RECOVER_AFTER=7m
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-demo) DEMO=0; shift ;;

@@ -44,10 +44,10 @@ final class DemoCommand implements Callable<Integer> {
     int tileSize;
     @Option(names = "--rate", defaultValue = "20", paramLabel = "EVENTS_PER_SECOND", description = "Events per second over both models (default ${DEFAULT-VALUE}).")
     double rate;
-    @Option(names = "--degrade-after", defaultValue = "3m", converter = DurationConverter.class, paramLabel = "D",
+    @Option(names = "--degrade-after", defaultValue = "4m", converter = DurationConverter.class, paramLabel = "D",
             description = "When " + DEGRADING + " degrades (default ${DEFAULT-VALUE}).")
     Duration degradeAfter;
-    @Option(names = "--recover-after", defaultValue = "6m", converter = DurationConverter.class, paramLabel = "D",
+    @Option(names = "--recover-after", defaultValue = "7m", converter = DurationConverter.class, paramLabel = "D",
             description = "When it recovers (default ${DEFAULT-VALUE}).")
     Duration recoverAfter;
     @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "D", description = "Stop after D (default: until Ctrl-C).")
