@@ -65,7 +65,21 @@ public final class SchemaRegistryClient {
    * @throws SchemaRegistryException e.g. status 409 when the subject's compatibility rule refuses it
    */
   public int register(String subject, Schema schema) {
-    return idOf(subject, schema, "/versions");
+    try {
+      return idOf(subject, schema, "/versions");
+    } catch (SchemaRegistryException e) {
+      if (e.status() != 409) {
+        throw e;
+      }
+      // Two clients registering a subject's first schema at once: Apicurio answers the later one 409
+      // "already exists". When the schema is now there, that is success; otherwise it was a real refusal.
+      try {
+        return idFor(subject, schema);
+      } catch (SchemaRegistryException lookup) {
+        e.addSuppressed(lookup);
+        throw e;
+      }
+    }
   }
 
   /**

@@ -9,7 +9,12 @@ import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.testing.SchemaRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
@@ -42,6 +47,30 @@ class SchemaRegistryClientTest {
     assertEquals(id, new SchemaRegistryClient(registry.url()).idFor(subject, schema));
     assertEquals(id, new SchemaRegistryClient(registry.url()).register(subject, schema),
         "registering the same schema again returns the existing id");
+  }
+
+  @Test
+  void clientsRegisteringTheSameNewSubjectAtOnceAllGetItsId(SchemaRegistry.Server registry) throws Exception {
+    // Two stream threads publishing their first score did this; Apicurio answers the later one 409.
+    for (int round = 0; round < 5; round++) {
+      String subject = newSubject();
+      Schema schema = GenerationEvent.getClassSchema();
+      ExecutorService threads = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<Integer>> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          ids.add(threads.submit(() -> new SchemaRegistryClient(registry.url()).register(subject, schema)));
+        }
+        List<Integer> answers = new ArrayList<>();
+        for (Future<Integer> id : ids) {
+          answers.add(id.get());
+        }
+        int registered = new SchemaRegistryClient(registry.url()).idFor(subject, schema);
+        assertEquals(List.of(registered, registered, registered, registered), answers);
+      } finally {
+        threads.shutdownNow();
+      }
+    }
   }
 
   @Test
