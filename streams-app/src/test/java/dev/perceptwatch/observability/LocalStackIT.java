@@ -72,6 +72,9 @@ class LocalStackIT {
         Map<String, String> rulesNotParsed = new LinkedHashMap<>();
         MonitoringFiles.ruleQueries(MonitoringFiles.alertRules()).forEach(q -> rulesNotParsed.put(q.origin(), q.expr()));
         boolean driftFiredInPrometheus = false;
+        // Read while the stack is up: stopping the registry removes its url file.
+        int kafkaPort = -1;
+        int registryPort = -1;
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(9);
             while (run.isAlive() && System.nanoTime() < deadline) {
@@ -80,6 +83,8 @@ class LocalStackIT {
                 panelsWithoutData.values().removeIf(expr -> resultCount(base, expr) > 0);
                 rulesNotParsed.values().removeIf(expr -> resultCount(base, expr) >= 0);
                 driftFiredInPrometheus |= driftFiring(base);
+                kafkaPort = kafkaPort > 0 ? kafkaPort : portOf(state.resolve("kafka/bootstrap"));
+                registryPort = registryPort > 0 ? registryPort : portOf(state.resolve("registry/url"));
             }
             assertFalse(run.isAlive(), "run-local.sh did not stop in time");
         } finally {
@@ -103,8 +108,8 @@ class LocalStackIT {
                 .filter(p -> p.info().commandLine().map(line -> line.contains(state.toString())).orElse(false))
                 .forEach(p -> stray.add(p.pid() + " " + p.info().commandLine().orElse("")));
         assertEquals(List.of(), stray, "processes left running");
-        for (int port : List.of(metrics, prometheus, alertmanager, portOf(state.resolve("kafka/bootstrap")),
-                portOf(state.resolve("registry/url")))) {
+        assertTrue(kafkaPort > 0 && registryPort > 0, "the broker and registry ports were seen");
+        for (int port : List.of(metrics, prometheus, alertmanager, kafkaPort, registryPort)) {
             assertTrue(isFree(port), "port " + port + " is still bound");
         }
     }
@@ -153,7 +158,11 @@ class LocalStackIT {
         return last;
     }
 
+    /** The port in a bootstrap (host:port) or URL file; -1 while the file is not written yet. */
     private static int portOf(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return -1;
+        }
         String text = Files.readString(file).strip();
         return text.startsWith("http") ? URI.create(text).getPort()
                 : Integer.parseInt(text.substring(text.lastIndexOf(':') + 1));
