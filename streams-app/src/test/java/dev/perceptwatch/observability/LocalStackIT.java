@@ -164,6 +164,9 @@ class LocalStackIT {
             return -1;
         }
         String text = Files.readString(file).strip();
+        if (text.isEmpty()) {
+            return -1;
+        }
         return text.startsWith("http") ? URI.create(text).getPort()
                 : Integer.parseInt(text.substring(text.lastIndexOf(':') + 1));
     }
