@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Every setting of the service, typed and validated once at start-up. Read from a properties file and
@@ -61,7 +63,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    static final List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+    static final List<String> KEYS = Stream.concat(Stream.of(
             "kafka.application.id", "registry.url", "registry.auto-register",
             "topics.generations", "topics.references", "topics.scores", "topics.dead-letters",
             "topics.window-stats", "topics.alerts", "processing.max-in-flight-per-task",
@@ -176,7 +178,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     }
 
     private static <T> T parse(SettingsSource s, String key, String fallback,
-                               java.util.function.Function<String, T> parser) {
+                               Function<String, T> parser) {
         String raw = s.string(key, fallback);
         try {
             return parser.apply(raw);

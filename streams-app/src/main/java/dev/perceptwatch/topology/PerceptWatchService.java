@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -94,8 +96,7 @@ public final class PerceptWatchService implements AutoCloseable {
                 AvroSerde.AUTO_REGISTER_SCHEMAS, kafka.autoRegisterSchemas());
         return new AvroSerdes() {
             @Override
-            public <T extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.common.serialization.Serde<T>
-                    valueSerde(Class<T> type) {
+            public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
                 AvroSerde<T> serde = new AvroSerde<>(type, registry);
                 serde.configure(config, false);
                 return serde;
