@@ -3,7 +3,7 @@ package dev.perceptwatch.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.perceptwatch.drift.DriftSettings;
+import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.drift.eval.DriftEvaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,15 +44,26 @@ final class DriftEvalCommand implements Callable<Integer> {
     @Option(names = "--events-per-window", defaultValue = "200", description = "Scores per window.")
     int eventsPerWindow;
 
+    @Option(names = "--mix-noise", defaultValue = "0.02",
+            description = "Window-to-window traffic-mix noise: std of the factor on each window's location "
+                    + "(0.02 = 2%%); 0 = windows differ by sampling only.")
+    double mixNoise;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file whose drift.* settings are evaluated (as for run; PERCEPTWATCH_DRIFT_*"
+                    + " environment variables override them). Default: the shipped defaults.")
+    Path config;
+
     @Option(names = "--out", required = true, description = "JSON report to write.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        List<DriftEvaluation.Row> rows = new DriftEvaluation(DriftSettings.defaults()).run(
+        List<DriftEvaluation.Row> rows = new DriftEvaluation(
+                Settings.loadDrift(config, System.getenv()).detection()).run(
                 new DriftEvaluation.Options(seed, runs, windowsPerRun, changeAfter, cleanWindows, cleanRunLength,
-                        eventsPerWindow));
+                        eventsPerWindow, mixNoise));
         ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /** The {@code drift.*} settings: global lifecycle knobs, per-metric detector knobs, pinned baselines. */
 final class DriftSettingsReader {
     private static final List<String> METRIC_KNOBS = List.of("detectors", "direction", "effect-size-z",
-            "min-relative-change", "p90-relative-change", "critical-relative-change");
+            "min-relative-change", "cusum-reference", "cusum-decision", "cusum-headroom", "p90-relative-change",
+            "critical-relative-change");
 
     private DriftSettingsReader() {
     }
@@ -67,7 +68,9 @@ final class DriftSettingsReader {
             return new MetricDriftSettings(direction, detectors,
                     s.doubleValue(prefix + "effect-size-z", d.effectSizeZ()),
                     s.doubleValue(prefix + "min-relative-change", d.minRelativeChange()),
-                    d.cusumReference(), d.cusumDecision(), d.cusumHeadroom(),
+                    s.doubleValue(prefix + "cusum-reference", d.cusumReference()),
+                    s.doubleValue(prefix + "cusum-decision", d.cusumDecision()),
+                    s.doubleValue(prefix + "cusum-headroom", d.cusumHeadroom()),
                     s.doubleValue(prefix + "p90-relative-change", d.p90RelativeChange()),
                     d.naiveRelativeChange(),
                     s.doubleValue(prefix + "critical-relative-change", d.criticalRelativeChange()));

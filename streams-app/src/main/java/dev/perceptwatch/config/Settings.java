@@ -88,6 +88,14 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
         return settings;
     }
 
+    /**
+     * Only the {@code drift.*} settings of {@code file} (null for none) and {@code env}, for the offline
+     * drift evaluation: other keys of a service configuration are ignored, so the same file can be used.
+     */
+    public static Drift loadDrift(Path file, Map<String, String> env) {
+        return DriftSettingsReader.read(SettingsSource.load(file, env, Set.copyOf(DriftSettingsReader.keys())));
+    }
+
     static Settings from(SettingsSource s) {
         Imaging imaging = imaging(s);
         return new Settings(kafka(s), processing(s), imaging, scoring(s), uris(s, imaging), windows(s),

@@ -44,14 +44,17 @@ public final class DriftEvaluation {
      * @param cleanWindows     judged windows of the {@code none} scenario in total
      * @param cleanRunLength   judged windows per {@code none} run (each run has its own warm-up baseline)
      * @param eventsPerWindow  scores per window
+     * @param mixNoise         std of the window-to-window traffic-mix factor on each window's location
+     *                         (0.02 = 2% of the mean); 0 leaves only sampling noise between windows
      */
     public record Options(long seed, int runs, int windowsPerRun, int changeAfter, int cleanWindows,
-                          int cleanRunLength, int eventsPerWindow) {
+                          int cleanRunLength, int eventsPerWindow, double mixNoise) {
         public Options {
             if (runs < 1 || windowsPerRun <= changeAfter || changeAfter < 0 || cleanWindows < 1
-                    || cleanRunLength < 1 || eventsPerWindow < 2) {
+                    || cleanRunLength < 1 || eventsPerWindow < 2 || !(mixNoise >= 0 && mixNoise < 0.5)) {
                 throw new IllegalArgumentException("need runs >= 1, windowsPerRun > changeAfter >= 0, "
-                        + "cleanWindows >= 1, cleanRunLength >= 1, eventsPerWindow >= 2; got " + this);
+                        + "cleanWindows >= 1, cleanRunLength >= 1, eventsPerWindow >= 2, 0 <= mixNoise < 0.5; got "
+                        + this);
             }
         }
     }
@@ -109,7 +112,7 @@ public final class DriftEvaluation {
         long stream = ((long) scenario.ordinal() << 32) | run;
         SyntheticScores scores = new SyntheticScores(
                 RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {options.seed(), stream}),
-                options.eventsPerWindow());
+                options.eventsPerWindow(), options.mixNoise());
         DriftKey key = new DriftKey(MODEL, scenario.reportName(), "run" + run);
         Map<String, DriftState> states = new LinkedHashMap<>();
         engines.keySet().forEach(name -> states.put(name, DriftState.EMPTY));

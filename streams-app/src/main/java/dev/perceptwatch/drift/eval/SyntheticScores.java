@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Score streams shaped like real ones. LPIPS per pair ~ Beta with mean 0.2 and std 0.08 (right-skewed,
  * p90 ~ 0.31); SSIM per pair = 1 - Beta with mean 0.15 and std 0.064 (left tail). Each window's location
- * also moves by a random 2% (std) of the mean for both metrics: real traffic mixes prompts differently from
- * one window to the next, so window means vary more than sampling alone predicts.
+ * also moves by a random factor, the mix noise (drift-eval's default: 2% std of the mean), for both metrics: real
+ * traffic mixes prompts differently from one window to the next, so window means vary more than sampling alone
+ * predicts.
  */
 final class SyntheticScores {
 
@@ -25,24 +26,25 @@ final class SyntheticScores {
     private static final double TAIL_STRETCH = 1.8;
     private static final double SSIM_DISTANCE_MEAN = 0.15;
     private static final double SSIM_CONCENTRATION = 30;
-    private static final double WINDOW_JITTER = 0.02;
 
     private final UniformRandomProvider rng;
     private final ContinuousSampler gaussian;
     private final int eventsPerWindow;
+    private final double mixNoise;
 
-    SyntheticScores(UniformRandomProvider rng, int eventsPerWindow) {
+    SyntheticScores(UniformRandomProvider rng, int eventsPerWindow, double mixNoise) {
         this.rng = rng;
         this.gaussian = ZigguratSampler.NormalizedGaussian.of(rng);
         this.eventsPerWindow = eventsPerWindow;
+        this.mixNoise = mixNoise;
     }
 
     WindowAccumulator window(String windowId, Scenario scenario, boolean changed) {
         Scenario effective = changed ? scenario : Scenario.NONE;
-        double lpipsMean = LPIPS_MEAN * (1 + WINDOW_JITTER * gaussian.sample()) * effective.meanFactor();
+        double lpipsMean = LPIPS_MEAN * (1 + mixNoise * gaussian.sample()) * effective.meanFactor();
         double concentration = effective == Scenario.VARIANCE ? VARIANCE_CONCENTRATION : LPIPS_CONCENTRATION;
         ContinuousSampler lpips = beta(lpipsMean, concentration);
-        ContinuousSampler ssimDistance = beta(SSIM_DISTANCE_MEAN * (1 + WINDOW_JITTER * gaussian.sample()),
+        ContinuousSampler ssimDistance = beta(SSIM_DISTANCE_MEAN * (1 + mixNoise * gaussian.sample()),
                 SSIM_CONCENTRATION);
         WindowAccumulator window = new WindowAccumulator();
         for (int i = 0; i < eventsPerWindow; i++) {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class DriftEvaluationTest {
 
-    private static final DriftEvaluation.Options SMALL = new DriftEvaluation.Options(3, 4, 8, 3, 40, 20, 100);
+    private static final DriftEvaluation.Options SMALL = new DriftEvaluation.Options(3, 4, 8, 3, 40, 20, 100, 0.02);
 
     private static List<DriftEvaluation.Row> run() {
         DriftSettings defaults = DriftSettings.defaults();

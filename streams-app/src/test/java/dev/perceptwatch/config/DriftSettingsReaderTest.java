@@ -1,0 +1,50 @@
+package dev.perceptwatch.config;
+
+import dev.perceptwatch.drift.DriftSettings;
+import dev.perceptwatch.drift.MetricDriftSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DriftSettingsReaderTest {
+
+    @Test
+    void cusumKnobsComeFromTheFileAndTheEnvironmentOverridesThem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("service.properties");
+        Files.writeString(file, """
+                kafka.bootstrap.servers=ignored:9092
+                drift.lpips.cusum-reference=1.5
+                drift.lpips.cusum-decision=3.5
+                """);
+        MetricDriftSettings lpips = Settings.loadDrift(file, Map.of("PERCEPTWATCH_DRIFT_LPIPS_CUSUM_DECISION", "2.75",
+                "PERCEPTWATCH_DRIFT_LPIPS_CUSUM_HEADROOM", "1")).detection().forMetric("lpips");
+
+        assertEquals(1.5, lpips.cusumReference());
+        assertEquals(2.75, lpips.cusumDecision());
+        assertEquals(1.0, lpips.cusumHeadroom());
+        MetricDriftSettings untouched = DriftSettings.defaults().forMetric("ssim");
+        assertEquals(untouched, Settings.loadDrift(file, Map.of()).detection().forMetric("ssim"));
+    }
+
+    @Test
+    void anInvalidKnobNamesTheMetric() {
+        SettingsException error = assertThrows(SettingsException.class,
+                () -> Settings.loadDrift(null, Map.of("PERCEPTWATCH_DRIFT_MSE_CUSUM_DECISION", "0")));
+        assertTrue(error.getMessage().contains("drift.mse.") && error.getMessage().contains("cusumDecision"),
+                error.getMessage());
+    }
+
+    @Test
+    void theServiceSettingsAcceptTheCusumKeys() {
+        Settings settings = Settings.load(null, Map.of("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+                "PERCEPTWATCH_DRIFT_LPIPS_CUSUM_REFERENCE", "1.25"));
+        assertEquals(1.25, settings.drift().detection().forMetric("lpips").cusumReference());
+    }
+}
