@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         description = {"Throughput of the scoring path against its limit, the raw ONNX Runtime throughput.",
                 "raw: one session, pre-made tensors of --batch pairs, run back to back.",
                 "full: PNG bytes in, decode, tensors, shared batcher, every requested metric, scores out.",
-                "Both with the same model, size and batch, in this one run."})
+                "Both with the same model, size and batch, in this one run, alternating --rounds times."})
 final class ScoringBenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -34,11 +34,17 @@ final class ScoringBenchCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds of each path (default 20).")
     double seconds;
+    @Option(names = "--rounds", defaultValue = "4", description = "The two paths alternate this many times, "
+            + "--seconds / rounds each, so that a change of machine speed during the run affects both (default 4).")
+    int rounds;
     @Mixin
     ScoringOptions scoring;
 
     @Override
     public Integer call() throws Exception {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
         if (scoring.batchSize == null) {
             scoring.batchSize = Integer.toString(batch);
         }
@@ -48,10 +54,24 @@ final class ScoringBenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
-            double raw = rawPairsPerSecond(engine.model(), samples);
+            RawModelRun rawRun = new RawModelRun(engine.model(), samples);
+            for (int i = 0; i < 3; i++) {
+                rawRun.pairsPerSecond(0);
+            }
+            ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, Math.min(3, seconds));
+            double raw = 0;
+            double full = 0;
+            for (int round = 1; round <= rounds; round++) {
+                double roundRaw = rawRun.pairsPerSecond(seconds / rounds);
+                double roundFull = ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE,
+                        seconds / rounds);
+                System.out.printf(Locale.ROOT, "round %d: raw %.1f, full %.1f pairs/s (%.0f%%)%n", round, roundRaw,
+                        roundFull, 100 * roundFull / roundRaw);
+                raw += roundRaw / rounds;
+                full += roundFull / rounds;
+            }
             System.out.printf(Locale.ROOT, "raw  %s on %s: %.1f pairs/s%n", engine.model().name(),
                     engine.model().device(), raw);
-            double full = fullPairsPerSecond(scorer, samples);
             System.out.printf(Locale.ROOT, "full %s: %.1f pairs/s (%.0f%% of raw)%n",
                     engine.scorer().metrics().stream().map(m -> m.label()).sorted().toList(), full, 100 * full / raw);
             double ssimMillis = ssimMillisPerPair(samples.get(0));
@@ -71,31 +91,35 @@ final class ScoringBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double rawPairsPerSecond(LpipsModel model, List<SamplePairs.Sample> samples) throws Exception {
-        int floats = 3 * input.size * input.size;
-        float[] img0 = new float[batch * floats];
-        float[] img1 = new float[batch * floats];
-        for (int i = 0; i < batch; i++) {
-            SamplePairs.Sample sample = samples.get(i % samples.size());
-            Tensors.writeNchw(decode(sample.generated()), img0, i * floats);
-            Tensors.writeNchw(decode(sample.reference()), img1, i * floats);
-        }
-        for (int i = 0; i < 3; i++) {
-            model.score(input.size, input.size, img0, img1, false);
-        }
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        long scored = 0;
-        while (System.nanoTime() < deadline) {
-            model.score(input.size, input.size, img0, img1, false);
-            scored += batch;
-        }
-        return scored / ((System.nanoTime() - start) / 1e9);
-    }
+    /** The limit: one session, pre-made tensors of a batch, run back to back. */
+    private final class RawModelRun {
+        private final LpipsModel model;
+        private final float[] img0;
+        private final float[] img1;
 
-    private double fullPairsPerSecond(EncodedPairScorer scorer, List<SamplePairs.Sample> samples) {
-        ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, Math.min(3, seconds));
-        return ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, seconds);
+        RawModelRun(LpipsModel model, List<SamplePairs.Sample> samples) throws Exception {
+            this.model = model;
+            int floats = 3 * input.size * input.size;
+            img0 = new float[batch * floats];
+            img1 = new float[batch * floats];
+            for (int i = 0; i < batch; i++) {
+                SamplePairs.Sample sample = samples.get(i % samples.size());
+                Tensors.writeNchw(decode(sample.generated()), img0, i * floats);
+                Tensors.writeNchw(decode(sample.reference()), img1, i * floats);
+            }
+        }
+
+        /** Runs batches for {@code runSeconds} (at least one batch) and returns pairs per second. */
+        double pairsPerSecond(double runSeconds) throws Exception {
+            long start = System.nanoTime();
+            long deadline = start + (long) (runSeconds * 1e9);
+            long scored = 0;
+            do {
+                model.score(input.size, input.size, img0, img1, false);
+                scored += batch;
+            } while (System.nanoTime() < deadline);
+            return scored / ((System.nanoTime() - start) / 1e9);
+        }
     }
 
     private double ssimMillisPerPair(SamplePairs.Sample sample) throws Exception {

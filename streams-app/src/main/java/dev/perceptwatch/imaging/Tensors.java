@@ -1,5 +1,8 @@
 package dev.perceptwatch.imaging;
 
+import java.nio.BufferOverflowException;
+import java.nio.FloatBuffer;
+
 /**
  * Writes images as float32 NCHW tensors in [-1, 1], the LPIPS input convention: {@code v / 127.5 - 1},
  * computed in double and rounded once to float, exactly as {@code lpips.im2tensor} (numpy float64, then
@@ -32,6 +35,23 @@ public final class Tensors {
             int plane = offset + c * pixels;
             for (int p = 0, at = c; p < pixels; p++, at += 3) {
                 dest[plane + p] = SCALED[rgb[at] & 0xFF];
+            }
+        }
+    }
+
+    /**
+     * Writes the image's three planes (R, G, B) at the buffer's position, which advances past them: a batch is
+     * packed by writing its images in order.
+     */
+    public static void writeNchw(RgbImage image, FloatBuffer dest) {
+        int pixels = image.pixelCount();
+        if (dest.remaining() < 3L * pixels) {
+            throw new BufferOverflowException();
+        }
+        byte[] rgb = image.rgb();
+        for (int c = 0; c < 3; c++) {
+            for (int at = c; at < rgb.length; at += 3) {
+                dest.put(SCALED[rgb[at] & 0xFF]);
             }
         }
     }

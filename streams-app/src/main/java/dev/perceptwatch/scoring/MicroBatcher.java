@@ -1,5 +1,6 @@
 package dev.perceptwatch.scoring;
 
+import dev.perceptwatch.imaging.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pending pairs are grouped by image size. A group is run when it holds {@code batchSize} pairs or its
  * oldest pair has waited {@code maxWait}, whichever comes first. At most {@code capacity} pairs wait at a
- * time: {@link #submit(PairTensors)} then blocks, so a slow scorer slows its callers instead of growing
+ * time: {@link #submit(LpipsPair)} then blocks, so a slow scorer slows its callers instead of growing
  * memory. Each pair's future completes with its own score, or exceptionally when its batch fails.
  */
 public final class MicroBatcher implements AutoCloseable {
@@ -47,7 +48,7 @@ public final class MicroBatcher implements AutoCloseable {
     private record Size(int width, int height) {
     }
 
-    private record Pending(PairTensors pair, CompletableFuture<PerceptualScore> result, long since) {
+    private record Pending(LpipsPair pair, CompletableFuture<PerceptualScore> result, long since) {
     }
 
     private record Batch(Size size, List<Pending> pairs) {
@@ -88,7 +89,7 @@ public final class MicroBatcher implements AutoCloseable {
      * with an {@link IllegalArgumentException}; so does every pair submitted after {@link #close()}, with
      * a {@link RejectedExecutionException}.
      */
-    public CompletableFuture<PerceptualScore> submit(PairTensors pair) throws InterruptedException {
+    public CompletableFuture<PerceptualScore> submit(LpipsPair pair) throws InterruptedException {
         try {
             return enqueue(pair, -1);
         } catch (TimeoutException e) {
@@ -96,8 +97,8 @@ public final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    /** Like {@link #submit(PairTensors)}, but waits at most {@code timeout} for room in the queue. */
-    public CompletableFuture<PerceptualScore> submit(PairTensors pair, Duration timeout)
+    /** Like {@link #submit(LpipsPair)}, but waits at most {@code timeout} for room in the queue. */
+    public CompletableFuture<PerceptualScore> submit(LpipsPair pair, Duration timeout)
             throws InterruptedException, TimeoutException {
         return enqueue(pair, Math.max(0, timeout.toNanos()));
     }
@@ -112,11 +113,12 @@ public final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<PerceptualScore> enqueue(PairTensors pair, long timeoutNanos)
+    private CompletableFuture<PerceptualScore> enqueue(LpipsPair pair, long timeoutNanos)
             throws InterruptedException, TimeoutException {
         CompletableFuture<PerceptualScore> result = new CompletableFuture<>();
         try {
-            model.checkInput(pair.width(), pair.height(), 1, pair.img0().length, pair.img1().length);
+            model.checkInput(pair.width(), pair.height(), 1, Tensors.floatCount(pair.img0()),
+                    Tensors.floatCount(pair.img1()));
         } catch (IllegalArgumentException e) {
             result.completeExceptionally(e);
             return result;
@@ -231,9 +233,9 @@ public final class MicroBatcher implements AutoCloseable {
             FloatBuffer img1 = buffers.second(floats);
             boolean[] spatialFor = new boolean[n];
             for (int i = 0; i < n; i++) {
-                PairTensors pair = batch.pairs().get(i).pair();
-                img0.put(pair.img0());
-                img1.put(pair.img1());
+                LpipsPair pair = batch.pairs().get(i).pair();
+                Tensors.writeNchw(pair.img0(), img0);
+                Tensors.writeNchw(pair.img1(), img1);
                 spatialFor[i] = pair.wantSpatial();
             }
             scores = model.score(width, height, n, img0.flip(), img1.flip(), spatialFor);

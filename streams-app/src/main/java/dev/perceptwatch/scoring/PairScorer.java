@@ -1,7 +1,6 @@
 package dev.perceptwatch.scoring;
 
 import dev.perceptwatch.imaging.ImagePair;
-import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.scoring.classic.ClassicMetric;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
 import dev.perceptwatch.scoring.classic.ClassicScores;
@@ -38,8 +37,7 @@ public final class PairScorer {
         int width = pair.reference().width();
         int height = pair.reference().height();
         CompletableFuture<PerceptualScore> lpips = perceptual
-                ? batcher.submit(new PairTensors(width, height, Tensors.toNchw(pair.generated()),
-                        Tensors.toNchw(pair.reference()), wantSpatial))
+                ? batcher.submit(new LpipsPair(pair.generated(), pair.reference(), wantSpatial))
                 : CompletableFuture.completedFuture(null);
         ClassicScores classicScores = classic.isEmpty()
                 ? new ClassicScores(null, null, null, null)

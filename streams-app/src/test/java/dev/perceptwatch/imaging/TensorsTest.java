@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
 
 class TensorsTest {
@@ -36,6 +40,24 @@ class TensorsTest {
             assertEquals(-1f, batch[i]);
             assertEquals(1f, batch[each + i]);
         }
+    }
+
+    /** The batcher's path: images written one after another into one (direct) buffer. */
+    @Test
+    void writesIntoABufferAsIntoAnArray() {
+        RgbImage first = new RgbImage(2, 1, new byte[] {0, 51, 102, (byte) 153, (byte) 204, (byte) 255});
+        RgbImage second = new RgbImage(2, 1, new byte[] {1, 2, 3, 4, 5, 6});
+        FloatBuffer buffer = ByteBuffer.allocateDirect(12 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        Tensors.writeNchw(first, buffer);
+        Tensors.writeNchw(second, buffer);
+        assertEquals(0, buffer.remaining());
+        float[] written = new float[12];
+        buffer.flip().get(written);
+        float[] expected = new float[12];
+        Tensors.writeNchw(first, expected, 0);
+        Tensors.writeNchw(second, expected, 6);
+        assertArrayEquals(expected, written);
+        assertThrows(BufferOverflowException.class, () -> Tensors.writeNchw(first, FloatBuffer.allocate(5)));
     }
 
     @Test

@@ -54,9 +54,9 @@ class MicroBatcherTest {
     }
 
     /** Pairs of 64x64, 96x128 (HxW) and 128x128 crops; every other one asks for the spatial map. */
-    private List<PairTensors> mixedPairs() {
+    private List<LpipsPair> mixedPairs() {
         int[][] sizes = {{64, 64}, {128, 96}, {128, 128}};
-        List<PairTensors> pairs = new ArrayList<>();
+        List<LpipsPair> pairs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             for (int[] size : sizes) {
                 int width = size[0];
@@ -71,9 +71,9 @@ class MicroBatcherTest {
         return pairs;
     }
 
-    private PerceptualScore unbatched(PairTensors pair) {
-        List<PerceptualScore> alone = model.score(pair.width(), pair.height(), pair.img0(), pair.img1(),
-                pair.wantSpatial());
+    private PerceptualScore unbatched(LpipsPair pair) {
+        List<PerceptualScore> alone = model.score(pair.width(), pair.height(), Tensors.toNchw(pair.img0()),
+                Tensors.toNchw(pair.img1()), pair.wantSpatial());
         assertEquals(1, alone.size());
         return alone.get(0);
     }
@@ -93,7 +93,7 @@ class MicroBatcherTest {
 
     @Test
     void batchedScoresEqualUnbatchedForMixedSizesFromSeveralThreads() throws Exception {
-        List<PairTensors> pairs = mixedPairs();
+        List<LpipsPair> pairs = mixedPairs();
         List<PerceptualScore> expected = pairs.stream().map(this::unbatched).toList();
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         int threads = 3;
@@ -132,7 +132,7 @@ class MicroBatcherTest {
     @Test
     void lonePairRunsAloneOnceMaxWaitHasPassed() throws Exception {
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
-        PairTensors pair = mixedPairs().get(0);
+        LpipsPair pair = mixedPairs().get(0);
         try (MicroBatcher batcher = new MicroBatcher(model, 8, Duration.ofMillis(100), 16, 1,
                 (size, nanos) -> batchSizes.add(size))) {
             PerceptualScore score = batcher.submit(pair).get(WAIT_S, TimeUnit.SECONDS);
@@ -153,7 +153,7 @@ class MicroBatcherTest {
                 Thread.currentThread().interrupt();
             }
         };
-        PairTensors pair = mixedPairs().get(0);
+        LpipsPair pair = mixedPairs().get(0);
         int capacity = 2;
         try (MicroBatcher batcher = new MicroBatcher(model, 1, Duration.ofMillis(10), capacity, 1, blockingListener)) {
             List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
@@ -201,11 +201,10 @@ class MicroBatcherTest {
 
     @Test
     void invalidPairsFailAloneWithAClearReason() throws Exception {
-        PairTensors good = mixedPairs().get(0);
-        float[] tooShort = new float[good.img0().length - 1];
-        PairTensors wrongLength = new PairTensors(64, 64, tooShort, good.img1(), false);
+        LpipsPair good = mixedPairs().get(0);
+        LpipsPair wrongLength = new LpipsPair(good.img0(), astronaut.crop(0, 0, 64, 63), false);
         RgbImage tiny = astronaut.crop(0, 0, 16, 16);
-        PairTensors tooSmall = TestImages.pair(tiny, tiny, false);
+        LpipsPair tooSmall = TestImages.pair(tiny, tiny, false);
         try (MicroBatcher batcher = new MicroBatcher(model, 4, Duration.ofMillis(50), 16)) {
             CompletableFuture<PerceptualScore> first = batcher.submit(good);
             CompletableFuture<PerceptualScore> badLength = batcher.submit(wrongLength);
@@ -213,7 +212,7 @@ class MicroBatcherTest {
             CompletableFuture<PerceptualScore> second = batcher.submit(good);
 
             String lengthReason = failureOf(badLength).getMessage();
-            assertTrue(lengthReason.contains("img0=12287") && lengthReason.contains("64x64"), lengthReason);
+            assertTrue(lengthReason.contains("img1=12096") && lengthReason.contains("64x64"), lengthReason);
             Throwable sizeFailure = failureOf(badSize);
             assertInstanceOf(IllegalArgumentException.class, sizeFailure);
             assertTrue(sizeFailure.getMessage().contains("16x16 is below the minimum side 31"), sizeFailure.getMessage());
@@ -231,7 +230,7 @@ class MicroBatcherTest {
 
     @Test
     void aFailingBatchFailsEachOfItsPairsAndTheWorkerCarriesOn() throws Exception {
-        PairTensors pair = mixedPairs().get(0);
+        LpipsPair pair = mixedPairs().get(0);
         LpipsModel closedModel = TestModels.openOnCpu("lpips-alex");
         closedModel.close();
         try (MicroBatcher batcher = new MicroBatcher(closedModel, 3, Duration.ofMillis(50), 8)) {
@@ -252,7 +251,7 @@ class MicroBatcherTest {
 
     @Test
     void closeScoresWhatIsWaitingRefusesNewPairsAndStopsItsThreads() throws Exception {
-        PairTensors pair = mixedPairs().get(0);
+        LpipsPair pair = mixedPairs().get(0);
         List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
         MicroBatcher batcher = new MicroBatcher(model, 8, Duration.ofMinutes(10), 16, 2, BatchListener.NONE);
         for (int i = 0; i < 3; i++) {

@@ -4,7 +4,6 @@ import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.imaging.RgbImage;
-import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.testing.SharedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +27,7 @@ final class TestImages {
         }
     }
 
-    static PairTensors pair(RgbImage img0, RgbImage img1, boolean wantSpatial) {
-        return new PairTensors(img0.width(), img0.height(), Tensors.toNchw(img0), Tensors.toNchw(img1), wantSpatial);
+    static LpipsPair pair(RgbImage img0, RgbImage img1, boolean wantSpatial) {
+        return new LpipsPair(img0, img1, wantSpatial);
     }
 }

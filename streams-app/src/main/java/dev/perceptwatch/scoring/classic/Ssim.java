@@ -1,19 +1,26 @@
 package dev.perceptwatch.scoring.classic;
 
-import java.util.Arrays;
-
 /**
  * SSIM (Wang et al. 2004, {@code ssim_index.m}) and MS-SSIM (Wang et al. 2003, {@code msssim.m}) on
  * luma planes. 11x11 Gaussian window, sigma 1.5, normalised; K1 0.01, K2 0.03, L 255; 'valid'
  * filtering, so the SSIM map is (w-10)x(h-10); the score is the map's mean.
  *
- * <p>The window is separable, so each output row sums 11 input rows vertically (five running planes:
- * x, y, x^2, y^2, xy) and then 11 columns horizontally, using the window's symmetry to halve the
- * multiplications. Whole-row loops let the JIT vectorise; a call allocates ten rows of doubles, no planes.
+ * <p>The window is separable, so each output row sums 11 input rows vertically (five planes: x, y, x^2,
+ * y^2, xy) and then 11 columns horizontally, pairing the window's symmetric taps to halve the
+ * multiplications. The five planes of the last 11 input rows live in a ring, so each input row's
+ * products are computed once, not 11 times, and each output value is one expression of 11 loads rather
+ * than 11 read-modify-writes. Whole-row loops let the JIT vectorise; a call allocates 5 x 11 + 10 rows
+ * of doubles, never a whole plane.
  */
 final class Ssim {
 
     static final int WINDOW = 11;
+    private static final int X = 0;
+    private static final int Y = 1;
+    private static final int XX = 2;
+    private static final int YY = 3;
+    private static final int XY = 4;
+    private static final int PLANES = 5;
     private static final int RADIUS = WINDOW / 2;
     private static final double[] GAUSSIAN = gaussianWindow(1.5);
     private static final double C1 = square(0.01 * 255);
@@ -36,25 +43,25 @@ final class Ssim {
     static Means means(double[] x, double[] y, int width, int height) {
         int outWidth = width - 2 * RADIUS;
         int outHeight = height - 2 * RADIUS;
-        double[] sx = new double[width];
-        double[] sy = new double[width];
-        double[] sxx = new double[width];
-        double[] syy = new double[width];
-        double[] sxy = new double[width];
-        double[] ux = new double[outWidth];
-        double[] uy = new double[outWidth];
-        double[] uxx = new double[outWidth];
-        double[] uyy = new double[outWidth];
-        double[] uxy = new double[outWidth];
+        double[][][] ring = new double[PLANES][WINDOW][width];
+        double[][] vertical = new double[PLANES][width];
+        double[][] filtered = new double[PLANES][outWidth];
+        for (int row = 0; row < WINDOW - 1; row++) {
+            fillRing(x, y, width, row, ring);
+        }
         double ssimSum = 0;
         double csSum = 0;
         for (int outY = 0; outY < outHeight; outY++) {
-            sumRowsVertically(x, y, width, outY, sx, sy, sxx, syy, sxy);
-            sumHorizontally(sx, ux);
-            sumHorizontally(sy, uy);
-            sumHorizontally(sxx, uxx);
-            sumHorizontally(syy, uyy);
-            sumHorizontally(sxy, uxy);
+            fillRing(x, y, width, outY + WINDOW - 1, ring);
+            for (int plane = 0; plane < PLANES; plane++) {
+                sumVertically(ring[plane], outY, vertical[plane]);
+                sumHorizontally(vertical[plane], filtered[plane]);
+            }
+            double[] ux = filtered[X];
+            double[] uy = filtered[Y];
+            double[] uxx = filtered[XX];
+            double[] uyy = filtered[YY];
+            double[] uxy = filtered[XY];
             for (int outX = 0; outX < outWidth; outX++) {
                 double mx = ux[outX];
                 double my = uy[outX];
@@ -108,26 +115,48 @@ final class Ssim {
         return fits(width, height);
     }
 
-    private static void sumRowsVertically(double[] x, double[] y, int width, int outY,
-            double[] sx, double[] sy, double[] sxx, double[] syy, double[] sxy) {
-        Arrays.fill(sx, 0);
-        Arrays.fill(sy, 0);
-        Arrays.fill(sxx, 0);
-        Arrays.fill(syy, 0);
-        Arrays.fill(sxy, 0);
-        for (int k = 0; k < WINDOW; k++) {
-            double g = GAUSSIAN[k];
-            int row = (outY + k) * width;
-            for (int j = 0; j < width; j++) {
-                double a = x[row + j];
-                double b = y[row + j];
-                double ga = g * a;
-                sx[j] += ga;
-                sy[j] += g * b;
-                sxx[j] += ga * a;
-                syy[j] += g * b * b;
-                sxy[j] += ga * b;
-            }
+    /** Puts input row {@code row}'s x, y, x^2, y^2 and xy into the ring slot {@code row % 11}. */
+    private static void fillRing(double[] x, double[] y, int width, int row, double[][][] ring) {
+        int slot = row % WINDOW;
+        int from = row * width;
+        double[] rx = ring[X][slot];
+        double[] ry = ring[Y][slot];
+        double[] rxx = ring[XX][slot];
+        double[] ryy = ring[YY][slot];
+        double[] rxy = ring[XY][slot];
+        System.arraycopy(x, from, rx, 0, width);
+        System.arraycopy(y, from, ry, 0, width);
+        for (int j = 0; j < width; j++) {
+            double a = rx[j];
+            double b = ry[j];
+            rxx[j] = a * a;
+            ryy[j] = b * b;
+            rxy[j] = a * b;
+        }
+    }
+
+    /** {@code out[j]} = window-weighted sum of the ring's rows {@code firstRow .. firstRow+10} at column j. */
+    private static void sumVertically(double[][] ring, int firstRow, double[] out) {
+        double[] r0 = ring[firstRow % WINDOW];
+        double[] r1 = ring[(firstRow + 1) % WINDOW];
+        double[] r2 = ring[(firstRow + 2) % WINDOW];
+        double[] r3 = ring[(firstRow + 3) % WINDOW];
+        double[] r4 = ring[(firstRow + 4) % WINDOW];
+        double[] r5 = ring[(firstRow + 5) % WINDOW];
+        double[] r6 = ring[(firstRow + 6) % WINDOW];
+        double[] r7 = ring[(firstRow + 7) % WINDOW];
+        double[] r8 = ring[(firstRow + 8) % WINDOW];
+        double[] r9 = ring[(firstRow + 9) % WINDOW];
+        double[] r10 = ring[(firstRow + 10) % WINDOW];
+        double g0 = GAUSSIAN[0];
+        double g1 = GAUSSIAN[1];
+        double g2 = GAUSSIAN[2];
+        double g3 = GAUSSIAN[3];
+        double g4 = GAUSSIAN[4];
+        double g5 = GAUSSIAN[5];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = g0 * (r0[j] + r10[j]) + g1 * (r1[j] + r9[j]) + g2 * (r2[j] + r8[j])
+                    + g3 * (r3[j] + r7[j]) + g4 * (r4[j] + r6[j]) + g5 * r5[j];
         }
     }
 
