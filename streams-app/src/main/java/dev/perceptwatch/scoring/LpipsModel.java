@@ -191,8 +191,13 @@ public final class LpipsModel implements AutoCloseable {
         return score(width, height, pairs, FloatBuffer.wrap(img0), FloatBuffer.wrap(img1), spatialFor);
     }
 
-    /** Same as the public variant, but from buffers (direct ones are used without a copy). */
-    List<PerceptualScore> score(int width, int height, int pairs, FloatBuffer img0, FloatBuffer img1,
+    /**
+     * Same as the array variant, but from buffers holding {@code pairs} images each from their position:
+     * direct buffers in native order are handed to ONNX Runtime without a copy, heap ones are copied.
+     *
+     * @param spatialFor per pair, whether its spatial map is wanted
+     */
+    public List<PerceptualScore> score(int width, int height, int pairs, FloatBuffer img0, FloatBuffer img1,
                                 boolean[] spatialFor) {
         checkInput(width, height, pairs, img0.remaining(), img1.remaining());
         lifecycle.readLock().lock();
