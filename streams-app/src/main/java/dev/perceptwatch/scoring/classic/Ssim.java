@@ -23,6 +23,13 @@ final class Ssim {
     private static final int PLANES = 5;
     private static final int RADIUS = WINDOW / 2;
     private static final double[] GAUSSIAN = gaussianWindow(1.5);
+    // The symmetric taps: tap k and tap 10 - k are equal, G5 is the centre.
+    private static final double G0 = GAUSSIAN[0];
+    private static final double G1 = GAUSSIAN[1];
+    private static final double G2 = GAUSSIAN[2];
+    private static final double G3 = GAUSSIAN[3];
+    private static final double G4 = GAUSSIAN[4];
+    private static final double G5 = GAUSSIAN[5];
     private static final double C1 = square(0.01 * 255);
     private static final double C2 = square(0.03 * 255);
 
@@ -148,29 +155,17 @@ final class Ssim {
         double[] r8 = ring[(firstRow + 8) % WINDOW];
         double[] r9 = ring[(firstRow + 9) % WINDOW];
         double[] r10 = ring[(firstRow + 10) % WINDOW];
-        double g0 = GAUSSIAN[0];
-        double g1 = GAUSSIAN[1];
-        double g2 = GAUSSIAN[2];
-        double g3 = GAUSSIAN[3];
-        double g4 = GAUSSIAN[4];
-        double g5 = GAUSSIAN[5];
         for (int j = 0; j < out.length; j++) {
-            out[j] = g0 * (r0[j] + r10[j]) + g1 * (r1[j] + r9[j]) + g2 * (r2[j] + r8[j])
-                    + g3 * (r3[j] + r7[j]) + g4 * (r4[j] + r6[j]) + g5 * r5[j];
+            out[j] = G0 * (r0[j] + r10[j]) + G1 * (r1[j] + r9[j]) + G2 * (r2[j] + r8[j])
+                    + G3 * (r3[j] + r7[j]) + G4 * (r4[j] + r6[j]) + G5 * r5[j];
         }
     }
 
     /** {@code out[i]} = window-weighted sum of {@code row[i .. i+10]}, pairing the symmetric taps. */
     private static void sumHorizontally(double[] row, double[] out) {
-        double g0 = GAUSSIAN[0];
-        double g1 = GAUSSIAN[1];
-        double g2 = GAUSSIAN[2];
-        double g3 = GAUSSIAN[3];
-        double g4 = GAUSSIAN[4];
-        double g5 = GAUSSIAN[5];
         for (int i = 0; i < out.length; i++) {
-            out[i] = g0 * (row[i] + row[i + 10]) + g1 * (row[i + 1] + row[i + 9]) + g2 * (row[i + 2] + row[i + 8])
-                    + g3 * (row[i + 3] + row[i + 7]) + g4 * (row[i + 4] + row[i + 6]) + g5 * row[i + 5];
+            out[i] = G0 * (row[i] + row[i + 10]) + G1 * (row[i + 1] + row[i + 9]) + G2 * (row[i + 2] + row[i + 8])
+                    + G3 * (row[i + 3] + row[i + 7]) + G4 * (row[i + 4] + row[i + 6]) + G5 * row[i + 5];
         }
     }
 
