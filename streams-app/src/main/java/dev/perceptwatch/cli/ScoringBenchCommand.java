@@ -43,6 +43,9 @@ final class ScoringBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "4", description = "The two paths alternate this many times, "
             + "--seconds / rounds each, so that a change of machine speed during the run affects both (default 4).")
     int rounds;
+    @Option(names = "--warm-up", defaultValue = "10", description = "Unmeasured seconds of the full path first, so "
+            + "that the JIT has compiled decoding and the metrics, whose compiler threads share the cores (default 10).")
+    double warmUpSeconds;
     @Mixin
     ScoringOptions scoring;
     @Spec
@@ -52,6 +55,9 @@ final class ScoringBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        if (warmUpSeconds < 0) {
+            throw new IllegalArgumentException("--warm-up must not be negative, got " + warmUpSeconds);
         }
         if (scoring.batchSize == null) {
             scoring.batchSize = Integer.toString(batch);
@@ -67,7 +73,7 @@ final class ScoringBenchCommand implements Callable<Integer> {
             for (int i = 0; i < 3; i++) {
                 rawRun.pairsPerSecond(0);
             }
-            ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, Math.min(3, seconds));
+            ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, warmUpSeconds);
             double raw = 0;
             double full = 0;
             for (int round = 1; round <= rounds; round++) {

@@ -20,7 +20,7 @@ class ScoringBenchCommandTest {
     private static String bench(String... more) {
         StringWriter output = new StringWriter();
         List<String> args = new ArrayList<>(List.of("bench", "scoring", "--size", "64", "--batch", "2",
-                "--seconds", "0.6", "--pairs", "4", "--images", SharedFiles.sharedDir().resolve("images").toString(),
+                "--seconds", "0.6", "--warm-up", "0.3", "--pairs", "4", "--images", SharedFiles.sharedDir().resolve("images").toString(),
                 "--model-path", SharedFiles.modelsDir().toString()));
         args.addAll(List.of(more));
         int exit = new CommandLine(new PerceptWatchCommand()).setOut(new PrintWriter(output))
@@ -56,10 +56,20 @@ class ScoringBenchCommandTest {
 
     @Test
     void refusesZeroRounds() {
+        assertRefused("--rounds", "0");
+    }
+
+    @Test
+    void refusesANegativeWarmUp() {
+        assertRefused("--warm-up", "-1");
+    }
+
+    private static void assertRefused(String option, String value) {
         StringWriter errors = new StringWriter();
         int exit = new CommandLine(new PerceptWatchCommand()).setErr(new PrintWriter(errors)).execute("bench",
-                "scoring", "--rounds", "0", "--images", SharedFiles.sharedDir().resolve("images").toString(),
+                "scoring", option, value, "--images", SharedFiles.sharedDir().resolve("images").toString(),
                 "--model-path", SharedFiles.modelsDir().toString());
         assertNotEquals(0, exit);
+        assertTrue(errors.toString().contains(option), errors.toString());
     }
 }
