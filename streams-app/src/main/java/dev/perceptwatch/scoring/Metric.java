@@ -48,7 +48,8 @@ public enum Metric {
         return metrics;
     }
 
-    static Set<ClassicMetric> classicOf(Set<Metric> metrics) {
+    /** The classic metrics among {@code metrics}, as {@code ClassicMetrics.compute} takes them. */
+    public static Set<ClassicMetric> classicOf(Set<Metric> metrics) {
         Set<ClassicMetric> classic = EnumSet.noneOf(ClassicMetric.class);
         metrics.stream().filter(m -> m.classic != null).forEach(m -> classic.add(m.classic));
         return classic;

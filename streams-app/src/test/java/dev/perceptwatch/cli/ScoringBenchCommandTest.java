@@ -36,7 +36,8 @@ class ScoringBenchCommandTest {
         assertEquals(3, lines.stream().filter(line -> line.startsWith("round ")).count(), text);
 
         JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
-        for (String key : List.of("raw_pairs_per_second", "full_pairs_per_second", "full_to_raw", "ssim_ms_per_pair")) {
+        for (String key : List.of("raw_pairs_per_second", "full_pairs_per_second", "full_to_raw", "ssim_ms_per_pair",
+                "decode_ms_per_image", "classic_ms_per_pair")) {
             assertTrue(figures.path(key).isNumber() && figures.get(key).asDouble() > 0, key + " in " + figures);
         }
         assertEquals(figures.get("full_pairs_per_second").asDouble() / figures.get("raw_pairs_per_second").asDouble(),
