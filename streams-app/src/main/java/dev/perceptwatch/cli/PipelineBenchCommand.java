@@ -45,8 +45,12 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
     @Mixin
     SampleOptions input;
-    @Option(names = "--events", defaultValue = "600", description = "Events of the throughput phase (default 600).")
+    @Option(names = "--events", defaultValue = "600", description = "Events of the backlog phase (default 600): "
+            + "loaded while the service is paused, then drained.")
     int events;
+    @Option(names = "--concurrent-events", description = "Events of the concurrent phase, produced unpaced while "
+            + "the service scores (default: --events; 0 skips the phase).")
+    Integer concurrentEvents;
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running broker (with --registry).")
     String bootstrap;
     @Option(names = "--registry", paramLabel = "URL", description = "A running registry's Confluent API base.")
@@ -63,9 +67,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 2 || partitions < 1 || (rate != null && !(rate > 0)) || (bootstrap == null) != (registry == null)) {
-            throw new IllegalArgumentException("need --events >= 2, --partitions >= 1, --rate > 0, and --bootstrap "
-                    + "and --registry together or neither");
+        if (concurrentEvents == null) {
+            concurrentEvents = events;
+        }
+        if (events < 2 || concurrentEvents < 0 || partitions < 1 || (rate != null && !(rate > 0))
+                || (bootstrap == null) != (registry == null)) {
+            throw new IllegalArgumentException("need --events >= 2, --concurrent-events >= 0, --partitions >= 1, "
+                    + "--rate > 0, and --bootstrap and --registry together or neither");
         }
         PrintWriter out = spec.commandLine().getOut();
         List<SamplePairs.Sample> samples = input.load();
@@ -96,13 +104,18 @@ final class PipelineBenchCommand implements Callable<Integer> {
             double pipeline = (double) figures.get("pipeline_pairs_per_second");
             figures.put("offline_pairs_per_second", round(offline));
             figures.put("pipeline_to_offline", round(pipeline / offline));
+            if (figures.get("concurrent_pairs_per_second") instanceof Double concurrent) {
+                figures.put("concurrent_to_offline", round(concurrent / offline));
+            }
             figures.put("peak_rss_mb", round(PeakMemory.peakRssMegabytes()));
             figures.put("peak_heap_mb", round(memory.peakHeapMegabytes()));
             figures.put("peak_heap_after_gc_mb", round(memory.peakHeapAfterGcMegabytes()));
-            out.printf(Locale.ROOT, "pipeline %.1f pairs/s = %.0f%% of offline; peak RSS %.0f MiB (this whole JVM: "
-                            + "offline scorer, service, producer, consumer), peak used heap %.0f MiB, after GC %.0f MiB (1 s "
-                            + "samples)%n", pipeline, 100 * pipeline / offline, figures.get("peak_rss_mb"),
-                    figures.get("peak_heap_mb"), figures.get("peak_heap_after_gc_mb"));
+            out.printf(Locale.ROOT, "pipeline %.1f pairs/s = %.0f%% of offline from a backlog%s; peak RSS %.0f MiB "
+                            + "(this whole JVM: offline scorer, service, producer, consumer), peak used heap %.0f MiB, "
+                            + "after GC %.0f MiB (1 s samples)%n", pipeline, 100 * pipeline / offline,
+                    figures.containsKey("concurrent_to_offline") ? String.format(Locale.ROOT, ", %.0f%% while producing",
+                            100 * (double) figures.get("concurrent_to_offline")) : "",
+                    figures.get("peak_rss_mb"), figures.get("peak_heap_mb"), figures.get("peak_heap_after_gc_mb"));
             out.println(new ObjectMapper().writeValueAsString(figures));
             out.flush();
         }
@@ -154,14 +167,31 @@ final class PipelineBenchCommand implements Callable<Integer> {
             int warmUp = 2 * settings.scoring().batchSize();
             collector.await(producer.send(warmUp, 0), STALL);
 
-            long firstSend = System.currentTimeMillis();
-            LatencySummary loaded = LatencySummary.of(collector.await(producer.send(events, 0), STALL).values());
-            double pipeline = events / ((loaded.lastReadMillis() - firstSend) / 1000.0);
-            out.printf(Locale.ROOT, "pipeline %d events unpaced (after %d warm-up): %.1f pairs/s; latency under "
-                    + "load p50 %d ms, p99 %d ms%n", events, warmUp, pipeline, loaded.p50(), loaded.p99());
+            // The service's own throughput: a backlog in the topic, drained. The producer's work (the model
+            // teams', on their machines) is not on the service's cores.
+            service.pause();
+            List<String> backlog = producer.send(events, 0);
+            long resumed = System.currentTimeMillis();
+            service.resume();
+            double pipeline = events / ((LatencySummary.of(collector.await(backlog, STALL).values())
+                    .lastReadMillis() - resumed) / 1000.0);
+            out.printf(Locale.ROOT, "pipeline %d events from a backlog (after %d warm-up): %.1f pairs/s%n", events,
+                    warmUp, pipeline);
             out.flush();
 
-            double paced = rate != null ? rate : 0.7 * pipeline;
+            double concurrent = 0;
+            LatencySummary loaded = null;
+            if (concurrentEvents > 0) {
+                long firstSend = System.currentTimeMillis();
+                loaded = LatencySummary.of(collector.await(producer.send(concurrentEvents, 0), STALL).values());
+                concurrent = concurrentEvents / ((loaded.lastReadMillis() - firstSend) / 1000.0);
+                out.printf(Locale.ROOT, "pipeline %d events produced unpaced while scoring (producer in this JVM): "
+                        + "%.1f pairs/s; latency under load p50 %d ms, p99 %d ms%n", concurrentEvents, concurrent,
+                        loaded.p50(), loaded.p99());
+                out.flush();
+            }
+
+            double paced = rate != null ? rate : 0.7 * (concurrent > 0 ? Math.min(pipeline, concurrent) : pipeline);
             int count = (int) Math.max(1, Math.min(events / 2, Math.round(paced * LATENCY_PHASE_SECONDS)));
             LatencySummary latency = LatencySummary.of(collector.await(producer.send(count, paced), STALL).values());
             out.printf(Locale.ROOT, "latency  %d events at %.1f/s, produced_at to score readable (read_committed): "
@@ -171,8 +201,12 @@ final class PipelineBenchCommand implements Callable<Integer> {
             figures.put("p99_latency_ms", latency.p99());
             figures.put("latency_events", count);
             figures.put("latency_rate", round(paced));
-            figures.put("loaded_p50_latency_ms", loaded.p50());
-            figures.put("loaded_p99_latency_ms", loaded.p99());
+            if (loaded != null) {
+                figures.put("concurrent_events", concurrentEvents);
+                figures.put("concurrent_pairs_per_second", round(concurrent));
+                figures.put("loaded_p50_latency_ms", loaded.p50());
+                figures.put("loaded_p99_latency_ms", loaded.p99());
+            }
             figures.put("warm_up_events", warmUp);
             figures.put("scored_events", collector.scored());
             figures.put("dead_letters", collector.deadLetters().size());

@@ -1,6 +1,7 @@
 package dev.perceptwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -26,19 +28,12 @@ class PipelineBenchCommandTest {
     @Test
     void measuresEveryEventThroughTheRealServiceAndEndsWithTheFigures(KafkaBroker kafka, SchemaRegistry.Server registry)
             throws Exception {
-        StringWriter output = new StringWriter();
-        int exit = new CommandLine(new PerceptWatchCommand()).setOut(new PrintWriter(output)).execute(
-                "bench", "pipeline", "--size", "64", "--events", "40", "--pairs", "8", "--partitions", "2",
-                "--bootstrap", kafka.bootstrapServers(), "--registry", registry.url(),
-                "--images", SharedFiles.sharedDir().resolve("images").toString(),
-                "--model-path", SharedFiles.modelsDir().toString());
-        String text = output.toString();
-        assertEquals(0, exit, text);
-
+        String text = bench(kafka, registry, "--events", "40");
         List<String> lines = text.strip().lines().toList();
         JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         for (String key : List.of("pipeline_pairs_per_second", "offline_pairs_per_second", "pipeline_to_offline",
-                "p50_latency_ms", "p99_latency_ms", "peak_rss_mb", "peak_heap_mb")) {
+                "concurrent_pairs_per_second", "concurrent_to_offline", "p50_latency_ms", "p99_latency_ms",
+                "peak_rss_mb", "peak_heap_mb")) {
             assertTrue(figures.path(key).isNumber() && figures.get(key).asDouble() > 0, key + " in " + figures);
         }
         assertTrue(figures.path("peak_heap_after_gc_mb").isNumber(), figures.toString());
@@ -47,14 +42,19 @@ class PipelineBenchCommandTest {
         assertEquals(2, figures.get("partitions").asInt());
         int latencyEvents = figures.get("latency_events").asInt();
         assertTrue(latencyEvents >= 1 && latencyEvents <= 20, figures.toString());
-        // Every event produced (warm-up, throughput and latency phases) scored exactly once, none dead-lettered.
-        assertEquals(figures.get("warm_up_events").asInt() + 40 + latencyEvents, figures.get("scored_events").asInt());
+        assertEquals(40, figures.get("concurrent_events").asInt());
+        // Every event produced (warm-up, backlog, concurrent and latency phases) scored exactly once, none
+        // dead-lettered.
+        assertEquals(figures.get("warm_up_events").asInt() + 40 + 40 + latencyEvents,
+                figures.get("scored_events").asInt());
         assertEquals(0, figures.get("dead_letters").asInt());
         assertEquals(0, figures.get("duplicate_scores").asInt());
         assertTrue(figures.get("p50_latency_ms").asLong() <= figures.get("p99_latency_ms").asLong(), figures.toString());
         assertTrue(figures.get("peak_heap_mb").asDouble() <= figures.get("peak_rss_mb").asDouble(), figures.toString());
         double ratio = figures.get("pipeline_pairs_per_second").asDouble() / figures.get("offline_pairs_per_second").asDouble();
         assertEquals(ratio, figures.get("pipeline_to_offline").asDouble(), 0.01);
+        assertEquals(figures.get("concurrent_pairs_per_second").asDouble()
+                / figures.get("offline_pairs_per_second").asDouble(), figures.get("concurrent_to_offline").asDouble(), 0.01);
 
         // The run made its own topics, the generations topic with the partitions asked for.
         Matcher run = Pattern.compile("run ([0-9a-f]{8})").matcher(text);
@@ -63,5 +63,29 @@ class PipelineBenchCommandTest {
         TopicDescription description = kafka.admin().describeTopics(Set.of(generations)).allTopicNames().get()
                 .get(generations);
         assertEquals(2, description.partitions().size());
+    }
+
+    @Test
+    void skipsTheConcurrentPhaseWhenAskedTo(KafkaBroker kafka, SchemaRegistry.Server registry) throws Exception {
+        String text = bench(kafka, registry, "--events", "16", "--concurrent-events", "0");
+        List<String> lines = text.strip().lines().toList();
+        JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertTrue(figures.path("pipeline_pairs_per_second").asDouble() > 0, figures.toString());
+        assertFalse(figures.has("concurrent_pairs_per_second"), figures.toString());
+        assertFalse(figures.has("loaded_p99_latency_ms"), figures.toString());
+        assertEquals(figures.get("warm_up_events").asInt() + 16 + figures.get("latency_events").asInt(),
+                figures.get("scored_events").asInt());
+    }
+
+    private static String bench(KafkaBroker kafka, SchemaRegistry.Server registry, String... more) {
+        List<String> args = new ArrayList<>(List.of("bench", "pipeline", "--size", "64", "--pairs", "8", "--partitions", "2", "--bootstrap", kafka.bootstrapServers(),
+                "--registry", registry.url(), "--images", SharedFiles.sharedDir().resolve("images").toString(),
+                "--model-path", SharedFiles.modelsDir().toString()));
+        args.addAll(List.of(more));
+        StringWriter output = new StringWriter();
+        int exit = new CommandLine(new PerceptWatchCommand()).setOut(new PrintWriter(output))
+                .execute(args.toArray(String[]::new));
+        assertEquals(0, exit, output.toString());
+        return output.toString();
     }
 }
