@@ -11,6 +11,7 @@
 # until Ctrl-C. State and logs live in --state (default .ops/: kafka/, registry/, local/ with the logs and
 # alerts.log); delete it to start afresh. The window and demo timings default to a story that fits in ten
 # minutes: 20 s windows, a baseline after 9 of them, degradation at 4m, recovery at 7m.
+# PERCEPTWATCH_JAVA_OPTS replaces the service's JVM flags (default -Xms1g -Xmx1g -XX:+AlwaysPreTouch).
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
@@ -92,7 +93,11 @@ windows.size=$WINDOW
 windows.grace=2s
 drift.warmup-windows=$WARMUP_WINDOWS
 PROPS
-java -jar "$JAR" run --config "$LOCAL/perceptwatch.properties" >"$LOCAL/service.log" 2>&1 &
+# A fixed, pre-touched heap: growing the heap while scoring page-faults on fresh memory and cost the
+# pipeline about a third of its throughput (docs/BENCHMARKS.md). Split on purpose: a list of JVM flags.
+# shellcheck disable=SC2086
+java ${PERCEPTWATCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch} -jar "$JAR" run \
+  --config "$LOCAL/perceptwatch.properties" >"$LOCAL/service.log" 2>&1 &
 PIDS+=($!)
 say "service starting (log: $LOCAL/service.log)"
 for _ in $(seq 1 180); do
