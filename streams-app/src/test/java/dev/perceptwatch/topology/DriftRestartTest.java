@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith({KafkaBroker.Extension.class, SchemaRegistry.class})
 class DriftRestartTest {
-    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Instant T0 = TestEvents.RECENT;
 
     @TempDir
     Path stateDir;

@@ -28,7 +28,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 final class MixedTraffic {
     static final String REFERENCE_ID = "ref-ex";
     private static final int BAD_EVERY = 20;
-    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Instant T0 = TestEvents.RECENT;
 
     /** A record to publish, keyed by its id, and the dead-letter reason it must get (null: it must be scored). */
     record Input(String id, byte[] value, String expectedReason) {

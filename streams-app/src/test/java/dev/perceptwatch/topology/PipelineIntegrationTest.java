@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith({KafkaBroker.Extension.class, SchemaRegistry.class})
 class PipelineIntegrationTest {
     private static final Duration RESULTS_TIMEOUT = Duration.ofSeconds(120);
-    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Instant T0 = TestEvents.RECENT;
     /** A few float32 ulps (2^-23 relative each). */
     private static final double FLOAT32_RELATIVE = 1e-6;
     private static final double DOUBLE_RELATIVE = 1e-9;

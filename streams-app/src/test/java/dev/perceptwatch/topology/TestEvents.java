@@ -5,11 +5,20 @@ import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
 import dev.perceptwatch.testing.SharedFiles;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /** Generation events for topology tests. */
 final class TestEvents {
+    /**
+     * An event time for tests on a real broker: recent, and on a whole hour so that windows line up. Scores
+     * carry their event's produced_at as record time, and a broker deletes records older than its retention
+     * (7 days) by that time, so a fixed date makes such a test fail a week after it was written.
+     */
+    static final Instant RECENT = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
+
     private TestEvents() {
     }
 
