@@ -154,8 +154,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
             }
             try {
                 QualityScore score = work.score().join();
+                // Record time = scored_at, so retention counts from scoring; windows read produced_at instead.
                 context.forward(new Record<String, SpecificRecord>(
-                        scoreKey(score), score, score.getProducedAt().toEpochMilli()));
+                        scoreKey(score), score, score.getScoredAt().toEpochMilli()));
                 listener.onScored(score, clock.instant());
             } catch (CompletionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();

@@ -38,7 +38,8 @@ final class WindowStage {
         Serde<QualityScore> scoreSerde = serdes.valueSerde(QualityScore.class);
         Serde<WindowStats> statsSerde = serdes.valueSerde(WindowStats.class);
         String segment = windows.segmentAttribute();
-        KStream<String, QualityScore> scores = builder.stream(topics.scores(), Consumed.with(Serdes.String(), scoreSerde));
+        KStream<String, QualityScore> scores = builder.stream(topics.scores(),
+                Consumed.with(Serdes.String(), scoreSerde).withTimestampExtractor(new ProducedAtExtractor()));
         // Scores are already keyed by model and version: without segments no repartition is needed.
         // Re-keyed streams go through an explicit repartition: cogrouping a stream re-keyed by groupBy() makes
         // Kafka Streams require its source topic to be co-partitioned with the scores topic, and the

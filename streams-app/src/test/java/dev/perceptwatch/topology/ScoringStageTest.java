@@ -162,7 +162,7 @@ class ScoringStageTest {
     }
 
     @Test
-    void scoresAnInlinePairKeyedByModelAndVersionAtEventTime() {
+    void scoresAnInlinePairKeyedByModelAndVersionAtScoringTime() {
         pipe(TestEvents.exampleP0("e1", T0));
         awaitOutputs(1);
         var record = scores.readRecord();
@@ -172,7 +172,10 @@ class ScoringStageTest {
         assertEquals(4.826556, score.getFeatureDistance(), 1e-5);
         assertEquals("e1", score.getEventId());
         assertEquals(ModelKey.of("faces", "v7"), record.key());
-        assertEquals(T0, record.getRecordTime());
+        assertEquals(T0, score.getProducedAt());
+        // Record time is when it was scored, not the event time: the topic's retention counts from scoring.
+        assertEquals(score.getScoredAt(), record.getRecordTime());
+        assertTrue(record.getRecordTime().isAfter(T0), record.getRecordTime().toString());
         assertEquals(64, score.getWidth());
         assertNull(score.getMsSsim(), "MS-SSIM is undefined at 64x64");
         assertEquals(engine.modelSha256(), score.getScorerSha256());

@@ -114,8 +114,11 @@ class WindowDriftStagesTest {
     }
 
     private void pipe(QualityScore score) {
-        scores.pipeInput(ModelKey.of(score.getModelId(), score.getModelVersion()), score,
-                score.getProducedAt());
+        pipe(score, score.getProducedAt());
+    }
+
+    private void pipe(QualityScore score, Instant recordTime) {
+        scores.pipeInput(ModelKey.of(score.getModelId(), score.getModelVersion()), score, recordTime);
     }
 
     /** 60 scores spread over minute {@code minute}, LPIPS around {@code mean} with a fixed seeded spread. */
@@ -155,6 +158,19 @@ class WindowDriftStagesTest {
         assertEquals(0.10, lpips(first).getMin(), 1e-12);
         assertEquals(0.40, lpips(first).getMax(), 1e-12);
         assertEquals(List.of("event-4", "event-1"), first.getWorstEventIds().get("lpips").subList(0, 2));
+    }
+
+    @Test
+    void windowsScoresByTheirEventTimeNotTheTimeTheyWereScored() {
+        // A replay of an old hour, scored a month later: the score records carry the scoring time.
+        Instant scored = T0.plus(Duration.ofDays(30));
+        pipe(score("v7", 0.10, T0.plusSeconds(10)), scored);
+        pipe(score("v7", 0.30, T0.plusSeconds(100)), scored.plusSeconds(1));   // closes the first window
+        List<WindowStats> emitted = windows.readValuesToList();
+        assertEquals(1, emitted.size());
+        assertEquals(T0, emitted.get(0).getWindowStart());
+        assertEquals(1, emitted.get(0).getCount());
+        assertEquals(0.10, lpips(emitted.get(0)).getMean(), 1e-12);
     }
 
     @Test
