@@ -80,7 +80,8 @@ class BrokerRestartTest {
                 List<String> ids = traffic.ids();
                 assertTrue(outputs.awaitResults(ids, RESULTS_TIMEOUT), () -> "results for " + outputs.counts().size()
                         + " of " + ids.size() + " events");
-                assertEquals(KafkaStreams.State.RUNNING, service.state(), "the service rode out the broker crash");
+                assertTrue(awaitRunning(service, Duration.ofSeconds(60)),
+                        () -> "the service rode out the broker crash: " + service.state());
                 service.close();
                 outputs.readToEnd(Duration.ofMinutes(1));
 
@@ -91,5 +92,20 @@ class BrokerRestartTest {
                         outputs.scores().size(), outputs.deadLetters().size());
             }
         }
+    }
+
+    /**
+     * Whether the client is (back) in RUNNING within {@code timeout}: a rebalance may still be settling after the
+     * broker's return, but a client that died never gets back.
+     */
+    private static boolean awaitRunning(PerceptWatchService service, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (service.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+            if (!service.state().isRunningOrRebalancing()) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return service.state() == KafkaStreams.State.RUNNING;
     }
 }
