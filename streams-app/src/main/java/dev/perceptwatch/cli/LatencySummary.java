@@ -14,6 +14,11 @@ record LatencySummary(long p50, long p99, long max, long lastReadMillis) {
         return new LatencySummary(rank(sorted, 0.50), rank(sorted, 0.99), sorted[sorted.length - 1], lastRead);
     }
 
+    /** {@code events} per second, from {@code startMillis} until the last of them was read. */
+    double eventsPerSecondSince(long startMillis, int events) {
+        return events / ((lastReadMillis - startMillis) / 1000.0);
+    }
+
     private static long rank(long[] sorted, double quantile) {
         return sorted[(int) Math.ceil(quantile * sorted.length) - 1];
     }

@@ -110,11 +110,11 @@ final class PipelineBenchCommand implements Callable<Integer> {
             figures.put("peak_rss_mb", round(PeakMemory.peakRssMegabytes()));
             figures.put("peak_heap_mb", round(memory.peakHeapMegabytes()));
             figures.put("peak_heap_after_gc_mb", round(memory.peakHeapAfterGcMegabytes()));
+            String whileProducing = figures.get("concurrent_to_offline") instanceof Double ratio
+                    ? String.format(Locale.ROOT, ", %.0f%% while producing", 100 * ratio) : "";
             out.printf(Locale.ROOT, "pipeline %.1f pairs/s = %.0f%% of offline from a backlog%s; peak RSS %.0f MiB "
                             + "(this whole JVM: offline scorer, service, producer, consumer), peak used heap %.0f MiB, "
-                            + "after GC %.0f MiB (1 s samples)%n", pipeline, 100 * pipeline / offline,
-                    figures.containsKey("concurrent_to_offline") ? String.format(Locale.ROOT, ", %.0f%% while producing",
-                            100 * (double) figures.get("concurrent_to_offline")) : "",
+                            + "after GC %.0f MiB (1 s samples)%n", pipeline, 100 * pipeline / offline, whileProducing,
                     figures.get("peak_rss_mb"), figures.get("peak_heap_mb"), figures.get("peak_heap_after_gc_mb"));
             out.println(new ObjectMapper().writeValueAsString(figures));
             out.flush();
@@ -173,8 +173,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
             List<String> backlog = producer.send(events, 0);
             long resumed = System.currentTimeMillis();
             service.resume();
-            double pipeline = events / ((LatencySummary.of(collector.await(backlog, STALL).values())
-                    .lastReadMillis() - resumed) / 1000.0);
+            double pipeline = LatencySummary.of(collector.await(backlog, STALL).values())
+                    .eventsPerSecondSince(resumed, events);
             out.printf(Locale.ROOT, "pipeline %d events from a backlog (after %d warm-up): %.1f pairs/s%n", events,
                     warmUp, pipeline);
             out.flush();
@@ -184,7 +184,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
             if (concurrentEvents > 0) {
                 long firstSend = System.currentTimeMillis();
                 loaded = LatencySummary.of(collector.await(producer.send(concurrentEvents, 0), STALL).values());
-                concurrent = concurrentEvents / ((loaded.lastReadMillis() - firstSend) / 1000.0);
+                concurrent = loaded.eventsPerSecondSince(firstSend, concurrentEvents);
                 out.printf(Locale.ROOT, "pipeline %d events produced unpaced while scoring (producer in this JVM): "
                         + "%.1f pairs/s; latency under load p50 %d ms, p99 %d ms%n", concurrentEvents, concurrent,
                         loaded.p50(), loaded.p99());
