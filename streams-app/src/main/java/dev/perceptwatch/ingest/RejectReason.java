@@ -19,5 +19,10 @@ public enum RejectReason {
     /** Generated and reference differ in size under the reject policy. */
     SIZE_MISMATCH,
     /** The perceptual model failed on this pair. */
-    SCORING_FAILED
+    SCORING_FAILED,
+    /**
+     * Consumed before a restart, not yet scored, and deleted by the input topic's retention before the service
+     * came back: its dead letter has the position but not the bytes.
+     */
+    INPUT_EXPIRED
 }

@@ -4,6 +4,7 @@ import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -15,8 +16,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -34,9 +37,8 @@ public final class ServiceMetrics {
     /** The metric label's values: the score fields of QualityScore and MetricStats.metric. */
     static final Set<String> QUALITY_METRICS = Set.of("lpips", "feature_distance", "mse", "psnr", "ssim", "ms_ssim");
     /** DeadLetter.reason codes; anything else is reported as OTHER so a new code cannot add series. */
-    static final Set<String> DEAD_LETTER_REASONS = Set.of("BAD_SCHEMA", "BAD_EVENT", "UNDECODABLE_IMAGE",
-            "IMAGE_TOO_LARGE", "SIZE_MISMATCH", "MISSING_REFERENCE", "URI_FORBIDDEN", "FETCH_FAILED",
-            "SCORING_FAILED", "OTHER");
+    static final Set<String> DEAD_LETTER_REASONS = Stream.concat(
+            Arrays.stream(RejectReason.values()).map(Enum::name), Stream.of("OTHER")).collect(Collectors.toSet());
 
     private static final String[] MODEL_METRIC_LABELS = {"model_id", "model_version", "metric"};
 

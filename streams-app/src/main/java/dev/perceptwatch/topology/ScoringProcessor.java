@@ -35,14 +35,17 @@ import org.slf4j.LoggerFactory;
  * Scores generation events asynchronously, in micro-batches shared with the other stream threads, without
  * ever letting a commit cover an unscored event.
  *
- * <p>Kafka Streams commits the offset of every record handed to {@code process()}. So a record is first
- * written to the changelogged pending store, and only removed from it in the same transaction that publishes
- * its score or dead letter. After a crash, the store restored from its changelog holds exactly the records
- * whose results were not committed, and {@code init()} submits them again: no event is lost, and since a
- * result and the removal commit together, none is counted twice.
+ * <p>Kafka Streams commits the offset of every record handed to {@code process()}. So a record's input
+ * position is first written to the changelogged pending store, and only removed from it in the same
+ * transaction that publishes its score or dead letter. After a crash, the store restored from its changelog
+ * holds exactly the positions whose results were not committed; {@code init()} reads those records back from
+ * the input topic and submits them again: no event is lost, and since a result and the removal commit
+ * together, none is counted twice. Positions rather than records, so the changelog does not carry every
+ * image a second time.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
+    private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(60);
 
     private final String pendingStoreName;
     private final ReferenceLookup references;
@@ -55,8 +58,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
 
     /** In input order, so results are published in the order the events arrived where they finish together. */
     private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
-    /** Pending records found in the restored store, to submit again. */
+    /** Pending records read back after a restore, to submit again. */
     private final List<PendingRecord> restored = new ArrayList<>();
+    /** Pending records the input topic no longer holds, to dead-letter. */
+    private final List<PendingMark> expired = new ArrayList<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> pending;
 
@@ -85,12 +90,27 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         // never published. Score it again.
         // Submitted again at the first process() or punctuation, not here: a record rejected at once yields a
         // dead letter, and init() may not forward.
+        Map<InputPosition, PendingMark> marks = new LinkedHashMap<>();
         try (KeyValueIterator<String, byte[]> all = pending.all()) {
-            all.forEachRemaining(entry -> restored.add(PendingRecord.fromBytes(entry.value)));
+            all.forEachRemaining(entry -> {
+                PendingMark mark = PendingMark.fromBytes(entry.value);
+                marks.put(mark.position(), mark);
+            });
         }
-        if (!restored.isEmpty()) {
-            LOG.info("task {}: scoring again {} events read before a restart but not yet published",
-                    context.taskId(), restored.size());
+        if (!marks.isEmpty()) {
+            try (InputReplay replay = InputReplay.forTask(context.appConfigs(), context.taskId().toString(),
+                    REPLAY_TIMEOUT)) {
+                InputReplay.Replayed replayed = replay.read(marks.keySet());
+                restored.addAll(replayed.records());
+                replayed.missing().forEach(position -> expired.add(marks.get(position)));
+            }
+            LOG.info("task {}: scoring again {} events read before a restart but not yet published", context.taskId(),
+                    restored.size());
+            if (!expired.isEmpty()) {
+                LOG.error("task {}: {} events read before a restart are no longer in the input topic (retention):"
+                        + " dead-lettering them as {}: {}", context.taskId(), expired.size(),
+                        RejectReason.INPUT_EXPIRED, expired.stream().map(PendingMark::position).toList());
+            }
         }
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> publishCompleted());
     }
@@ -119,7 +139,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
             }
             CompletableFuture<QualityScore> score = scorer.submit(event, references::find);
             if (storeIt) {
-                pending.put(record.storeKey(), record.toBytes());
+                pending.put(record.storeKey(), PendingMark.of(record).toBytes());
             }
             inFlight.put(record.storeKey(), new InFlight(record, event, score));
         } catch (SerializationException e) {
@@ -144,6 +164,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         if (!restored.isEmpty()) {
             restored.forEach(record -> start(record, false));
             restored.clear();
+        }
+        if (!expired.isEmpty()) {
+            expired.forEach(this::publishExpired);
+            expired.clear();
         }
         Iterator<Map.Entry<String, InFlight>> it = inFlight.entrySet().iterator();
         while (it.hasNext()) {
@@ -189,6 +213,15 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         listener.onDeadLetter(reason);
     }
 
+    private void publishExpired(PendingMark mark) {
+        InputPosition position = mark.position();
+        PendingRecord gone = new PendingRecord(position.topic(), position.partition(), position.offset(),
+                clock.millis(), mark.key(), null, List.of());
+        publishDeadLetter(gone, null, RejectReason.INPUT_EXPIRED, "the input record at " + position
+                + " was consumed before a restart, and retention deleted it before it could be scored again");
+        pending.delete(position.storeKey());
+    }
+
     /** Scores are keyed by model and version, the key the aggregation groups by. */
     static String scoreKey(QualityScore score) {
         return ModelKey.of(score.getModelId(), score.getModelVersion());
@@ -200,5 +233,6 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         inFlight.values().forEach(work -> work.score().cancel(false));
         inFlight.clear();
         restored.clear();
+        expired.clear();
     }
 }

@@ -110,8 +110,10 @@ class CrashRecoveryTest {
                         seed, kills, ids.size(), outputs.scores().size(), outputs.deadLetters().size(),
                         service.countInLog("scoring again"), stopStatus);
             } catch (Throwable failure) {
+                // A stall shows only in the stacks: the last start's thread dump ends the log.
+                service.dumpThreads();
                 LOG.error("crash test failed (seed {}); service output in {}, last lines:\n{}", seed, service.log(),
-                        service.tail(80));
+                        service.tail(400));
                 throw failure;
             }
         }

@@ -91,6 +91,17 @@ final class ServiceProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
+    /**
+     * Has a running service print its threads' stacks into its log (SIGQUIT, the JVM's thread dump), so that a
+     * stall can be read after the test; returns once the dump had time to be written.
+     */
+    void dumpThreads() throws IOException, InterruptedException {
+        if (isAlive()) {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).inheritIO().start().waitFor();
+            Thread.sleep(2000);
+        }
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }
