@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,6 +62,7 @@ class CrashRecoveryTest {
         AvroSerdes serdes = PerceptWatchService.registrySerdes(ServiceConfig.load(config).kafka());
         Path log = Path.of(System.getProperty("user.dir"), "target", "crash-recovery", "service.log");
 
+        Supplier<String> missing = () -> "(production not finished)";
         try (PipelineInput input = new PipelineInput(kafka.bootstrapServers(), serdes, topics, Map.of());
              PipelineOutputs outputs = new PipelineOutputs(kafka.bootstrapServers(), serdes, topics);
              ServiceProcess service = new ServiceProcess(config, log, dir)) {
@@ -68,6 +70,8 @@ class CrashRecoveryTest {
                 input.reference(TestEvents.reference(MixedTraffic.REFERENCE_ID, SharedFiles.imageBytes("ex_ref.png")));
                 MixedTraffic traffic = new MixedTraffic(input, EVENTS);
                 AtomicBoolean killsDone = new AtomicBoolean();
+                List<RecordMetadata> positions = new ArrayList<>();
+                missing = () -> missingResults(traffic.ids(), positions, outputs);
                 CompletableFuture<List<Future<RecordMetadata>>> production = CompletableFuture.supplyAsync(
                         () -> traffic.produce(input, EVENTS_PER_ROUND, ROUND_MILLIS, killsDone));
 
@@ -90,7 +94,7 @@ class CrashRecoveryTest {
                 }
                 killsDone.set(true);
                 for (Future<RecordMetadata> sent : production.get(5, TimeUnit.MINUTES)) {
-                    sent.get();
+                    positions.add(sent.get());
                 }
                 List<String> ids = traffic.ids();
                 assertTrue(outputs.awaitResults(ids, RESULTS_TIMEOUT), () -> "results for " + outputs.counts().size()
@@ -112,11 +116,26 @@ class CrashRecoveryTest {
             } catch (Throwable failure) {
                 // A stall shows only in the stacks: the last start's thread dump ends the log.
                 service.dumpThreads();
-                LOG.error("crash test failed (seed {}); service output in {}, last lines:\n{}", seed, service.log(),
-                        service.tail(400));
+                String applicationId = ServiceConfig.load(config).kafka().applicationId();
+                LOG.error("crash test failed (seed {}); offsets:{}\nevents without a result: {}\npending in the"
+                                + " changelog: {}\nservice output in {}, last lines:\n{}", seed,
+                        PipelineDiagnostics.describe(kafka.admin(), applicationId, topics), missing.get(),
+                        PipelineDiagnostics.pendingInChangelog(kafka.bootstrapServers(), applicationId),
+                        service.log(), service.tail(400));
                 throw failure;
             }
         }
+    }
+
+    /** The events without a result so far, with where they lie in the input. */
+    private static String missingResults(List<String> ids, List<RecordMetadata> positions, PipelineOutputs outputs) {
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < positions.size(); i++) {
+            if (!outputs.counts().containsKey(ids.get(i))) {
+                missing.add(ids.get(i) + " at " + positions.get(i).partition() + "@" + positions.get(i).offset());
+            }
+        }
+        return missing.size() + " " + missing.subList(0, Math.min(40, missing.size()));
     }
 
     private static boolean awaitMoreThan(PipelineOutputs outputs, int results, Duration timeout) {
