@@ -11,7 +11,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 /** Closed windows, repartitioned by model id, through the drift engine to perceptwatch.alerts. */
 final class DriftStage {
@@ -23,8 +22,7 @@ final class DriftStage {
     static void add(StreamsBuilder builder, KStream<String, WindowStats> closedWindows, Topics topics,
                     AvroSerdes serdes, DriftSettings settings, Map<String, Map<String, String>> pins,
                     DriftListener listener) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DRIFT_STORE), Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(StateStores.inMemoryBytes(DRIFT_STORE));
         DriftEngine engine = new DriftEngine(settings);
         closedWindows
                 .selectKey((key, window) -> window.getModelId())

@@ -35,9 +35,7 @@ final class ScoringStage {
         builder.addGlobalStore(referenceStore, topics.references(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
                 () -> new ReferenceStoreUpdater(REFERENCES_STORE, topics.references(), referenceReader));
 
-        // In memory: it holds at most maxInFlight records per task, and its changelog makes it durable.
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(StateStores.inMemoryBytes(PENDING_STORE));
 
         Deserializer<GenerationEvent> eventReader = serdes.valueSerde(GenerationEvent.class).deserializer();
         KStream<String, SpecificRecord> results = builder

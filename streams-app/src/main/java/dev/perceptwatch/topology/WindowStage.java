@@ -8,7 +8,6 @@ import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.CogroupedKStream;
@@ -21,7 +20,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Scores and dead letters of each model and version (and segment) in tumbling event-time windows, emitted
@@ -72,7 +70,9 @@ final class WindowStage {
         KStream<String, WindowStats> closed = cogrouped
                 .windowedBy(TimeWindows.ofSizeAndGrace(windows.size(), windows.grace()))
                 .aggregate(WindowAccumulator::new,
-                        Materialized.<String, WindowAccumulator, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
+                        // In memory, as every store of the tasks: see StateStores.
+                        Materialized.<String, WindowAccumulator>as(StateStores.inMemoryWindows(WINDOW_STORE,
+                                        windows.size(), windows.grace()))
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(Serdes.serdeFrom(
                                         (topic, window) -> window.toBytes(),
