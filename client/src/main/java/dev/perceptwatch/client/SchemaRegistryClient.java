@@ -24,6 +24,13 @@ import org.apache.avro.SchemaParseException;
 public final class SchemaRegistryClient {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * Tries per request when the registry does not answer or answers 5xx: a registry under load fails now and
+   * then (Apicurio on H2 answers 500 when two registrations wait on one table lock), and a serde that gives up
+   * at once stops the stream thread that called it.
+   */
+  static final int ATTEMPTS = 5;
+  private static final long FIRST_BACKOFF_MILLIS = 100;
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
   /** A version of a subject as the registry holds it. */
@@ -139,7 +146,29 @@ public final class SchemaRegistryClient {
     return json.createObjectNode().put("schema", schema.toString()).toString();
   }
 
+  /** {@link #sendOnce}, again after 0.1, 0.2, 0.4, 0.8 s while the failure is one a retry can cure. */
   private JsonNode send(String method, String path, String subject, String body) {
+    long backoff = FIRST_BACKOFF_MILLIS;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return sendOnce(method, path, subject, body);
+      } catch (SchemaRegistryException e) {
+        boolean transientFailure = e.status() == SchemaRegistryException.NO_RESPONSE || e.status() / 100 == 5;
+        if (!transientFailure || attempt == ATTEMPTS || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoff *= 2;
+      }
+    }
+  }
+
+  private JsonNode sendOnce(String method, String path, String subject, String body) {
     String url = baseUrl + path;
     String what = method + " " + url + (subject == null ? "" : " (subject " + subject + ")");
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
