@@ -5,8 +5,8 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * An input record whose score is not yet published, exactly as it was read, so that it can be dead-lettered
- * unchanged. The pending store keeps only its {@link #position()}: after a restart the record is read back
- * from the input topic ({@link InputReplay}).
+ * unchanged. The pending store keeps only its position and key ({@link PendingMark}): after a restart the
+ * record is read back from the input topic ({@link InputReplay}).
  */
 record PendingRecord(String topic, int partition, long offset, long timestamp,
                      byte[] key, byte[] value, List<Header> headers) {
