@@ -70,8 +70,6 @@ class CrashRecoveryTest {
                 input.reference(TestEvents.reference(MixedTraffic.REFERENCE_ID, SharedFiles.imageBytes("ex_ref.png")));
                 MixedTraffic traffic = new MixedTraffic(input, EVENTS);
                 AtomicBoolean killsDone = new AtomicBoolean();
-                List<RecordMetadata> positions = new ArrayList<>();
-                missing = () -> missingResults(traffic.ids(), positions, outputs);
                 CompletableFuture<List<Future<RecordMetadata>>> production = CompletableFuture.supplyAsync(
                         () -> traffic.produce(input, EVENTS_PER_ROUND, ROUND_MILLIS, killsDone));
 
@@ -93,9 +91,11 @@ class CrashRecoveryTest {
                     service.start();
                 }
                 killsDone.set(true);
+                List<RecordMetadata> positions = new ArrayList<>();
                 for (Future<RecordMetadata> sent : production.get(5, TimeUnit.MINUTES)) {
                     positions.add(sent.get());
                 }
+                missing = () -> missingResults(traffic.ids(), positions, outputs);
                 List<String> ids = traffic.ids();
                 assertTrue(outputs.awaitResults(ids, RESULTS_TIMEOUT), () -> "results for " + outputs.counts().size()
                         + " of " + ids.size() + " events");

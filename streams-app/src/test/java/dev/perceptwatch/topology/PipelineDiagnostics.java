@@ -4,11 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,8 +30,8 @@ final class PipelineDiagnostics {
                     .partitionsToOffsetAndMetadata().get();
             for (String topic : List.of(topics.generations(), topics.scores(), topics.deadLetters())) {
                 List<TopicPartition> partitions = partitionsOf(admin, topic);
-                Map<TopicPartition, Long> stable = latest(admin, partitions, IsolationLevel.READ_COMMITTED);
-                Map<TopicPartition, Long> end = latest(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
+                Map<TopicPartition, Long> stable = TopicOffsets.latest(admin, partitions, IsolationLevel.READ_COMMITTED);
+                Map<TopicPartition, Long> end = TopicOffsets.latest(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
                 for (TopicPartition partition : partitions) {
                     OffsetAndMetadata group = committed.get(partition);
                     text.append(String.format("%n  %s: end %d, last stable %d, committed by %s: %s", partition,
@@ -92,13 +88,4 @@ final class PipelineDiagnostics {
         return description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     }
 
-    private static Map<TopicPartition, Long> latest(Admin admin, List<TopicPartition> partitions,
-                                                    IsolationLevel isolation) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = partitions.stream()
-                .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
-        Map<TopicPartition, Long> offsets = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-        admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
-                .forEach((partition, info) -> offsets.put(partition, info.offset()));
-        return offsets;
-    }
 }

@@ -9,19 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -130,12 +126,7 @@ final class PipelineOutputs implements AutoCloseable {
     }
 
     private Map<TopicPartition, Long> latest(IsolationLevel isolation) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = partitions.stream()
-                .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
-                .forEach((partition, info) -> offsets.put(partition, info.offset()));
-        return offsets;
+        return TopicOffsets.latest(admin, partitions, isolation);
     }
 
     private List<String> poll() {
