@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 /** The {@code drift.*} settings: global lifecycle knobs, per-metric detector knobs, pinned baselines. */
 final class DriftSettingsReader {
     private static final List<String> METRIC_KNOBS = List.of("detectors", "direction", "effect-size-z",
-            "min-relative-change", "cusum-reference", "cusum-decision", "cusum-headroom", "p90-relative-change",
-            "critical-relative-change");
+            "two-window-z", "min-relative-change", "cusum-reference", "cusum-decision", "cusum-headroom",
+            "p90-relative-change", "critical-relative-change");
 
     private DriftSettingsReader() {
     }
@@ -59,7 +59,7 @@ final class DriftSettingsReader {
             for (String name : names) {
                 detectors.add(Arrays.stream(DetectorKind.values()).filter(k -> k.wireName().equals(name)).findFirst()
                         .orElseThrow(() -> new SettingsException(prefix + "detectors: unknown detector '" + name
-                                + "' (effect-size, cusum, p90-shift, naive-threshold)")));
+                                + "' (effect-size, two-window, cusum, p90-shift, naive-threshold)")));
             }
         }
         Direction direction = s.enumValue(prefix + "direction", d.direction(),
@@ -67,6 +67,7 @@ final class DriftSettingsReader {
         try {
             return new MetricDriftSettings(direction, detectors,
                     s.doubleValue(prefix + "effect-size-z", d.effectSizeZ()),
+                    s.doubleValue(prefix + "two-window-z", d.twoWindowZ()),
                     s.doubleValue(prefix + "min-relative-change", d.minRelativeChange()),
                     s.doubleValue(prefix + "cusum-reference", d.cusumReference()),
                     s.doubleValue(prefix + "cusum-decision", d.cusumDecision()),

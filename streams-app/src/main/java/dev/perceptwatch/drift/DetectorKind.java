@@ -4,6 +4,8 @@ package dev.perceptwatch.drift;
 public enum DetectorKind {
     /** Shift of the window mean in standard errors, with a minimum relative change. */
     EFFECT_SIZE("effect-size"),
+    /** The effect size of the last two adjacent windows together: a moderate shift that lasts. */
+    TWO_WINDOW("two-window"),
     /** One-sided CUSUM of standardised window means: small persistent shifts. */
     CUSUM("cusum"),
     /** Relative change of the window p90 against the baseline p90: changes in the tail. */

@@ -20,6 +20,30 @@ final class Detectors {
     }
 
     /**
+     * The last two windows together: s = (z of the previous window + z of this one) / sqrt(2), which is
+     * standard normal when neither moved, and their mean relative change. Breaches when s >= twoWindowZ and
+     * that change >= minRelativeChange. A shift of about 3 standard errors is too small to alarm on in one
+     * window without false alarms, and two windows of it are as strong as one of 4.2. The previous window
+     * counts only when it ends where this one starts; otherwise it is taken as on baseline (z 0).
+     */
+    static DetectorResult twoWindow(MetricSummary window, long windowStart, Baseline baseline,
+                                    MetricDriftSettings settings, LastWindow previous) {
+        boolean adjacent = previous != null && previous.end() == windowStart;
+        double statistic = (standardisedMean(window, baseline, settings.direction())
+                + (adjacent ? previous.z() : 0)) / Math.sqrt(2);
+        double relative = (relativeChange(window.mean(), baseline.mean(), settings.direction())
+                + (adjacent ? previous.relativeChange() : 0)) / 2;
+        boolean breach = statistic >= settings.twoWindowZ() && relative >= settings.minRelativeChange();
+        return new DetectorResult(DetectorKind.TWO_WINDOW, statistic, settings.twoWindowZ(), breach, relative);
+    }
+
+    /** What the two-window detector keeps of a judged window ending at {@code windowEnd}. */
+    static LastWindow lastWindow(MetricSummary window, long windowEnd, Baseline baseline, Direction direction) {
+        return new LastWindow(windowEnd, standardisedMean(window, baseline, direction),
+                relativeChange(window.mean(), baseline.mean(), direction));
+    }
+
+    /**
      * S = min(max(0, S + z - k), h + headroom). Breaches when S > h and the shift CUSUM estimates
      * (k + S / runLength standard errors) is at least minRelativeChange of the baseline mean.
      */

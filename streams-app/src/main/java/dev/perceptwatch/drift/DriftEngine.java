@@ -43,7 +43,7 @@ public final class DriftEngine {
     private MetricDriftState warmUp(MetricDriftState current, MetricSummary summary) {
         BaselineWarmup warmup = current.warmup().add(summary);
         Baseline frozen = warmup.windows() >= settings.warmupWindows() ? warmup.freeze(summary.metric()) : null;
-        return new MetricDriftState(warmup, frozen, CusumState.ZERO, current.lifecycle());
+        return new MetricDriftState(warmup, frozen, CusumState.ZERO, null, current.lifecycle());
     }
 
     private MetricDriftState judge(DriftKey key, ClosedWindow window, MetricSummary summary,
@@ -55,6 +55,8 @@ public final class DriftEngine {
         for (DetectorKind kind : metricSettings.detectors()) {
             switch (kind) {
                 case EFFECT_SIZE -> results.put(kind, Detectors.effectSize(summary, baseline, metricSettings));
+                case TWO_WINDOW -> results.put(kind,
+                        Detectors.twoWindow(summary, window.start(), baseline, metricSettings, current.last()));
                 case CUSUM -> {
                     Detectors.CusumStep step = Detectors.cusum(summary, baseline, metricSettings, cusum);
                     results.put(kind, step.result());
@@ -72,7 +74,8 @@ public final class DriftEngine {
         if (transition.emitted() != null) {
             alerts.add(decision(key, window, summary, baseline, metricSettings.direction(), transition, results));
         }
-        return new MetricDriftState(current.warmup(), baseline, cusum, transition.next());
+        LastWindow last = Detectors.lastWindow(summary, window.end(), baseline, metricSettings.direction());
+        return new MetricDriftState(current.warmup(), baseline, cusum, last, transition.next());
     }
 
     private static Lifecycle.Verdict verdict(Iterable<DetectorResult> results, double criticalRelativeChange) {

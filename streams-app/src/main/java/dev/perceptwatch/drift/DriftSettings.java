@@ -37,7 +37,7 @@ public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolve
     public static DriftSettings defaults() {
         Map<String, MetricDriftSettings> metrics = Arrays.stream(Metric.values())
                 .collect(Collectors.toMap(Metric::label, DriftSettings::defaultsFor));
-        return new DriftSettings(60, 1, 3, 50, metrics);
+        return new DriftSettings(120, 1, 3, 50, metrics);
     }
 
     static MetricDriftSettings defaultsFor(Metric metric) {
@@ -48,11 +48,11 @@ public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolve
         // already matters; MSE is heavy-tailed.
         return switch (metric) {
             case LPIPS, FEATURE_DISTANCE ->
-                    new MetricDriftSettings(direction, detectors, 4.5, 0.03, 1.0, 5.0, 2, 0.20, 0.10, 0.20);
-            case MSE -> new MetricDriftSettings(direction, detectors, 4.5, 0.05, 1.0, 5.0, 2, 0.25, 0.10, 0.30);
-            case PSNR -> new MetricDriftSettings(direction, detectors, 4.5, 0.02, 1.0, 5.0, 2, 0.06, 0.05, 0.10);
+                    new MetricDriftSettings(direction, detectors, 5.0, 4.0, 0.03, 1.0, 6.0, 2, 0.20, 0.10, 0.20);
+            case MSE -> new MetricDriftSettings(direction, detectors, 5.0, 4.0, 0.05, 1.0, 6.0, 2, 0.25, 0.10, 0.30);
+            case PSNR -> new MetricDriftSettings(direction, detectors, 5.0, 4.0, 0.02, 1.0, 6.0, 2, 0.06, 0.05, 0.10);
             case SSIM, MS_SSIM ->
-                    new MetricDriftSettings(direction, detectors, 4.5, 0.01, 1.0, 5.0, 2, 0.03, 0.02, 0.05);
+                    new MetricDriftSettings(direction, detectors, 5.0, 4.0, 0.01, 1.0, 6.0, 2, 0.03, 0.02, 0.05);
         };
     }
 

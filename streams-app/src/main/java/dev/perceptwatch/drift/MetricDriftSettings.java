@@ -10,7 +10,9 @@ import java.util.Set;
  * @param direction              which way is worse
  * @param detectors              the detectors whose breaches count (OR)
  * @param effectSizeZ            effect size: window mean shift, in standard errors of a window mean
- * @param minRelativeChange      effect size and CUSUM: smallest relative shift of the mean worth an alert,
+ * @param twoWindowZ             two-window: (z of the previous window + z of this one) / sqrt(2), the shift of
+ *                               the two windows together in standard errors
+ * @param minRelativeChange      effect size, two-window and CUSUM: smallest relative shift of the mean worth an alert,
  *                               so that big windows do not alarm on trivial shifts
  * @param cusumReference         CUSUM reference k (slack per window, standard errors)
  * @param cusumDecision          CUSUM decision interval h
@@ -22,13 +24,14 @@ import java.util.Set;
  *                               CRITICAL, and fires at once instead of after k windows
  */
 public record MetricDriftSettings(Direction direction, Set<DetectorKind> detectors, double effectSizeZ,
-                                  double minRelativeChange, double cusumReference, double cusumDecision,
+                                  double twoWindowZ, double minRelativeChange, double cusumReference, double cusumDecision,
                                   double cusumHeadroom, double p90RelativeChange, double naiveRelativeChange,
                                   double criticalRelativeChange) {
 
     /** The detector set shipped by default; the naive threshold is for comparison only. */
     public static final Set<DetectorKind> DEFAULT_DETECTORS =
-            Set.copyOf(EnumSet.of(DetectorKind.EFFECT_SIZE, DetectorKind.CUSUM, DetectorKind.P90_SHIFT));
+            Set.copyOf(EnumSet.of(DetectorKind.EFFECT_SIZE, DetectorKind.TWO_WINDOW, DetectorKind.CUSUM,
+                    DetectorKind.P90_SHIFT));
 
     public MetricDriftSettings {
         if (detectors.isEmpty()) {
@@ -36,6 +39,7 @@ public record MetricDriftSettings(Direction direction, Set<DetectorKind> detecto
         }
         detectors = Set.copyOf(detectors);
         requirePositive("effectSizeZ", effectSizeZ);
+        requirePositive("twoWindowZ", twoWindowZ);
         requireNonNegative("minRelativeChange", minRelativeChange);
         requireNonNegative("cusumReference", cusumReference);
         requirePositive("cusumDecision", cusumDecision);
@@ -46,7 +50,7 @@ public record MetricDriftSettings(Direction direction, Set<DetectorKind> detecto
     }
 
     public MetricDriftSettings withDetectors(Set<DetectorKind> enabled) {
-        return new MetricDriftSettings(direction, enabled, effectSizeZ, minRelativeChange, cusumReference,
+        return new MetricDriftSettings(direction, enabled, effectSizeZ, twoWindowZ, minRelativeChange, cusumReference,
                 cusumDecision, cusumHeadroom, p90RelativeChange, naiveRelativeChange, criticalRelativeChange);
     }
 

@@ -1,12 +1,16 @@
 package dev.perceptwatch.drift;
 
-/** Drift state of one key and metric: warming up (baseline null) or judging against a frozen baseline. */
-record MetricDriftState(BaselineWarmup warmup, Baseline baseline, CusumState cusum, Lifecycle lifecycle) {
+/**
+ * Drift state of one key and metric: warming up (baseline null) or judging against a frozen baseline.
+ * {@code last} is null before the first judged window (and in state written before the two-window detector).
+ */
+record MetricDriftState(BaselineWarmup warmup, Baseline baseline, CusumState cusum, LastWindow last,
+                        Lifecycle lifecycle) {
 
-    static final MetricDriftState NEW = new MetricDriftState(BaselineWarmup.EMPTY, null, CusumState.ZERO,
+    static final MetricDriftState NEW = new MetricDriftState(BaselineWarmup.EMPTY, null, CusumState.ZERO, null,
             Lifecycle.QUIET);
 
     MetricDriftState withBaseline(Baseline frozen) {
-        return new MetricDriftState(warmup, frozen, CusumState.ZERO, lifecycle);
+        return new MetricDriftState(warmup, frozen, CusumState.ZERO, null, lifecycle);
     }
 }

@@ -66,7 +66,7 @@ class DriftEvalCommandTest {
 
         JsonNode rows = new JsonMapper().readTree(first.toFile());
         assertTrue(rows.isArray());
-        assertEquals(30, rows.size());
+        assertEquals(36, rows.size()); // 6 scenarios x 6 detector rows
         for (JsonNode row : rows) {
             for (String key : new String[] {"scenario", "detector", "median_delay_windows", "p90_delay_windows",
                     "false_alarms_per_10k_windows"}) {

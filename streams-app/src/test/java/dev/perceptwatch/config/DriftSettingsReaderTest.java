@@ -1,5 +1,6 @@
 package dev.perceptwatch.config;
 
+import dev.perceptwatch.drift.DetectorKind;
 import dev.perceptwatch.drift.DriftSettings;
 import dev.perceptwatch.drift.MetricDriftSettings;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,12 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DriftSettingsReaderTest {
 
     @Test
-    void cusumKnobsComeFromTheFileAndTheEnvironmentOverridesThem(@TempDir Path dir) throws Exception {
+    void detectorKnobsComeFromTheFileAndTheEnvironmentOverridesThem(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("service.properties");
         Files.writeString(file, """
                 kafka.bootstrap.servers=ignored:9092
                 drift.lpips.cusum-reference=1.5
                 drift.lpips.cusum-decision=3.5
+                drift.lpips.two-window-z=3.6
+                drift.lpips.detectors=two-window,cusum
                 """);
         MetricDriftSettings lpips = Settings.loadDrift(file, Map.of("PERCEPTWATCH_DRIFT_LPIPS_CUSUM_DECISION", "2.75",
                 "PERCEPTWATCH_DRIFT_LPIPS_CUSUM_HEADROOM", "1")).detection().forMetric("lpips");
@@ -29,6 +33,8 @@ class DriftSettingsReaderTest {
         assertEquals(1.5, lpips.cusumReference());
         assertEquals(2.75, lpips.cusumDecision());
         assertEquals(1.0, lpips.cusumHeadroom());
+        assertEquals(3.6, lpips.twoWindowZ());
+        assertEquals(Set.of(DetectorKind.TWO_WINDOW, DetectorKind.CUSUM), lpips.detectors());
         MetricDriftSettings untouched = DriftSettings.defaults().forMetric("ssim");
         assertEquals(untouched, Settings.loadDrift(file, Map.of()).detection().forMetric("ssim"));
     }

@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DetectorsTest {
 
     static final MetricDriftSettings UP = new MetricDriftSettings(Direction.UP_IS_WORSE,
-            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 0.03, 0.5, 4.0, 2.0, 0.15, 0.10, 0.20);
+            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.03, 0.5, 4.0, 2.0, 0.15, 0.10, 0.20);
     static final MetricDriftSettings DOWN = new MetricDriftSettings(Direction.DOWN_IS_WORSE,
-            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 0.01, 0.5, 4.0, 2.0, 0.02, 0.02, 0.05);
+            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.01, 0.5, 4.0, 2.0, 0.02, 0.02, 0.05);
     static final Baseline LPIPS = new Baseline("lpips", 0.2, 0.08, 0.31, 0, 60, 12_000, "warm-up");
 
     static MetricSummary window(String metric, long n, double mean, double p90) {
@@ -62,6 +62,41 @@ class DetectorsTest {
         assertTrue(worse.breach());
         assertFalse(Detectors.effectSize(new MetricSummary("ssim", 200, 0.90, 0.06, 0, 1, 0.9, 0.97, 0.99),
                 ssim, DOWN).breach());
+    }
+
+    @Test
+    void twoWindowPoolsTheShiftOfAdjacentWindows() {
+        // SE = 0.08 / sqrt(200); each window at +2 SE (z = 2, +5.657%): together (2 + 2) / sqrt(2) = 2.8284.
+        double se = 0.08 / Math.sqrt(200);
+        MetricSummary shifted = window("lpips", 200, 0.2 + 2 * se, 0.3);
+        LastWindow previous = Detectors.lastWindow(shifted, 60_000, LPIPS, Direction.UP_IS_WORSE);
+        assertEquals(60_000, previous.end());
+        assertEquals(2, previous.z(), 1e-12);
+        assertEquals(2 * se / 0.2, previous.relativeChange(), 1e-12);
+
+        DetectorResult pooled = Detectors.twoWindow(shifted, 60_000, LPIPS, UP, previous);
+        assertEquals(2.8284, pooled.statistic(), 1e-4);
+        assertEquals(2.5, pooled.threshold(), 0);
+        assertEquals(2 * se / 0.2, pooled.relativeChange(), 1e-12);
+        assertTrue(pooled.breach());
+        // z = 2 alone (3.0 for effect size) is not a breach; neither is it after a gap, where the previous
+        // window counts as on baseline: 2 / sqrt(2) = 1.4142.
+        assertFalse(Detectors.effectSize(shifted, LPIPS, UP).breach());
+        DetectorResult afterGap = Detectors.twoWindow(shifted, 120_000, LPIPS, UP, previous);
+        assertEquals(1.4142, afterGap.statistic(), 1e-4);
+        assertEquals(se / 0.2, afterGap.relativeChange(), 1e-12);
+        assertFalse(afterGap.breach());
+        assertEquals(afterGap, Detectors.twoWindow(shifted, 120_000, LPIPS, UP, null));
+    }
+
+    @Test
+    void twoWindowIgnoresTrivialShiftsOfHugeWindows() {
+        // n = 10^6: +2% twice is z = 50 each, but 2% < the 3% minimum relative change.
+        MetricSummary trivial = window("lpips", 1_000_000, 0.204, 0.3);
+        LastWindow previous = Detectors.lastWindow(trivial, 60_000, LPIPS, Direction.UP_IS_WORSE);
+        DetectorResult result = Detectors.twoWindow(trivial, 60_000, LPIPS, UP, previous);
+        assertEquals(70.711, result.statistic(), 1e-3);
+        assertFalse(result.breach());
     }
 
     @Test

@@ -150,6 +150,33 @@ class DriftEngineTest {
     }
 
     @Test
+    void twoWindowFiresOnTheSecondOfTwoModerateWindowsAndNotAcrossAGap() {
+        DriftEngine engine = new DriftEngine(settings(30, 1, 1, Set.of(DetectorKind.TWO_WINDOW)));
+        DriftState baseline = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        // +2 SE per window: (2 + 2) / sqrt(2) = 2.83 >= 2.5 on the second adjacent window, through the bytes.
+        MetricSummary shifted = lpips(200, 0.2 + 2 * 0.08 / Math.sqrt(200), 0.08, 0.32);
+        DriftStep first = engine.onWindowClosed(KEY, window(5, shifted), baseline);
+        assertEquals(List.of(), first.alerts());
+        DriftStep second = engine.onWindowClosed(KEY, window(6, shifted), DriftState.fromBytes(first.state().toBytes()));
+        assertEquals(1, second.alerts().size());
+        assertEquals("two-window", second.alerts().get(0).detector());
+        assertEquals(2.8284, second.alerts().get(0).statistic(), 1e-4);
+        // The same two windows with a window without scores between them are not pooled.
+        DriftStep afterGap = engine.onWindowClosed(KEY, window(7, shifted), first.state());
+        assertEquals(List.of(), afterGap.alerts());
+    }
+
+    @Test
+    void stateWrittenBeforeTheTwoWindowDetectorStillReads() {
+        DriftState state = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        String json = new String(state.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"last\":null"), json);
+        DriftState old = DriftState.fromBytes(json.replace("\"last\":null,", "")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(state, old);
+    }
+
+    @Test
     void anOscillatingMetricDoesNotFlap() {
         DriftEngine engine = new DriftEngine(settings(30, 2, 2, Set.of(DetectorKind.EFFECT_SIZE)));
         DriftState state = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));

@@ -78,7 +78,8 @@ public final class DriftEvaluation {
 
     public DriftEvaluation(DriftSettings settings) {
         this.settings = settings;
-        for (DetectorKind kind : List.of(DetectorKind.EFFECT_SIZE, DetectorKind.CUSUM, DetectorKind.P90_SHIFT)) {
+        for (DetectorKind kind : List.of(DetectorKind.EFFECT_SIZE, DetectorKind.TWO_WINDOW, DetectorKind.CUSUM,
+                DetectorKind.P90_SHIFT)) {
             engines.put(kind.wireName(), new DriftEngine(settings.withDetectors(Set.of(kind),
                     settings.fireAfterWindows())));
         }

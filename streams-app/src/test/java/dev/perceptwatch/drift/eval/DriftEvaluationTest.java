@@ -36,10 +36,10 @@ class DriftEvaluationTest {
     @Test
     void reportsEveryScenarioAndDetectorWithTheDocumentedKeys() throws Exception {
         List<DriftEvaluation.Row> rows = run();
-        assertEquals(30, rows.size());
+        assertEquals(36, rows.size());
         assertEquals(Set.of("mean+5%", "mean+10%", "mean+25%", "variance", "tail", "none"),
                 rows.stream().map(DriftEvaluation.Row::scenario).collect(Collectors.toSet()));
-        assertEquals(Set.of("effect-size", "cusum", "p90-shift", "combined", "naive-threshold"),
+        assertEquals(Set.of("effect-size", "two-window", "cusum", "p90-shift", "combined", "naive-threshold"),
                 rows.stream().map(DriftEvaluation.Row::detector).collect(Collectors.toSet()));
         String first = new JsonMapper().writeValueAsString(rows.get(0));
         assertEquals(List.of("scenario", "detector", "median_delay_windows", "p90_delay_windows",
