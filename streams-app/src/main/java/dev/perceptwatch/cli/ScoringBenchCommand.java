@@ -16,12 +16,16 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +34,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "scoring", mixinStandardHelpOptions = true,
         description = {"Throughput of the scoring path against its limit, the raw ONNX Runtime throughput.",
-                "raw: one session, pre-made tensors of --batch pairs, run back to back.",
+                "raw: one session, pre-made tensors of --batch pairs, run back to back (by --batch-workers threads).",
                 "full: PNG bytes in, decode, tensors, shared batcher, every requested metric, scores out.",
                 "Both with the same model, size and batch, in this one run, alternating --rounds times."})
 final class ScoringBenchCommand implements Callable<Integer> {
@@ -70,7 +74,7 @@ final class ScoringBenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
-            RawModelRun rawRun = new RawModelRun(engine.model(), samples);
+            RawModelRun rawRun = new RawModelRun(engine.model(), samples, scoring.engineOptions().batchWorkers());
             for (int i = 0; i < 3; i++) {
                 rawRun.pairsPerSecond(0);
             }
@@ -113,15 +117,17 @@ final class ScoringBenchCommand implements Callable<Integer> {
 
     /**
      * The limit: one session, pre-made tensors of a batch in direct buffers (handed to ONNX Runtime without a
-     * copy, as the batcher's are), run back to back.
+     * copy, as the batcher's are), run back to back by as many threads as the batcher has workers.
      */
     private final class RawModelRun {
         private final LpipsModel model;
         private final FloatBuffer img0;
         private final FloatBuffer img1;
+        private final int workers;
 
-        RawModelRun(LpipsModel model, List<SamplePairs.Sample> samples) throws Exception {
+        RawModelRun(LpipsModel model, List<SamplePairs.Sample> samples, int workers) throws Exception {
             this.model = model;
+            this.workers = workers;
             int floats = 3 * input.size * input.size;
             img0 = directFloats(batch * floats);
             img1 = directFloats(batch * floats);
@@ -134,16 +140,33 @@ final class ScoringBenchCommand implements Callable<Integer> {
             img1.flip();
         }
 
-        /** Runs batches for {@code runSeconds} (at least one batch) and returns pairs per second. */
+        /** Runs batches for {@code runSeconds} (at least one per worker) and returns pairs per second. */
         double pairsPerSecond(double runSeconds) throws Exception {
             long start = System.nanoTime();
             long deadline = start + (long) (runSeconds * 1e9);
+            ExecutorService threads = Executors.newFixedThreadPool(workers);
+            try {
+                List<Future<Long>> scored = new ArrayList<>();
+                for (int i = 0; i < workers; i++) {
+                    scored.add(threads.submit(() -> runUntil(deadline)));
+                }
+                long total = 0;
+                for (Future<Long> worker : scored) {
+                    total += worker.get();
+                }
+                return total / ((System.nanoTime() - start) / 1e9);
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+
+        private long runUntil(long deadline) throws Exception {
             long scored = 0;
             do {
                 model.score(input.size, input.size, batch, img0.duplicate(), img1.duplicate(), new boolean[batch]);
                 scored += batch;
             } while (System.nanoTime() < deadline);
-            return scored / ((System.nanoTime() - start) / 1e9);
+            return scored;
         }
     }
 

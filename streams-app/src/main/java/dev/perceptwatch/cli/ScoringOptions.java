@@ -32,8 +32,10 @@ final class ScoringOptions {
     String batchSize;
     @Option(names = "--max-wait", description = "Longest a pair waits for its batch to fill (default 20ms).")
     String maxWait;
-    @Option(names = "--intra-op-threads", description = "ONNX Runtime threads (default: the number of cores).")
+    @Option(names = "--intra-op-threads", description = "ONNX Runtime threads per model run (default: 1 on cpu, the number of cores on cuda).")
     String intraOpThreads;
+    @Option(names = "--batch-workers", description = "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda).")
+    String batchWorkers;
     @Option(names = "--prep-threads", description = "Threads decoding images and computing classic metrics (default: the number of cores).")
     String prepThreads;
     @Option(names = "--size-policy", description = "reject (default) or resize-to-reference.")
@@ -66,6 +68,7 @@ final class ScoringOptions {
         put(values, "scoring.batch-size", batchSize);
         put(values, "scoring.max-wait", maxWait);
         put(values, "scoring.intra-op-threads", intraOpThreads);
+        put(values, "scoring.batch-workers", batchWorkers);
         put(values, "processing.prep-threads", prepThreads);
         put(values, "imaging.size-policy", sizePolicy);
         put(values, "imaging.max-bytes", maxBytes);

@@ -70,8 +70,8 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
             "processing.drain-interval", "processing.prep-threads",
             "imaging.max-bytes", "imaging.max-pixels", "imaging.size-policy",
             "scoring.model", "scoring.model-sha256", "scoring.model-path", "scoring.device",
-            "scoring.device-fallback", "scoring.intra-op-threads", "scoring.batch-size", "scoring.max-wait",
-            "scoring.queue-capacity", "scoring.metrics",
+            "scoring.device-fallback", "scoring.intra-op-threads", "scoring.batch-workers", "scoring.batch-size",
+            "scoring.max-wait", "scoring.queue-capacity", "scoring.metrics",
             "uri.file-roots", "uri.http-hosts", "uri.max-bytes", "uri.timeout",
             "windows.size", "windows.grace", "windows.segment-attribute",
             "metrics.host", "metrics.port", "metrics.max-model-series"), DriftSettingsReader.keys().stream()).toList();
@@ -143,13 +143,19 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
         if (!fallback.equals("none") && !fallback.equals("cpu")) {
             throw new SettingsException("scoring.device-fallback must be none or cpu, got '" + fallback + "'");
         }
+        ScoringDevice device = parse(s, "scoring.device", "cpu", ScoringDevice::parse);
+        // On a CPU, one single-threaded model run per core beats one run spread over the cores: the runs
+        // need no barrier between threads, so a core lent to image preparation delays one run instead of
+        // stalling all (docs/BENCHMARKS.md). A GPU runs one batch at a time anyway.
+        boolean cpu = device.kind() == ScoringDevice.Kind.CPU;
         return new ScoringEngine.Options(
                 s.string("scoring.model", "lpips-alex"),
                 s.string("scoring.model-sha256", null),
                 s.list("scoring.model-path", List.of()).stream().map(Path::of).toList(),
-                parse(s, "scoring.device", "cpu", ScoringDevice::parse),
+                device,
                 fallback.equals("cpu"),
-                s.intValue("scoring.intra-op-threads", CORES, 1, 1024),
+                s.intValue("scoring.intra-op-threads", cpu ? 1 : CORES, 1, 1024),
+                s.intValue("scoring.batch-workers", cpu ? CORES : 1, 1, 1024),
                 batchSize,
                 s.duration("scoring.max-wait", Duration.ofMillis(20)),
                 s.intValue("scoring.queue-capacity", Math.max(64, 4 * batchSize), batchSize, 1_000_000),

@@ -13,8 +13,8 @@ public final class ScoringEngine implements AutoCloseable {
 
     /** What the engine needs, in the scoring capability's own terms. */
     public record Options(String model, String modelSha256, List<Path> modelPath, ScoringDevice device,
-                          boolean cpuFallback, int intraOpThreads, int batchSize, Duration maxWait,
-                          int queueCapacity, Set<Metric> metrics) {
+                          boolean cpuFallback, int intraOpThreads, int batchWorkers, int batchSize,
+                          Duration maxWait, int queueCapacity, Set<Metric> metrics) {
         public Options {
             modelPath = List.copyOf(modelPath);
             metrics = Set.copyOf(metrics);
@@ -44,7 +44,7 @@ public final class ScoringEngine implements AutoCloseable {
                 options.intraOpThreads());
         try {
             MicroBatcher batcher = new MicroBatcher(model, options.batchSize(), options.maxWait(),
-                    options.queueCapacity(), 1, listener);
+                    options.queueCapacity(), options.batchWorkers(), listener);
             return new ScoringEngine(model, resolved.sha256(), batcher, options.metrics());
         } catch (RuntimeException e) {
             model.close();

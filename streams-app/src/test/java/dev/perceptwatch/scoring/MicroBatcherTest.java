@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The micro-batcher on the real AlexNet LPIPS model, with sample images. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -91,14 +93,16 @@ class MicroBatcherTest {
         }
     }
 
-    @Test
-    void batchedScoresEqualUnbatchedForMixedSizesFromSeveralThreads() throws Exception {
+    /** With 2 workers two batches run at once on the one session (scoring.batch-workers). */
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void batchedScoresEqualUnbatchedForMixedSizesFromSeveralThreads(int workers) throws Exception {
         List<LpipsPair> pairs = mixedPairs();
         List<PerceptualScore> expected = pairs.stream().map(this::unbatched).toList();
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         int threads = 3;
         ExecutorService callers = Executors.newFixedThreadPool(threads);
-        try (MicroBatcher batcher = new MicroBatcher(model, 4, Duration.ofSeconds(2), 16, 1,
+        try (MicroBatcher batcher = new MicroBatcher(model, 4, Duration.ofSeconds(2), 16, workers,
                 (size, nanos) -> batchSizes.add(size))) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<List<CompletableFuture<PerceptualScore>>>> submitted = new ArrayList<>();

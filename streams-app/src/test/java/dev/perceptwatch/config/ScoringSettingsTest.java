@@ -1,0 +1,42 @@
+package dev.perceptwatch.config;
+
+import dev.perceptwatch.scoring.ScoringDevice;
+import dev.perceptwatch.scoring.ScoringEngine;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScoringSettingsTest {
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    @Test
+    void onACpuEachCoreRunsItsOwnSingleThreadedBatch() {
+        ScoringEngine.Options cpu = Settings.scoring(SettingsSource.of(Map.of()));
+        assertEquals(ScoringDevice.CPU, cpu.device());
+        assertEquals(1, cpu.intraOpThreads());
+        assertEquals(CORES, cpu.batchWorkers());
+    }
+
+    @Test
+    void onAGpuOneBatchRunsAtATime() {
+        ScoringEngine.Options cuda = Settings.scoring(SettingsSource.of(Map.of("scoring.device", "cuda:1")));
+        assertEquals(CORES, cuda.intraOpThreads());
+        assertEquals(1, cuda.batchWorkers());
+    }
+
+    @Test
+    void explicitThreadSettingsWinAndAreChecked() {
+        ScoringEngine.Options chosen = Settings.scoring(SettingsSource.of(Map.of(
+                "scoring.intra-op-threads", "2", "scoring.batch-workers", "3")));
+        assertEquals(2, chosen.intraOpThreads());
+        assertEquals(3, chosen.batchWorkers());
+        SettingsException error = assertThrows(SettingsException.class,
+                () -> Settings.scoring(SettingsSource.of(Map.of("scoring.batch-workers", "0"))));
+        assertTrue(error.getMessage().contains("scoring.batch-workers"), error.getMessage());
+    }
+}
