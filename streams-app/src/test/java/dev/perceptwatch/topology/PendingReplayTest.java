@@ -76,7 +76,8 @@ class PendingReplayTest {
             };
             try (KafkaStreams first = new KafkaStreams(PerceptWatchTopology.build(settings, serdes, neverFinishes,
                     ScoringListener.NONE, DriftListener.NONE, Clock.systemUTC()),
-                    PerceptWatchService.streamsProperties(settings.kafka()))) {
+                    PerceptWatchService.streamsProperties(settings.kafka(),
+                            settings.processing().maxInFlightPerTask()))) {
                 first.start();
                 awaitCommittedInputOffsets(kafka, settings.kafka().applicationId(), topics.generations(), EVENTS);
                 assertEquals(EVENTS, submitted.size());
