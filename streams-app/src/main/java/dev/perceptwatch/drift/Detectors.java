@@ -25,21 +25,23 @@ final class Detectors {
      * that change >= minRelativeChange. A shift of about 3 standard errors is too small to alarm on in one
      * window without false alarms, and two windows of it are as strong as one of 4.2. The previous window
      * counts only when it ends where this one starts; otherwise it is taken as on baseline (z 0).
+     *
+     * @param current  this window, as {@link #lastWindow} gives it
+     * @param start    this window's start, epoch ms
+     * @param previous the key's last judged window, or null
      */
-    static DetectorResult twoWindow(MetricSummary window, long windowStart, Baseline baseline,
-                                    MetricDriftSettings settings, LastWindow previous) {
-        boolean adjacent = previous != null && previous.end() == windowStart;
-        double statistic = (standardisedMean(window, baseline, settings.direction())
-                + (adjacent ? previous.z() : 0)) / Math.sqrt(2);
-        double relative = (relativeChange(window.mean(), baseline.mean(), settings.direction())
-                + (adjacent ? previous.relativeChange() : 0)) / 2;
+    static DetectorResult twoWindow(LastWindow current, long start, LastWindow previous,
+                                    MetricDriftSettings settings) {
+        boolean adjacent = previous != null && previous.end() == start;
+        double statistic = (current.z() + (adjacent ? previous.z() : 0)) / Math.sqrt(2);
+        double relative = (current.relativeChange() + (adjacent ? previous.relativeChange() : 0)) / 2;
         boolean breach = statistic >= settings.twoWindowZ() && relative >= settings.minRelativeChange();
         return new DetectorResult(DetectorKind.TWO_WINDOW, statistic, settings.twoWindowZ(), breach, relative);
     }
 
-    /** What the two-window detector keeps of a judged window ending at {@code windowEnd}. */
-    static LastWindow lastWindow(MetricSummary window, long windowEnd, Baseline baseline, Direction direction) {
-        return new LastWindow(windowEnd, standardisedMean(window, baseline, direction),
+    /** A judged window ending at {@code end} as the two-window detector uses and keeps it. */
+    static LastWindow lastWindow(MetricSummary window, long end, Baseline baseline, Direction direction) {
+        return new LastWindow(end, standardisedMean(window, baseline, direction),
                 relativeChange(window.mean(), baseline.mean(), direction));
     }
 

@@ -52,11 +52,12 @@ public final class DriftEngine {
         Baseline baseline = current.baseline();
         Map<DetectorKind, DetectorResult> results = new EnumMap<>(DetectorKind.class);
         CusumState cusum = current.cusum();
+        LastWindow last = Detectors.lastWindow(summary, window.end(), baseline, metricSettings.direction());
         for (DetectorKind kind : metricSettings.detectors()) {
             switch (kind) {
                 case EFFECT_SIZE -> results.put(kind, Detectors.effectSize(summary, baseline, metricSettings));
                 case TWO_WINDOW -> results.put(kind,
-                        Detectors.twoWindow(summary, window.start(), baseline, metricSettings, current.last()));
+                        Detectors.twoWindow(last, window.start(), current.last(), metricSettings));
                 case CUSUM -> {
                     Detectors.CusumStep step = Detectors.cusum(summary, baseline, metricSettings, cusum);
                     results.put(kind, step.result());
@@ -74,7 +75,6 @@ public final class DriftEngine {
         if (transition.emitted() != null) {
             alerts.add(decision(key, window, summary, baseline, metricSettings.direction(), transition, results));
         }
-        LastWindow last = Detectors.lastWindow(summary, window.end(), baseline, metricSettings.direction());
         return new MetricDriftState(current.warmup(), baseline, cusum, last, transition.next());
     }
 

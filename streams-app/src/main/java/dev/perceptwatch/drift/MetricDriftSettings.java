@@ -12,8 +12,8 @@ import java.util.Set;
  * @param effectSizeZ            effect size: window mean shift, in standard errors of a window mean
  * @param twoWindowZ             two-window: (z of the previous window + z of this one) / sqrt(2), the shift of
  *                               the two windows together in standard errors
- * @param minRelativeChange      effect size, two-window and CUSUM: smallest relative shift of the mean worth an alert,
- *                               so that big windows do not alarm on trivial shifts
+ * @param minRelativeChange      effect size, two-window and CUSUM: smallest relative shift of the mean
+ *                               worth an alert, so that big windows do not alarm on trivial shifts
  * @param cusumReference         CUSUM reference k (slack per window, standard errors)
  * @param cusumDecision          CUSUM decision interval h
  * @param cusumHeadroom          the CUSUM sum is capped at h + headroom, so that an ended shift clears
@@ -24,9 +24,9 @@ import java.util.Set;
  *                               CRITICAL, and fires at once instead of after k windows
  */
 public record MetricDriftSettings(Direction direction, Set<DetectorKind> detectors, double effectSizeZ,
-                                  double twoWindowZ, double minRelativeChange, double cusumReference, double cusumDecision,
-                                  double cusumHeadroom, double p90RelativeChange, double naiveRelativeChange,
-                                  double criticalRelativeChange) {
+                                  double twoWindowZ, double minRelativeChange, double cusumReference,
+                                  double cusumDecision, double cusumHeadroom, double p90RelativeChange,
+                                  double naiveRelativeChange, double criticalRelativeChange) {
 
     /** The detector set shipped by default; the naive threshold is for comparison only. */
     public static final Set<DetectorKind> DEFAULT_DETECTORS =
@@ -50,8 +50,9 @@ public record MetricDriftSettings(Direction direction, Set<DetectorKind> detecto
     }
 
     public MetricDriftSettings withDetectors(Set<DetectorKind> enabled) {
-        return new MetricDriftSettings(direction, enabled, effectSizeZ, twoWindowZ, minRelativeChange, cusumReference,
-                cusumDecision, cusumHeadroom, p90RelativeChange, naiveRelativeChange, criticalRelativeChange);
+        return new MetricDriftSettings(direction, enabled, effectSizeZ, twoWindowZ, minRelativeChange,
+                cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, naiveRelativeChange,
+                criticalRelativeChange);
     }
 
     private static void requirePositive(String name, double value) {

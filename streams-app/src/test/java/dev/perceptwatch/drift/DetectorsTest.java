@@ -74,7 +74,8 @@ class DetectorsTest {
         assertEquals(2, previous.z(), 1e-12);
         assertEquals(2 * se / 0.2, previous.relativeChange(), 1e-12);
 
-        DetectorResult pooled = Detectors.twoWindow(shifted, 60_000, LPIPS, UP, previous);
+        LastWindow current = Detectors.lastWindow(shifted, 120_000, LPIPS, Direction.UP_IS_WORSE);
+        DetectorResult pooled = Detectors.twoWindow(current, 60_000, previous, UP);
         assertEquals(2.8284, pooled.statistic(), 1e-4);
         assertEquals(2.5, pooled.threshold(), 0);
         assertEquals(2 * se / 0.2, pooled.relativeChange(), 1e-12);
@@ -82,11 +83,11 @@ class DetectorsTest {
         // z = 2 alone (3.0 for effect size) is not a breach; neither is it after a gap, where the previous
         // window counts as on baseline: 2 / sqrt(2) = 1.4142.
         assertFalse(Detectors.effectSize(shifted, LPIPS, UP).breach());
-        DetectorResult afterGap = Detectors.twoWindow(shifted, 120_000, LPIPS, UP, previous);
+        DetectorResult afterGap = Detectors.twoWindow(current, 120_000, previous, UP);
         assertEquals(1.4142, afterGap.statistic(), 1e-4);
         assertEquals(se / 0.2, afterGap.relativeChange(), 1e-12);
         assertFalse(afterGap.breach());
-        assertEquals(afterGap, Detectors.twoWindow(shifted, 120_000, LPIPS, UP, null));
+        assertEquals(afterGap, Detectors.twoWindow(current, 120_000, null, UP));
     }
 
     @Test
@@ -94,7 +95,8 @@ class DetectorsTest {
         // n = 10^6: +2% twice is z = 50 each, but 2% < the 3% minimum relative change.
         MetricSummary trivial = window("lpips", 1_000_000, 0.204, 0.3);
         LastWindow previous = Detectors.lastWindow(trivial, 60_000, LPIPS, Direction.UP_IS_WORSE);
-        DetectorResult result = Detectors.twoWindow(trivial, 60_000, LPIPS, UP, previous);
+        LastWindow current = Detectors.lastWindow(trivial, 120_000, LPIPS, Direction.UP_IS_WORSE);
+        DetectorResult result = Detectors.twoWindow(current, 60_000, previous, UP);
         assertEquals(70.711, result.statistic(), 1e-3);
         assertFalse(result.breach());
     }
