@@ -2,6 +2,7 @@ package dev.perceptwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.testing.SchemaRegistry;
@@ -78,8 +79,15 @@ class BrokerRestartTest {
                     sent.get();
                 }
                 List<String> ids = traffic.ids();
-                assertTrue(outputs.awaitResults(ids, RESULTS_TIMEOUT), () -> "results for " + outputs.counts().size()
-                        + " of " + ids.size() + " events");
+                if (!outputs.awaitResults(ids, RESULTS_TIMEOUT)) {
+                    // A stall shows only in the stacks and the offsets (the service runs in this JVM).
+                    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                        LOG.error("stalled in {}; offsets:{}\nthreads:\n{}", service.state(),
+                                PipelineDiagnostics.describe(admin, settings.kafka().applicationId(), topics),
+                                threadDump());
+                    }
+                    fail("results for " + outputs.counts().size() + " of " + ids.size() + " events");
+                }
                 assertTrue(awaitRunning(service, Duration.ofSeconds(60)),
                         () -> "the service rode out the broker crash: " + service.state());
                 service.close();
@@ -92,6 +100,17 @@ class BrokerRestartTest {
                         outputs.scores().size(), outputs.deadLetters().size());
             }
         }
+    }
+
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            for (StackTraceElement frame : stack) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        });
+        return dump.toString();
     }
 
     /**
