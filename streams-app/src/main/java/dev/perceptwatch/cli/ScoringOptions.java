@@ -32,9 +32,11 @@ final class ScoringOptions {
     String batchSize;
     @Option(names = "--max-wait", description = "Longest a pair waits for its batch to fill (default 20ms).")
     String maxWait;
-    @Option(names = "--intra-op-threads", description = "ONNX Runtime threads per model run (default: 1 on cpu, the number of cores on cuda).")
+    @Option(names = "--intra-op-threads",
+            description = "ONNX Runtime threads per model run (default: 1 on cpu, the number of cores on cuda).")
     String intraOpThreads;
-    @Option(names = "--batch-workers", description = "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda).")
+    @Option(names = "--batch-workers",
+            description = "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda).")
     String batchWorkers;
     @Option(names = "--prep-threads", description = "Threads decoding images and computing classic metrics (default: the number of cores).")
     String prepThreads;

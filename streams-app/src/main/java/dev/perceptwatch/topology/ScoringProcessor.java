@@ -107,8 +107,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
             LOG.info("task {}: scoring again {} events read before a restart but not yet published", context.taskId(),
                     restored.size());
             if (!expired.isEmpty()) {
-                LOG.error("task {}: {} events read before a restart are no longer in the input topic (retention, or a recreated topic):"
-                        + " dead-lettering them as {}: {}", context.taskId(), expired.size(),
+                LOG.error("task {}: {} events read before a restart are no longer in the input topic (retention, or"
+                        + " a recreated topic): dead-lettering them as {}: {}", context.taskId(), expired.size(),
                         RejectReason.INPUT_EXPIRED, expired.stream().map(PendingMark::position).toList());
             }
         }
@@ -218,8 +218,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         PendingRecord gone = new PendingRecord(position.topic(), position.partition(), position.offset(),
                 clock.millis(), mark.key(), null, List.of());
         publishDeadLetter(gone, null, RejectReason.INPUT_EXPIRED, "the input record at " + position
-                + " was consumed before a restart and was no longer in the topic (retention, or a recreated topic) when it"
-                + " was to be scored again");
+                + " was consumed before a restart and was no longer in the topic (retention, or a recreated topic)"
+                + " when it was to be scored again");
         pending.delete(position.storeKey());
     }
 

@@ -82,9 +82,10 @@ class BrokerRestartTest {
                 if (!outputs.awaitResults(ids, RESULTS_TIMEOUT)) {
                     // A stall shows only in the stacks and the offsets (the service runs in this JVM).
                     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                        LOG.error("stalled in {}; offsets:{}\nthreads:\n{}", service.state(),
-                                PipelineDiagnostics.describe(admin, settings.kafka().applicationId(), topics),
-                                threadDump());
+                        String applicationId = settings.kafka().applicationId();
+                        LOG.error("stalled in {}; offsets:{}\npending in the changelog: {}\nthreads:\n{}",
+                                service.state(), PipelineDiagnostics.describe(admin, applicationId, topics),
+                                PipelineDiagnostics.pendingInChangelog(bootstrap, applicationId), threadDump());
                     }
                     fail("results for " + outputs.counts().size() + " of " + ids.size() + " events");
                 }

@@ -87,5 +87,4 @@ final class PipelineDiagnostics {
         TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
         return description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     }
-
 }
