@@ -28,7 +28,7 @@ class InputReplayTest {
     void readsTheRecordsAtThePositionsAskedWithKeysHeadersAndTimestamps(KafkaBroker kafka) throws Exception {
         String topic = kafka.uniqueTopicName("replay");
         kafka.createTopics(2, topic);
-        produce(kafka, topic, 6);
+        produce(kafka, topic, 2, 6);
 
         List<InputPosition> asked = List.of(new InputPosition(topic, 1, 2), new InputPosition(topic, 0, 0),
                 new InputPosition(topic, 0, 4));
@@ -53,7 +53,7 @@ class InputReplayTest {
     void reportsPositionsThatRetentionDeletedAsMissing(KafkaBroker kafka) throws Exception {
         String topic = kafka.uniqueTopicName("replay-deleted");
         kafka.createTopics(1, topic);
-        produce(kafka, topic, 4);
+        produce(kafka, topic, 1, 4);
         TopicPartition partition = new TopicPartition(topic, 0);
         kafka.admin().deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(2))).all().get();
 
@@ -64,7 +64,7 @@ class InputReplayTest {
     void reportsPositionsPastTheEndOfARecreatedTopicAsMissing(KafkaBroker kafka) throws Exception {
         String topic = kafka.uniqueTopicName("replay-recreated");
         kafka.createTopics(1, topic);
-        produce(kafka, topic, 2);
+        produce(kafka, topic, 1, 2);
 
         assertReadsBackOnly(kafka, new InputPosition(topic, 0, 1), new InputPosition(topic, 0, 5));
     }
@@ -85,10 +85,12 @@ class InputReplayTest {
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2), "0_1", timeout);
     }
 
-    /** {@code perPartition} records on each partition, named by partition and offset. */
-    private static void produce(KafkaBroker kafka, String topic, int perPartition) throws Exception {
-        int partitions = kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic)
-                .partitions().size();
+    /**
+     * {@code perPartition} records on each of the topic's {@code partitions}, named by partition and offset.
+     * The count is given, not described: right after creation the broker may not know the topic yet, and
+     * only the producer waits for its metadata.
+     */
+    private static void produce(KafkaBroker kafka, String topic, int partitions, int perPartition) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
