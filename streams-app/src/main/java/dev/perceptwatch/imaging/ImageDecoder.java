@@ -1,9 +1,9 @@
 package dev.perceptwatch.imaging;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import dev.perceptwatch.imaging.ImageRejectedException.Reason;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -15,7 +15,6 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG, JPEG and WebP bytes into 8-bit sRGB {@link RgbImage}s, refusing oversized images before
@@ -50,7 +49,8 @@ public final class ImageDecoder {
             throw new ImageRejectedException(Reason.IMAGE_TOO_LARGE, sourceName, "image is " + encoded.length
                     + " bytes, over the limit of " + limits.maxBytes() + " bytes");
         }
-        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+        // Read in place: a MemoryCacheImageInputStream would copy the bytes into its cache as they are read.
+        try (ImageInputStream input = new ByteArrayImageInputStream(encoded)) {
             ImageReader reader = supportedReader(input, sourceName);
             try {
                 reader.setInput(input, true, true);

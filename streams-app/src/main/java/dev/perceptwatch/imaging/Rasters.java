@@ -25,6 +25,10 @@ final class Rasters {
     private Rasters() {
     }
 
+    /**
+     * The image's pixels as RGB. Takes the image's array over when it already holds RGB, tightly packed: the
+     * image must not be used afterwards.
+     */
     static RgbImage toRgb(BufferedImage image) {
         if (image.isAlphaPremultiplied()) {
             image.coerceData(false);
@@ -110,6 +114,11 @@ final class Rasters {
         int blue = bandOffsets[bandForChannel[2]];
         int width = raster.getWidth();
         int height = raster.getHeight();
+        if (red == 0 && green == 1 && blue == 2 && pixelStride == 3 && scanlineStride == 3 * width
+                && buffer.getOffset() == 0 && data.length == 3 * width * height) {
+            // Already RGB, tightly packed (a PNG or WebP without alpha): adopted, not copied.
+            return new RgbImage(width, height, data);
+        }
         byte[] rgb = new byte[width * height * 3];
         int out = 0;
         for (int y = 0; y < height; y++) {

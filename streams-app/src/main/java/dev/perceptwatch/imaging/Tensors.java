@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 public final class Tensors {
 
     private static final float[] SCALED = scaledSamples();
+    private static final int CHUNK = 4096;
 
     private Tensors() {
     }
@@ -30,12 +31,8 @@ public final class Tensors {
             throw new IndexOutOfBoundsException("a " + image.sizeText() + " image needs " + 3L * pixels
                     + " floats at offset " + offset + ", the buffer holds " + dest.length);
         }
-        byte[] rgb = image.rgb();
         for (int c = 0; c < 3; c++) {
-            int plane = offset + c * pixels;
-            for (int p = 0, at = c; p < pixels; p++, at += 3) {
-                dest[plane + p] = SCALED[rgb[at] & 0xFF];
-            }
+            scale(image.rgb(), c, 0, pixels, dest, offset + c * pixels);
         }
     }
 
@@ -48,11 +45,21 @@ public final class Tensors {
         if (dest.remaining() < 3L * pixels) {
             throw new BufferOverflowException();
         }
-        byte[] rgb = image.rgb();
+        // Through a small array and bulk puts, not a put per float, each of which checks the position and limit.
+        float[] chunk = new float[Math.min(CHUNK, pixels)];
         for (int c = 0; c < 3; c++) {
-            for (int at = c; at < rgb.length; at += 3) {
-                dest.put(SCALED[rgb[at] & 0xFF]);
+            for (int from = 0; from < pixels; from += chunk.length) {
+                int count = Math.min(chunk.length, pixels - from);
+                scale(image.rgb(), c, from, count, chunk, 0);
+                dest.put(chunk, 0, count);
             }
+        }
+    }
+
+    /** Writes channel {@code c} of {@code count} pixels from pixel {@code from} on, scaled, at {@code out[at]}. */
+    private static void scale(byte[] rgb, int c, int from, int count, float[] out, int at) {
+        for (int i = 0, sample = 3 * from + c; i < count; i++, sample += 3) {
+            out[at + i] = SCALED[rgb[sample] & 0xFF];
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TensorsTest {
@@ -58,6 +59,22 @@ class TensorsTest {
         Tensors.writeNchw(second, expected, 6);
         assertArrayEquals(expected, written);
         assertThrows(BufferOverflowException.class, () -> Tensors.writeNchw(first, FloatBuffer.allocate(5)));
+    }
+
+    /** 100x50 = 5000 pixels per plane: more than the writer's 4096-float staging array, in two pieces. */
+    @Test
+    void writesImagesLargerThanItsStagingArray() {
+        byte[] rgb = new byte[100 * 50 * 3];
+        new Random(7).nextBytes(rgb);
+        RgbImage image = new RgbImage(100, 50, rgb);
+        FloatBuffer buffer = FloatBuffer.allocate(Tensors.floatCount(image) + 1);
+        buffer.put(42f);
+        Tensors.writeNchw(image, buffer);
+        float[] written = new float[Tensors.floatCount(image)];
+        buffer.flip().position(1);
+        buffer.get(written);
+        assertArrayEquals(Tensors.toNchw(image), written);
+        assertEquals(scaled(rgb[3 * 4999 + 2] & 0xFF), written[written.length - 1]);
     }
 
     @Test

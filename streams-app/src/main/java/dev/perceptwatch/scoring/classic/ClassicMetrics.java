@@ -37,8 +37,8 @@ public final class ClassicMetrics {
         boolean wantMsSsim = which.contains(ClassicMetric.MS_SSIM)
                 && Ssim.fitsAllScales(generated.width(), generated.height());
         if (wantSsim || wantMsSsim) {
-            double[] x = Luma.of(generated);
-            double[] y = Luma.of(reference);
+            float[] x = Luma.of(generated);
+            float[] y = Luma.of(reference);
             Ssim.Means firstScale = wantSsim ? Ssim.means(x, y, generated.width(), generated.height()) : null;
             ssim = wantSsim ? firstScale.ssim() : null;
             msSsim = wantMsSsim ? Ssim.multiScale(x, y, generated.width(), generated.height(), firstScale) : null;

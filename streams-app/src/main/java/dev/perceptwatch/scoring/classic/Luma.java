@@ -20,15 +20,24 @@ final class Luma {
     private Luma() {
     }
 
-    /** Row-major luma plane, values 0-255 held as doubles for the SSIM arithmetic. */
-    static double[] of(RgbImage image) {
+    /** Row-major luma plane, integers 0-255 held as floats (exactly) for the SSIM arithmetic. */
+    static float[] of(RgbImage image) {
         byte[] rgb = image.rgb();
-        double[] luma = new double[image.pixelCount()];
+        float[] luma = new float[image.pixelCount()];
         for (int p = 0, at = 0; p < luma.length; p++, at += 3) {
-            luma[p] = Math.round(RED_TERMS[rgb[at] & 0xFF] + GREEN_TERMS[rgb[at + 1] & 0xFF]
-                    + BLUE_TERMS[rgb[at + 2] & 0xFF]);
+            luma[p] = of(rgb[at] & 0xFF, rgb[at + 1] & 0xFF, rgb[at + 2] & 0xFF);
         }
         return luma;
+    }
+
+    /**
+     * The luma of one colour. Rounds by truncating {@code v + 0.5}, one conversion instead of
+     * {@code Math.round}'s bit arithmetic: exact for non-negative v unless the addition itself rounds up to an
+     * integer, which only 0.5 - 2^-54 does. No colour sums to that; LumaTest checks all 2^24 colours against
+     * {@code Math.round}.
+     */
+    static int of(int red, int green, int blue) {
+        return (int) (RED_TERMS[red] + GREEN_TERMS[green] + BLUE_TERMS[blue] + 0.5);
     }
 
     private static double[] terms(double coefficient) {
