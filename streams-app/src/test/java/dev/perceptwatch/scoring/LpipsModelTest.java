@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
@@ -36,6 +37,39 @@ class LpipsModelTest {
             List<PerceptualScore> scores = model.score(64, 64, Tensors.toNchw(ref), Tensors.toNchw(ref), false);
             assertEquals(0.0, scores.get(0).lpips(), "d(a,a) = 0 (MODELS.md)");
             assertNull(scores.get(0).spatialMap());
+        }
+    }
+
+    /**
+     * The -Pcuda build (onnxruntime_gpu). On a machine with a usable GPU the session runs there and gives
+     * MODELS.md's LPIPS(ex_ref, ex_p0) = 0.721881 for alex (to 1e-4: GPU kernels round differently); without
+     * one (the GPU build on a CPU machine), ONNX Runtime's own failure comes back wrapped in the same clear
+     * message, and the configured fallback scores on the CPU.
+     */
+    @Test
+    void cudaWithTheGpuBuildScoresOnTheGpuOrFailsClearly() {
+        assumeTrue(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
+                "this check is for the -Pcuda build (onnxruntime_gpu)");
+        ResolvedModel alex = TestModels.resolver().resolve("lpips-alex");
+        float[] ref = Tensors.toNchw(TestImages.read("ex_ref.png"));
+        float[] p0 = Tensors.toNchw(TestImages.read("ex_p0.png"));
+        LpipsModel onCuda;
+        try {
+            onCuda = LpipsModel.open(alex, ScoringDevice.parse("cuda"), false, 1);
+        } catch (ScoringException e) {
+            String message = e.getMessage();
+            assertTrue(message.startsWith("CUDA requested (cuda:0) for model 'lpips-alex' but it is unavailable: "),
+                    message);
+            assertTrue(message.contains("-Pcuda") && message.contains("scoring.device-fallback=cpu"), message);
+            try (LpipsModel fallback = LpipsModel.open(alex, ScoringDevice.parse("cuda"), true, 1)) {
+                assertEquals(ScoringDevice.CPU, fallback.device());
+                assertEquals(0.721881, fallback.score(64, 64, ref, p0, false).get(0).lpips(), 1e-5);
+            }
+            return;
+        }
+        try (LpipsModel model = onCuda) {
+            assertEquals("cuda:0", model.device().toString());
+            assertEquals(0.721881, model.score(64, 64, ref, p0, false).get(0).lpips(), 1e-4);
         }
     }
 
