@@ -54,7 +54,10 @@ public final class MicroBatcher implements AutoCloseable {
     private record Batch(Size size, List<Pending> pairs) {
     }
 
-    /** One worker thread (ONNX Runtime already spreads each batch over the cores) and no listener. */
+    /**
+     * One worker thread, one batch at a time, and no listener. The service sizes its workers from
+     * {@code scoring.batch-workers} instead (one per core on the CPU) through the other constructor.
+     */
     public MicroBatcher(LpipsModel model, int batchSize, Duration maxWait, int capacity) {
         this(model, batchSize, maxWait, capacity, 1, BatchListener.NONE);
     }
