@@ -28,11 +28,12 @@ class PipelineBenchCommandTest {
     @Test
     void measuresEveryEventThroughTheRealServiceAndEndsWithTheFigures(KafkaBroker kafka, SchemaRegistry.Server registry)
             throws Exception {
-        String text = bench(kafka, registry, "--events", "40");
+        String text = bench(kafka, registry, "--events", "40", "--warm-up", "0.2");
         List<String> lines = text.strip().lines().toList();
         JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         for (String key : List.of("pipeline_pairs_per_second", "offline_pairs_per_second", "pipeline_to_offline",
-                "concurrent_pairs_per_second", "concurrent_to_offline", "p50_latency_ms", "p99_latency_ms",
+                "concurrent_pairs_per_second", "concurrent_to_offline", "offline_before_pairs_per_second",
+                "offline_after_pairs_per_second", "p50_latency_ms", "p99_latency_ms",
                 "peak_rss_mb", "peak_heap_mb")) {
             assertTrue(figures.path(key).isNumber() && figures.get(key).asDouble() > 0, key + " in " + figures);
         }
@@ -43,6 +44,9 @@ class PipelineBenchCommandTest {
         int latencyEvents = figures.get("latency_events").asInt();
         assertTrue(latencyEvents >= 1 && latencyEvents <= 20, figures.toString());
         assertEquals(40, figures.get("concurrent_events").asInt());
+        // The warm-up backlog is sized from the offline rate and drained before the measured one.
+        assertTrue(figures.get("warm_up_events").asInt() > 2 * 8, figures.toString());
+        assertTrue(figures.path("warm_up_pairs_per_second").asDouble() > 0, figures.toString());
         // Every event produced (warm-up, backlog, concurrent and latency phases) scored exactly once, none
         // dead-lettered.
         assertEquals(figures.get("warm_up_events").asInt() + 40 + 40 + latencyEvents,
@@ -51,6 +55,10 @@ class PipelineBenchCommandTest {
         assertEquals(0, figures.get("duplicate_scores").asInt());
         assertTrue(figures.get("p50_latency_ms").asLong() <= figures.get("p99_latency_ms").asLong(), figures.toString());
         assertTrue(figures.get("peak_heap_mb").asDouble() <= figures.get("peak_rss_mb").asDouble(), figures.toString());
+        // The offline reference is the mean of a measurement before the pipeline and one after it.
+        assertEquals((figures.get("offline_before_pairs_per_second").asDouble()
+                + figures.get("offline_after_pairs_per_second").asDouble()) / 2,
+                figures.get("offline_pairs_per_second").asDouble(), 0.01);
         double ratio = figures.get("pipeline_pairs_per_second").asDouble() / figures.get("offline_pairs_per_second").asDouble();
         assertEquals(ratio, figures.get("pipeline_to_offline").asDouble(), 0.01);
         assertEquals(figures.get("concurrent_pairs_per_second").asDouble()
@@ -67,12 +75,13 @@ class PipelineBenchCommandTest {
 
     @Test
     void skipsTheConcurrentPhaseWhenAskedTo(KafkaBroker kafka, SchemaRegistry.Server registry) throws Exception {
-        String text = bench(kafka, registry, "--events", "16", "--concurrent-events", "0");
+        String text = bench(kafka, registry, "--events", "16", "--concurrent-events", "0", "--warm-up", "0");
         List<String> lines = text.strip().lines().toList();
         JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertTrue(figures.path("pipeline_pairs_per_second").asDouble() > 0, figures.toString());
         assertFalse(figures.has("concurrent_pairs_per_second"), figures.toString());
         assertFalse(figures.has("loaded_p99_latency_ms"), figures.toString());
+        assertFalse(figures.has("warm_up_pairs_per_second"), figures.toString());
         assertEquals(figures.get("warm_up_events").asInt() + 16 + figures.get("latency_events").asInt(),
                 figures.get("scored_events").asInt());
     }
