@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -116,7 +117,7 @@ final class ScoreCollector implements AutoCloseable {
         Set<String> ids = Set.copyOf(eventIds);
         synchronized (this) {
             awaited = ids;
-            awaitedWithoutScore = (int) ids.stream().filter(id -> !arrivals.containsKey(id)).count();
+            awaitedWithoutScore = (int) withoutScore(ids).count();
         }
         try {
             int seen = -1;
@@ -145,8 +146,7 @@ final class ScoreCollector implements AutoCloseable {
                     seen = left;
                     lastProgress = System.nanoTime();
                 } else if (System.nanoTime() - lastProgress > stall.toNanos()) {
-                    List<String> missing = ids.stream().filter(id -> !arrivals.containsKey(id)).sorted().limit(5)
-                            .toList();
+                    List<String> missing = withoutScore(ids).sorted().limit(5).toList();
                     throw new TimeoutException(left + " of " + ids.size() + " events have no score after "
                             + stall.toSeconds() + " s without progress (first missing: " + missing + ")");
                 }
@@ -156,6 +156,10 @@ final class ScoreCollector implements AutoCloseable {
                 awaited = Set.of();
             }
         }
+    }
+
+    private Stream<String> withoutScore(Set<String> ids) {
+        return ids.stream().filter(id -> !arrivals.containsKey(id));
     }
 
     List<String> deadLetters() {
