@@ -15,7 +15,7 @@ public final class ClassicMetrics {
     }
 
     /**
-     * Computes the requested metrics of a same-sized pair, deriving luma once for SSIM and MS-SSIM.
+     * Computes the requested metrics of a same-sized pair, reading its samples once for all of them.
      *
      * @throws IllegalArgumentException when the sizes differ (align the pair first)
      */
@@ -24,38 +24,28 @@ public final class ClassicMetrics {
             throw new IllegalArgumentException("classic metrics need same-sized images, got "
                     + generated.sizeText() + " and " + reference.sizeText());
         }
-        Double mse = null;
-        Double psnr = null;
-        if (which.contains(ClassicMetric.MSE) || which.contains(ClassicMetric.PSNR)) {
-            double error = meanSquaredError(generated, reference);
-            mse = which.contains(ClassicMetric.MSE) ? error : null;
-            psnr = which.contains(ClassicMetric.PSNR) ? psnr(error) : null;
-        }
-        Double ssim = null;
-        Double msSsim = null;
+        boolean wantError = which.contains(ClassicMetric.MSE) || which.contains(ClassicMetric.PSNR);
         boolean wantSsim = which.contains(ClassicMetric.SSIM) && Ssim.fits(generated.width(), generated.height());
         boolean wantMsSsim = which.contains(ClassicMetric.MS_SSIM)
                 && Ssim.fitsAllScales(generated.width(), generated.height());
-        if (wantSsim || wantMsSsim) {
-            float[] x = Luma.of(generated);
-            float[] y = Luma.of(reference);
+        boolean wantLuma = wantSsim || wantMsSsim;
+        if (!wantError && !wantLuma) {
+            return new ClassicScores(null, null, null, null);
+        }
+        SamplePass samples = SamplePass.of(generated, reference, wantLuma);
+        double error = samples.meanSquaredError();
+        Double mse = which.contains(ClassicMetric.MSE) ? error : null;
+        Double psnr = which.contains(ClassicMetric.PSNR) ? psnr(error) : null;
+        Double ssim = null;
+        Double msSsim = null;
+        if (wantLuma) {
+            float[] x = samples.generatedLuma();
+            float[] y = samples.referenceLuma();
             Ssim.Means firstScale = wantSsim ? Ssim.means(x, y, generated.width(), generated.height()) : null;
             ssim = wantSsim ? firstScale.ssim() : null;
             msSsim = wantMsSsim ? Ssim.multiScale(x, y, generated.width(), generated.height(), firstScale) : null;
         }
         return new ClassicScores(mse, psnr, ssim, msSsim);
-    }
-
-    /** Mean of squared differences over every R, G and B sample, on the 0-255 scale. */
-    static double meanSquaredError(RgbImage a, RgbImage b) {
-        byte[] p = a.rgb();
-        byte[] q = b.rgb();
-        long sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            int d = (p[i] & 0xFF) - (q[i] & 0xFF);
-            sum += d * d;
-        }
-        return (double) sum / p.length;
     }
 
     /** 10 log10(255^2 / mse); +Infinity when mse is 0 (identical images). */

@@ -1,11 +1,10 @@
 package dev.perceptwatch.scoring.classic;
 
-import dev.perceptwatch.imaging.RgbImage;
-
 /**
  * MATLAB {@code rgb2gray} for uint8 input: {@code round(Kr R + Kg G + Kb B)}, summed in that order in
  * double, ties away from zero. The coefficients are MATLAB's exact ones (the first row of the inverse
- * NTSC YIQ matrix); 0.2989 / 0.5870 / 0.1140 is how its documentation prints them.
+ * NTSC YIQ matrix); 0.2989 / 0.5870 / 0.1140 is how its documentation prints them. The planes are made by
+ * {@link SamplePass}, held as floats (integers 0-255, exactly) for the SSIM arithmetic.
  */
 final class Luma {
 
@@ -18,16 +17,6 @@ final class Luma {
     private static final double[] BLUE_TERMS = terms(BLUE);
 
     private Luma() {
-    }
-
-    /** Row-major luma plane, integers 0-255 held as floats (exactly) for the SSIM arithmetic. */
-    static float[] of(RgbImage image) {
-        byte[] rgb = image.rgb();
-        float[] luma = new float[image.pixelCount()];
-        for (int p = 0, at = 0; p < luma.length; p++, at += 3) {
-            luma[p] = of(rgb[at] & 0xFF, rgb[at + 1] & 0xFF, rgb[at + 2] & 0xFF);
-        }
-        return luma;
     }
 
     /**

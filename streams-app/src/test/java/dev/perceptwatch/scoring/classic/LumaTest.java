@@ -3,7 +3,6 @@ package dev.perceptwatch.scoring.classic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.perceptwatch.imaging.RgbImage;
 import org.junit.jupiter.api.Test;
 
 class LumaTest {
@@ -27,14 +26,4 @@ class LumaTest {
         }
     }
 
-    @Test
-    void planeIsRowMajorAndReadsChannelsInOrder() {
-        // Pure red, green and blue, then white: 0.2989 * 255 = 76.2, 0.5870 * 255 = 149.7, 0.1140 * 255 = 29.1.
-        byte[] rgb = {(byte) 255, 0, 0, 0, (byte) 255, 0, 0, 0, (byte) 255, (byte) 255, (byte) 255, (byte) 255};
-        float[] luma = Luma.of(new RgbImage(2, 2, rgb));
-        assertEquals(76, luma[0]);
-        assertEquals(150, luma[1]);
-        assertEquals(29, luma[2]);
-        assertEquals(255, luma[3]);
-    }
 }
