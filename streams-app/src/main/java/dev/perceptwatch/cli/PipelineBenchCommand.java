@@ -130,7 +130,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
                     ? String.format(Locale.ROOT, ", %.0f%% while producing", 100 * ratio) : "";
             out.printf(Locale.ROOT, "pipeline %.1f pairs/s = %.0f%% of offline (the mean of before and after) from "
                             + "a backlog%s; peak RSS %.0f MiB (this whole JVM: offline scorer, service, producer, "
-                            + "consumer), peak used heap %.0f MiB, after GC %.0f MiB (1 s samples)%n", pipeline, 100 * pipeline / offline, whileProducing,
+                            + "consumer), peak used heap %.0f MiB, after GC %.0f MiB (1 s samples)%n",
+                    pipeline, 100 * pipeline / offline, whileProducing,
                     figures.get("peak_rss_mb"), figures.get("peak_heap_mb"), figures.get("peak_heap_after_gc_mb"));
             out.println(new ObjectMapper().writeValueAsString(figures));
             out.flush();
