@@ -42,13 +42,15 @@ public record DriftState(Map<String, MetricDriftState> metrics) {
 
     /**
      * Judges this key against another version's frozen baselines ("compare v7 against v6") instead of its
-     * own warm-up. Metrics without a baseline there keep warming up here. The CUSUM restarts; an open
-     * alert episode stays open.
+     * own warm-up. Only metrics without a baseline here take the other's: applied to every window, this
+     * leaves the CUSUM and the last window of an adopted baseline alone, since restarting them each window
+     * would blind the detectors that need more than one window. Metrics without a baseline there keep
+     * warming up here. An open alert episode stays open.
      */
     public DriftState pinnedTo(DriftState otherVersion, String otherVersionName) {
         Map<String, MetricDriftState> pinned = new TreeMap<>(metrics);
         otherVersion.metrics.forEach((metric, other) -> {
-            if (other.baseline() != null) {
+            if (other.baseline() != null && baseline(metric) == null) {
                 pinned.put(metric, pinned.getOrDefault(metric, MetricDriftState.NEW)
                         .withBaseline(other.baseline().pinnedFrom(otherVersionName)));
             }

@@ -8,8 +8,6 @@ import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.drift.DriftStep;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
-import dev.perceptwatch.scoring.Metric;
-import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -54,9 +52,7 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
         DriftKey key = DriftKey.of(stats);
         DriftState state = load(key);
         String pinned = pins.getOrDefault(key.modelId(), Map.of()).get(key.modelVersion());
-        // Pinned once per metric: while a metric has no baseline of its own. Pinning again every window would
-        // restart the CUSUM each time.
-        if (pinned != null && lacksBaseline(state)) {
+        if (pinned != null) {
             state = state.pinnedTo(load(new DriftKey(key.modelId(), pinned, key.segment())), pinned);
         }
         DriftStep step = engine.onWindowClosed(key, ClosedWindow.of(stats), state);
@@ -67,10 +63,6 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
             context.forward(new Record<>(storeKey(key), alert, stats.getWindowEnd().toEpochMilli()));
             listener.onAlert(alert);
         }
-    }
-
-    private static boolean lacksBaseline(DriftState state) {
-        return Arrays.stream(Metric.values()).anyMatch(metric -> state.baseline(metric.label()) == null);
     }
 
     private DriftState load(DriftKey key) {

@@ -95,6 +95,18 @@ class DriftEngineTest {
     }
 
     @Test
+    void pinningAgainLeavesAnAdoptedBaselineAndItsCusumAlone() {
+        DriftEngine engine = new DriftEngine(settings(30, 3, 1, MetricDriftSettings.DEFAULT_DETECTORS));
+        DriftState v6 = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        DriftState v7 = engine.onWindowClosed(KEY, window(0, lpips(200, 0.215, 0.08, 0.32)),
+                DriftState.EMPTY.pinnedTo(v6, "v6")).state();
+        assertTrue(v7.metrics().get("lpips").cusum().sum() > 0, "a shift of 2.7 standard errors adds to the CUSUM");
+
+        DriftState v6Rebaselined = frozen(new Baseline("lpips", 0.3, 0.08, 0.41, 0, 30, 6000, "warm-up"));
+        assertEquals(v7, v7.pinnedTo(v6Rebaselined, "v6"), "a metric with a baseline keeps it, and its history");
+    }
+
+    @Test
     void firingAndResolvedCarryOneEpisodeIdAndPlainSentences() {
         DriftEngine engine = new DriftEngine(settings(30, 3, 2, Set.of(DetectorKind.EFFECT_SIZE)));
         DriftState state = frozen(new Baseline("lpips", 0.21, 0.08, 0.31, 0, 30, 6000, "warm-up"));

@@ -1,6 +1,7 @@
 package dev.perceptwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -227,6 +228,26 @@ class WindowDriftStagesTest {
         List<DriftAlert> fired = alerts.readValuesToList();
         assertEquals(1, fired.size());
         assertEquals("v8", fired.get(0).getModelVersion());
+        assertEquals(0.20, fired.get(0).getBaselineMean(), 0.01, "v7's baseline");
+    }
+
+    @Test
+    void aPinnedVersionKeepsItsDetectorHistoryFromWindowToWindow() {
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        closeWindowsBefore("v7", 3);
+        // +5%: about 4 standard errors of a window mean, under effect-size's z of 5 in any one window, so only
+        // the detectors that add windows up (two-window, CUSUM) can see it. These scores have no MS-SSIM, so
+        // that metric never gets a baseline: the pin must not be applied again every window for its sake.
+        for (int minute = 4; minute < 10; minute++) {
+            window("v8", minute, 0.21);
+        }
+        closeWindowsBefore("v8", 10);
+        List<DriftAlert> fired = alerts.readValuesToList();
+        assertEquals(1, fired.size(), "one FIRING for the persistent shift: " + fired);
+        assertEquals(AlertState.FIRING, fired.get(0).getState());
+        assertNotEquals("effect-size", fired.get(0).getDetector(), "a detector that adds windows up");
         assertEquals(0.20, fired.get(0).getBaselineMean(), 0.01, "v7's baseline");
     }
 
