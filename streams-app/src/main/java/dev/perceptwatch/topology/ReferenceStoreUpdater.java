@@ -1,5 +1,6 @@
 package dev.perceptwatch.topology;
 
+import dev.perceptwatch.client.BadRecordException;
 import dev.perceptwatch.events.ReferenceImage;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -12,9 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the global references store in step with the compacted references topic. Values are stored as the
- * bytes that were published and decoded at lookup: a record that does not decode is logged and skipped here,
- * since one bad reference must not stop the global thread, and an event naming it is dead-lettered as
- * MISSING_REFERENCE.
+ * bytes that were published and decoded at lookup. A record that does not decode removes its id, logged,
+ * since one bad reference must not stop the global thread: an event naming it is dead-lettered as
+ * MISSING_REFERENCE rather than scored against an older image. When the registry cannot be reached the
+ * bytes are stored unchecked: the global store's checkpoint moves past them, so skipping them would lose a
+ * good reference for good.
  */
 final class ReferenceStoreUpdater implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceStoreUpdater.class);
@@ -47,9 +50,13 @@ final class ReferenceStoreUpdater implements Processor<String, byte[], Void, Voi
         }
         try {
             references.deserialize(topic, record.value());
-            store.put(record.key(), record.value());
+        } catch (BadRecordException e) {
+            LOG.warn("dropping reference '{}' on {}: {}", record.key(), topic, e.getMessage());
+            store.delete(record.key());
+            return;
         } catch (SerializationException e) {
-            LOG.warn("skipping reference '{}' on {}: {}", record.key(), topic, e.getMessage());
+            LOG.warn("storing reference '{}' on {} unchecked: {}", record.key(), topic, e.getMessage());
         }
+        store.put(record.key(), record.value());
     }
 }

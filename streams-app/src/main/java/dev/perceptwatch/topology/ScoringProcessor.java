@@ -1,5 +1,6 @@
 package dev.perceptwatch.topology;
 
+import dev.perceptwatch.client.BadRecordException;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.QualityScore;
@@ -142,8 +143,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
                 pending.put(record.storeKey(), PendingMark.of(record).toBytes());
             }
             inFlight.put(record.storeKey(), new InFlight(record, event, score));
-        } catch (SerializationException e) {
+        } catch (BadRecordException e) {
             reject(record, null, RejectReason.BAD_SCHEMA, e.getMessage(), storeIt);
+        } catch (SerializationException e) {
+            // The schema registry is unreachable or failing: the record may well be good, so it is not
+            // dead-lettered. The stream thread stops, its transaction aborts, and the record is read again
+            // after a restart (BadRecordException's contract; docs/STREAMING.md).
+            throw e;
         } catch (RejectedEventException e) {
             reject(record, event, e.reason(), e.getMessage(), storeIt);
         } catch (RuntimeException e) {

@@ -2,9 +2,13 @@ package dev.perceptwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.perceptwatch.client.BadRecordException;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
@@ -18,18 +22,23 @@ import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.testing.PngHeaders;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,6 +47,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +56,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scoring stage on the TopologyTestDriver, with the real model and the real schema registry: routing of
@@ -61,6 +72,8 @@ class ScoringStageTest {
     private Settings settings;
     private AvroSerdes serdes;
     private TopologyTestDriver driver;
+    @TempDir
+    Path stateDir;
     private TestInputTopic<byte[], byte[]> generations;
     private TestInputTopic<String, ReferenceImage> references;
     private TestOutputTopic<String, QualityScore> scores;
@@ -90,15 +103,7 @@ class ScoringStageTest {
 
     @BeforeEach
     void startDriver() {
-        EventScorer pipeline = new EventScoringPipeline(new ImageSourceResolver(new ImageFetcher(
-                new UriPolicy(List.of(SharedFiles.sharedDir().resolve("images")), Set.of("images.example.com"),
-                        1 << 20, Duration.ofSeconds(2)))), scorer, "lpips-alex", engine.modelSha256(), Clock.systemUTC());
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-stage-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, pipeline, ScoringListener.NONE,
-                DriftListener.NONE, Clock.systemUTC()), properties, T0);
+        driver = driverFor(settings, serdes, stateDir);
         var topics = settings.kafka().topics();
         generations = driver.createInputTopic(topics.generations(), new ByteArraySerializer(), new ByteArraySerializer());
         references = driver.createInputTopic(topics.references(), new StringSerializer(),
@@ -107,6 +112,19 @@ class ScoringStageTest {
                 serdes.valueSerde(QualityScore.class).deserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
                 serdes.valueSerde(DeadLetter.class).deserializer());
+    }
+
+    private TopologyTestDriver driverFor(Settings settings, AvroSerdes serdes, Path stateDir) {
+        EventScorer pipeline = new EventScoringPipeline(new ImageSourceResolver(new ImageFetcher(
+                new UriPolicy(List.of(SharedFiles.sharedDir().resolve("images")), Set.of("images.example.com"),
+                        1 << 20, Duration.ofSeconds(2)))), scorer, "lpips-alex", engine.modelSha256(), Clock.systemUTC());
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-stage-test");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, pipeline, ScoringListener.NONE,
+                DriftListener.NONE, Clock.systemUTC()), properties, T0);
     }
 
     @AfterEach
@@ -199,6 +217,50 @@ class ScoringStageTest {
                 TestEvents.referenceId("nope"), T0));
         assertEquals("MISSING_REFERENCE", missing.getReason());
         assertTrue(missing.getMessage().contains("nope"), missing.getMessage());
+    }
+
+    @Test
+    void aReferenceRepublishedAsBadBytesIsMissingNotTheOldImage() {
+        references.pipeInput("ref-2", TestEvents.reference("ref-2", SharedFiles.imageBytes("ex_ref.png")));
+        driver.createInputTopic(settings.kafka().topics().references(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("ref-2", "not avro".getBytes(StandardCharsets.UTF_8));
+        DeadLetter missing = deadLetterFor(TestEvents.event("e4", TestEvents.inline(SharedFiles.imageBytes("ex_p1.png")),
+                TestEvents.referenceId("ref-2"), T0));
+        assertEquals("MISSING_REFERENCE", missing.getReason());
+    }
+
+    @Test
+    void aRegistryOutageStopsTheStageInsteadOfDeadLetteringGoodEvents(@TempDir Path outageStateDir) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
+                "PERCEPTWATCH_REGISTRY_URL", "http://127.0.0.1:" + closedPort,
+                "PERCEPTWATCH_SCORING_MODEL_PATH", SharedFiles.modelsDir().toString()));
+        var topics = settings.kafka().topics();
+        env.put("PERCEPTWATCH_TOPICS_GENERATIONS", topics.generations());
+        env.put("PERCEPTWATCH_TOPICS_DEAD_LETTERS", topics.deadLetters());
+        Settings unreachable = Settings.load(null, env);
+        byte[] good = avro(TestEvents.event("e-outage", TestEvents.inline(SharedFiles.imageBytes("ex_p0.png")),
+                TestEvents.inline(SharedFiles.imageBytes("ex_ref.png")), T0));
+        try (TopologyTestDriver outage = driverFor(unreachable,
+                PerceptWatchService.registrySerdes(unreachable.kafka()), outageStateDir)) {
+            TestInputTopic<byte[], byte[]> input = outage.createInputTopic(topics.generations(),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            TestOutputTopic<byte[], byte[]> letters = outage.createOutputTopic(topics.deadLetters(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            StreamsException failure = assertThrows(StreamsException.class,
+                    () -> input.pipeInput("k".getBytes(StandardCharsets.UTF_8), good, T0));
+            Throwable cause = failure;
+            while (cause != null && !(cause instanceof SerializationException)) {
+                cause = cause.getCause();
+            }
+            assertNotNull(cause, "the registry's failure is the cause: " + failure);
+            assertFalse(cause instanceof BadRecordException, "an outage is not a bad record");
+            assertTrue(letters.isEmpty(), "a good event is not dead-lettered because the registry is down");
+        }
     }
 
     @Test
