@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Reads image bytes behind a uri, within a {@link UriPolicy}. Thread-safe. */
 public final class ImageFetcher {
@@ -77,31 +81,48 @@ public final class ImageFetcher {
             throw new RejectedEventException(RejectReason.URI_FORBIDDEN,
                     uri + ": host '" + host + "' is not in the allowed hosts " + policy.httpHosts());
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(policy.timeout()).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
+        // A byte array holds no more than this, so a larger policy limit cannot be reached anyway.
+        long limit = Math.min(policy.maxBytes(), Integer.MAX_VALUE - 8);
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, LimitedBody.handler(limit));
+        HttpResponse<byte[]> response;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new RejectedEventException(RejectReason.FETCH_FAILED,
-                            uri + ": HTTP status " + response.statusCode());
-                }
-                return readLimited(body, uri);
-            }
-        } catch (IOException e) {
-            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": " + e.getMessage());
+            // One deadline for connect, headers and body: a request timeout bounds only the wait for the headers,
+            // and a server dripping the body would otherwise hold the stream thread, and its transaction, open.
+            response = pending.get(policy.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new RejectedEventException(RejectReason.FETCH_FAILED,
+                    uri + ": no complete response within the " + policy.timeout().toMillis() + " ms timeout");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": " + why, cause);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": interrupted");
         }
+        if (response.statusCode() != 200) {
+            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": HTTP status " + response.statusCode());
+        }
+        if (response.body() == null) {
+            throw tooLarge(uri);
+        }
+        return response.body();
     }
 
     private byte[] readLimited(InputStream in, URI uri) throws IOException, RejectedEventException {
         byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, policy.maxBytes() + 1));
         if (data.length > policy.maxBytes()) {
-            throw new RejectedEventException(RejectReason.IMAGE_TOO_LARGE,
-                    uri + ": more than " + policy.maxBytes() + " bytes");
+            throw tooLarge(uri);
         }
         return data;
+    }
+
+    private RejectedEventException tooLarge(URI uri) {
+        return new RejectedEventException(RejectReason.IMAGE_TOO_LARGE,
+                uri + ": more than " + policy.maxBytes() + " bytes");
     }
 
     private static Path realPathOrSelf(Path root) {

@@ -12,7 +12,9 @@ import java.util.Set;
  * @param fileRoots directories under which {@code file://} URIs may point (after resolving symbolic links)
  * @param httpHosts host names that {@code http(s)://} URIs may name exactly (no wildcard, no redirects)
  * @param maxBytes  the most bytes read from one uri
- * @param timeout   connect plus read time for one http(s) fetch
+ * @param timeout   the whole of one http(s) fetch, from connecting to the last byte of the body; a fetch that takes
+ *                  longer is abandoned (connection closed) and rejected as {@code FETCH_FAILED}. File reads
+ *                  are not bounded by it.
  */
 public record UriPolicy(List<Path> fileRoots, Set<String> httpHosts, long maxBytes, Duration timeout) {
     public UriPolicy {

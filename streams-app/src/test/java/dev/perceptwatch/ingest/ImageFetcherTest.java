@@ -7,15 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageFetcherTest {
@@ -28,33 +32,52 @@ class ImageFetcherTest {
     private HttpServer server;
     private String base;
 
+    private ExecutorService handlers;
+
     @BeforeEach
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/small", exchange -> {
-            byte[] body = {1, 2, 3};
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.createContext("/big", exchange -> {
-            byte[] body = new byte[2048];
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
+        serve("/small", new byte[] {1, 2, 3}, false);
+        serve("/small-chunked", new byte[] {1, 2, 3}, true);
+        serve("/big", new byte[2048], false);
+        serve("/big-chunked", new byte[2048], true);
         server.createContext("/redirect", exchange -> {
             exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
             exchange.sendResponseHeaders(302, -1);
             exchange.close();
         });
+        // Headers at once, then a 30-byte body one byte every 100 ms: each read makes progress, the whole does not.
+        server.createContext("/drip", exchange -> {
+            exchange.sendResponseHeaders(200, 30);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 30; i++) {
+                    out.write(i);
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // The client hung up, or the test is over.
+            }
+        });
+        // Its own threads, so that a dripping handler neither delays other requests nor the server's stop.
+        handlers = Executors.newCachedThreadPool();
+        server.setExecutor(handlers);
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void serve(String path, byte[] body, boolean chunked) {
+        server.createContext(path, exchange -> {
+            exchange.sendResponseHeaders(200, chunked ? 0 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
     }
 
     @AfterEach
     void stopServer() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 
     private ImageFetcher fetcher() {
@@ -105,8 +128,21 @@ class ImageFetcherTest {
     void fetchesFromAllowedHostsWithinTheSizeLimit() throws Exception {
         ImageFetcher fetcher = fetcher();
         assertArrayEquals(new byte[] {1, 2, 3}, fetcher.fetch(base + "/small"));
+        assertArrayEquals(new byte[] {1, 2, 3}, fetcher.fetch(base + "/small-chunked"));
         assertEquals(RejectReason.IMAGE_TOO_LARGE, reasonOf(fetcher, base + "/big"));
+        assertEquals(RejectReason.IMAGE_TOO_LARGE, reasonOf(fetcher, base + "/big-chunked"));
         assertEquals(RejectReason.FETCH_FAILED, reasonOf(fetcher, base + "/missing"));
+    }
+
+    @Test
+    @Timeout(30) // a hang guard only: before the fix the body read had no deadline at all
+    void theTimeoutBoundsTheWholeFetchBodyIncluded() {
+        ImageFetcher fetcher = new ImageFetcher(
+                new UriPolicy(List.of(root), Set.of("127.0.0.1"), 1024, Duration.ofMillis(300)));
+        RejectedEventException e = assertThrows(RejectedEventException.class, () -> fetcher.fetch(base + "/drip"));
+        assertEquals(RejectReason.FETCH_FAILED, e.reason());
+        assertTrue(e.getMessage().contains(base + "/drip"), e.getMessage());
+        assertTrue(e.getMessage().contains("300 ms"), e.getMessage());
     }
 
     @Test
