@@ -95,8 +95,11 @@ drift.warmup-windows=$WARMUP_WINDOWS
 PROPS
 # A fixed, pre-touched heap: growing the heap while scoring page-faults on fresh memory and cost the
 # pipeline about a third of its throughput (docs/BENCHMARKS.md). Split on purpose: a list of JVM flags.
+# The service reads every PERCEPTWATCH_* variable as a setting and refuses unknown ones: the launcher's own
+# variables are not passed on.
 # shellcheck disable=SC2086
-java ${PERCEPTWATCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch} -jar "$JAR" run \
+env -u PERCEPTWATCH_JAVA_OPTS -u PERCEPTWATCH_MODELS \
+  java ${PERCEPTWATCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch} -jar "$JAR" run \
   --config "$LOCAL/perceptwatch.properties" >"$LOCAL/service.log" 2>&1 &
 PIDS+=($!)
 say "service starting (log: $LOCAL/service.log)"

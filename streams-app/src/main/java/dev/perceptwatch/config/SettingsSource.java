@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 /**
  * Raw settings: a properties file overridden by {@code PERCEPTWATCH_*} environment variables, with typed
  * reads that fail naming the key. Environment names map to keys by lower-casing and turning {@code _} into
- * {@code .}; since keys also contain {@code -}, a variable matches the known key whose normalised form is
- * equal (so {@code PERCEPTWATCH_SCORING_BATCH_SIZE} sets {@code scoring.batch-size}), and any other
+ * {@code .}; since keys also contain {@code -} and {@code _}, a variable matches the known key whose normalised
+ * form is equal (so {@code PERCEPTWATCH_SCORING_BATCH_SIZE} sets {@code scoring.batch-size} and
+ * {@code PERCEPTWATCH_DRIFT_MS_SSIM_DIRECTION} sets {@code drift.ms_ssim.direction}), and any other
  * variable maps {@code _} to {@code .} (so {@code PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS} sets the pass-through
  * Kafka property {@code kafka.bootstrap.servers}).
  */
@@ -63,7 +64,8 @@ public final class SettingsSource {
 
     static String keyForEnv(String suffix, Set<String> knownKeys) {
         String dotted = suffix.toLowerCase(Locale.ROOT).replace('_', '.');
-        return knownKeys.stream().filter(key -> key.replace('-', '.').equals(dotted)).findFirst().orElse(dotted);
+        return knownKeys.stream().filter(key -> key.replace('-', '.').replace('_', '.').equals(dotted))
+                .findFirst().orElse(dotted);
     }
 
     public String string(String key, String fallback) {

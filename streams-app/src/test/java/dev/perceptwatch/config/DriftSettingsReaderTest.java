@@ -53,4 +53,13 @@ class DriftSettingsReaderTest {
                 "PERCEPTWATCH_DRIFT_LPIPS_CUSUM_REFERENCE", "1.25"));
         assertEquals(1.25, settings.drift().detection().forMetric("lpips").cusumReference());
     }
+
+    @Test
+    void environmentVariablesReachTheKnobsOfMetricsWithAnUnderscoreInTheirName() {
+        Settings settings = Settings.load(null, Map.of("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+                "PERCEPTWATCH_DRIFT_MS_SSIM_EFFECT_SIZE_Z", "4.5",
+                "PERCEPTWATCH_DRIFT_FEATURE_DISTANCE_CUSUM_DECISION", "7"));
+        assertEquals(4.5, settings.drift().detection().forMetric("ms_ssim").effectSizeZ());
+        assertEquals(7.0, settings.drift().detection().forMetric("feature_distance").cusumDecision());
+    }
 }
