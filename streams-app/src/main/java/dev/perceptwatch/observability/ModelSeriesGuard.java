@@ -40,6 +40,11 @@ final class ModelSeriesGuard {
         return ModelKey.FOLDED;
     }
 
+    /** Whether the pair reports under its own labels (not folded into "other"). */
+    boolean admitted(ModelKey key) {
+        return admitted.contains(key);
+    }
+
     record ModelKey(String modelId, String modelVersion) {
         static final ModelKey FOLDED = new ModelKey(OTHER, OTHER);
 

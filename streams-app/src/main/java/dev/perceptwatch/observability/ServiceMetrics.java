@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -195,6 +196,25 @@ public final class ServiceMetrics {
                 alert.getState() == AlertState.FIRING);
         baseline(alert.getModelId(), alert.getModelVersion(), alert.getMetric(),
                 alert.getBaselineMean(), alert.getBaselineStd());
+    }
+
+    /**
+     * Removes the window, baseline and drift series of a model version whose windows this instance no longer
+     * judges (its task moved to another instance, which reports them now): left behind, a last FIRING would
+     * keep the alert rule firing after the new owner resolved it. Folded versions share "other" and stay.
+     */
+    public void forgetModelVersion(String modelId, String modelVersion) {
+        ModelKey key = new ModelKey(modelId, modelVersion);
+        if (!models.admitted(key)) {
+            return;
+        }
+        windowEvents.remove(modelId, modelVersion);
+        for (String metric : QUALITY_METRICS) {
+            for (Gauge gauge : List.of(windowMean, windowP50, windowP90, windowP99, baselineMean, baselineStd,
+                    driftState)) {
+                gauge.remove(modelId, modelVersion, metric);
+            }
+        }
     }
 
     public void scorerDevice(String device) {

@@ -4,6 +4,7 @@ import dev.perceptwatch.drift.DriftKey;
 import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
+import java.util.Collection;
 
 /** What the drift stage tells observability; called on stream threads. */
 interface DriftListener {
@@ -13,6 +14,12 @@ interface DriftListener {
     void onWindow(WindowStats window, DriftState state);
 
     void onAlert(DriftAlert alert);
+
+    /**
+     * The task judging these keys closed: moved to another instance, which reports them from now on, or the
+     * instance is stopping.
+     */
+    void onClosed(Collection<DriftKey> keys);
 
     DriftListener NONE = new DriftListener() {
         @Override
@@ -25,6 +32,10 @@ interface DriftListener {
 
         @Override
         public void onAlert(DriftAlert alert) {
+        }
+
+        @Override
+        public void onClosed(Collection<DriftKey> keys) {
         }
     };
 }

@@ -8,7 +8,9 @@ import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.drift.DriftStep;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,6 +30,7 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
     private final DriftListener listener;
     private ProcessorContext<String, DriftAlert> context;
     private KeyValueStore<String, byte[]> states;
+    private final Set<DriftKey> reported = new HashSet<>();
 
     DriftProcessor(String storeName, DriftEngine engine, Map<String, Map<String, String>> pins,
                    DriftListener listener) {
@@ -42,8 +45,18 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
         this.context = context;
         this.states = context.getStateStore(storeName);
         try (KeyValueIterator<String, byte[]> all = states.all()) {
-            all.forEachRemaining(entry -> listener.onRestored(keyOf(entry.key), DriftState.fromBytes(entry.value)));
+            all.forEachRemaining(entry -> {
+                DriftKey key = keyOf(entry.key);
+                reported.add(key);
+                listener.onRestored(key, DriftState.fromBytes(entry.value));
+            });
         }
+    }
+
+    @Override
+    public void close() {
+        listener.onClosed(Set.copyOf(reported));
+        reported.clear();
     }
 
     @Override
@@ -57,6 +70,7 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
         }
         DriftStep step = engine.onWindowClosed(key, ClosedWindow.of(stats), state);
         states.put(storeKey(key), step.state().toBytes());
+        reported.add(key);
         listener.onWindow(stats, step.state());
         for (AlertDecision decision : step.alerts()) {
             DriftAlert alert = decision.toAvro();

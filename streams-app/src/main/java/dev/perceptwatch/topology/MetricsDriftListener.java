@@ -7,6 +7,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.observability.ServiceMetrics;
 import dev.perceptwatch.scoring.Metric;
+import java.util.Collection;
 
 /**
  * Reports windows, baselines and drift states to Prometheus. Segmented keys stay on the topics only: a
@@ -33,6 +34,12 @@ final class MetricsDriftListener implements DriftListener {
     @Override
     public void onAlert(DriftAlert alert) {
         metrics.driftAlert(alert);
+    }
+
+    @Override
+    public void onClosed(Collection<DriftKey> keys) {
+        keys.stream().filter(key -> key.segment() == null)
+                .forEach(key -> metrics.forgetModelVersion(key.modelId(), key.modelVersion()));
     }
 
     private void report(DriftKey key, DriftState state) {

@@ -142,6 +142,23 @@ class ServiceMetricsTest {
     }
 
     @Test
+    void forgettingAModelVersionRemovesItsWindowBaselineAndDriftSeriesOnly() throws Exception {
+        fixture.metrics.windowClosed(ExercisedMetrics.window(MODEL, "v8", null));
+        fixture.metrics.driftState(MODEL, "v8", "lpips", true);
+        fixture.metrics.forgetModelVersion(MODEL, VERSION);
+        List<Sample> samples = Sample.parseAll(fixture.scrape());
+        for (String gauge : List.of("perceptwatch_window_events", "perceptwatch_window_mean", "perceptwatch_window_p90",
+                "perceptwatch_baseline_mean", "perceptwatch_baseline_std", "perceptwatch_drift_state")) {
+            assertTrue(find(samples, gauge, Map.of("model_version", VERSION)).isEmpty(), gauge + " of " + VERSION);
+        }
+        assertEquals(1, value(samples, "perceptwatch_drift_state",
+                Map.of("model_id", MODEL, "model_version", "v8", "metric", "lpips")), "another version stays");
+        assertEquals(50, value(samples, "perceptwatch_window_events", Map.of("model_version", "v8")));
+        assertEquals(8, value(samples, "perceptwatch_events_scored_total", Map.of("model_version", VERSION)),
+                "scoring counters are this instance's work and stay");
+    }
+
+    @Test
     void neverExportsEventIds() throws Exception {
         String exposition = fixture.scrape();
         for (String eventId : ExercisedMetrics.WORST_EVENT_IDS) {

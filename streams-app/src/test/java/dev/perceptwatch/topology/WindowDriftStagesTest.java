@@ -13,7 +13,10 @@ import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
+import dev.perceptwatch.observability.ServiceMetrics;
 import dev.perceptwatch.testing.SchemaRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -76,10 +80,10 @@ class WindowDriftStagesTest {
         }
         settings = Settings.load(null, env);
         serdes = PerceptWatchService.registrySerdes(settings.kafka());
-        startDriver();
+        startDriver(DriftListener.NONE);
     }
 
-    private void startDriver() {
+    private void startDriver(DriftListener driftListener) {
         EventScorer noScoring = (event, references) -> {
             throw new RejectedEventException(RejectReason.SCORING_FAILED, "no generation events in this test");
         };
@@ -89,7 +93,7 @@ class WindowDriftStagesTest {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // (A restart is tested on a real broker, DriftRestartTest: this driver wipes its state when closed.)
         driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, noScoring, ScoringListener.NONE,
-                DriftListener.NONE, Clock.systemUTC()), properties, T0);
+                driftListener, Clock.systemUTC()), properties, T0);
         var topics = settings.kafka().topics();
         scores = driver.createInputTopic(topics.scores(), new StringSerializer(),
                 serdes.valueSerde(QualityScore.class).serializer());
@@ -201,6 +205,33 @@ class WindowDriftStagesTest {
         assertEquals(1, later.size(), "no second FIRING in the same episode, then one RESOLVED");
         assertEquals(AlertState.RESOLVED, later.get(0).getState());
         assertEquals(alert.getAlertId(), later.get(0).getAlertId());
+    }
+
+    @Test
+    void closingTheTaskTakesItsDriftSeriesOffThisInstancesMetrics() {
+        driver.close();
+        ServiceMetrics metrics = new ServiceMetrics();
+        startDriver(new MetricsDriftListener(metrics));
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        window("v7", 3, 0.30);
+        closeWindowsBefore("v7", 4);
+        assertEquals(AlertState.FIRING, alerts.readValue().getState());
+        assertEquals(Map.of("lpips", 1.0, "ssim", 0.0), driftStates(metrics), "the metrics with a baseline");
+
+        // As when the task moves to another instance: from then on that instance reports the model, and a
+        // FIRING left behind here would keep the alert rule firing after it resolves there.
+        driver.close();
+        assertEquals(Map.of(), driftStates(metrics));
+        startDriver(DriftListener.NONE);
+    }
+
+    private static Map<String, Double> driftStates(ServiceMetrics metrics) {
+        return metrics.registry().scrape().stream()
+                .filter(snapshot -> snapshot.getMetadata().getName().equals("perceptwatch_drift_state"))
+                .flatMap(snapshot -> ((GaugeSnapshot) snapshot).getDataPoints().stream())
+                .collect(Collectors.toMap(point -> point.getLabels().get("metric"), GaugeDataPointSnapshot::getValue));
     }
 
     @Test
