@@ -27,11 +27,42 @@ final class RecordLines {
         return String.join(" ", parts);
     }
 
-    /** {@code window_end STATE SEVERITY metric model/version[segment]: summary}. */
+    /** Worst event ids printed in full; more are cut to these and {@code (+k more)}. */
+    static final int WORST_EVENTS_SHOWN = 5;
+
+    /**
+     * {@code window_end STATE SEVERITY metric model/version[segment]: summary | detector=.. statistic=.. threshold=..
+     * mean=.. baseline=..±.. p90=.. baseline_p90=.. n=N window=start..end worst=id,id,..}: what the detector saw,
+     * against what, and which events to look at first (worst first).
+     */
     static String alert(DriftAlert alert) {
-        return alert.getWindowEnd() + " " + alert.getState() + " " + alert.getSeverity() + " " + alert.getMetric() + " "
-                + alert.getModelId() + "/" + alert.getModelVersion() + segment(alert.getSegment()) + ": "
-                + alert.getSummary();
+        MetricStats observed = alert.getObserved();
+        List<String> parts = new ArrayList<>(List.of(alert.getWindowEnd() + " " + alert.getState() + " "
+                + alert.getSeverity() + " " + alert.getMetric() + " " + alert.getModelId() + "/"
+                + alert.getModelVersion() + segment(alert.getSegment()) + ": " + alert.getSummary(), "|",
+                "detector=" + alert.getDetector()));
+        add(parts, "statistic", alert.getStatistic(), "%.3f", "");
+        add(parts, "threshold", alert.getThreshold(), "%.3f", "");
+        add(parts, "mean", observed.getMean(), "%.4f", "");
+        parts.add("baseline=" + number(alert.getBaselineMean(), "%.4f") + "±" + number(alert.getBaselineStd(), "%.4f"));
+        add(parts, "p90", observed.getP90(), "%.4f", "");
+        add(parts, "baseline_p90", alert.getBaselineP90(), "%.4f", "");
+        parts.add("n=" + observed.getCount());
+        parts.add("window=" + alert.getWindowStart() + ".." + alert.getWindowEnd());
+        parts.add("worst=" + worst(alert.getWorstEventIds()));
+        return String.join(" ", parts);
+    }
+
+    /** All ids when at most {@link #WORST_EVENTS_SHOWN}, else the first ones and {@code (+k more)}; a dash when none. */
+    private static String worst(List<String> ids) {
+        if (ids.isEmpty()) {
+            return "-";
+        }
+        if (ids.size() <= WORST_EVENTS_SHOWN) {
+            return String.join(",", ids);
+        }
+        return String.join(",", ids.subList(0, WORST_EVENTS_SHOWN)) + " (+" + (ids.size() - WORST_EVENTS_SHOWN)
+                + " more)";
     }
 
     /** {@code failed_at REASON event_id (model/version): message}; a dash when the event could not be read. */
@@ -59,7 +90,11 @@ final class RecordLines {
 
     private static void add(List<String> parts, String name, Double value, String format, String unit) {
         if (value != null) {
-            parts.add(name + "=" + (value.isInfinite() ? "inf" : String.format(Locale.ROOT, format, value)) + unit);
+            parts.add(name + "=" + number(value, format) + unit);
         }
+    }
+
+    private static String number(double value, String format) {
+        return Double.isInfinite(value) ? (value > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, format, value);
     }
 }

@@ -28,27 +28,39 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tail", mixinStandardHelpOptions = true,
+@Command(name = "tail",
         description = {"Prints the service's output records as they arrive, decoded, one line each.",
                 "Only committed records (read_committed). Ctrl-C, --max or --timeout stops.",
-                "Reads every partition without a consumer group: it commits nothing."})
+                "Reads every partition without a consumer group: it commits nothing.",
+                "--model/--version keep the records of one model (version); dead letters without a model_id",
+                "(the event could not be decoded that far) are left out then."})
 final class TailCommand implements Callable<Integer> {
 
     /** The tail-able topics, each with its record type and line. */
     enum Stream {
-        alerts(TopicNames.ALERTS, DriftAlert.class, r -> RecordLines.alert((DriftAlert) r)),
-        scores(TopicNames.SCORES, QualityScore.class, r -> RecordLines.score((QualityScore) r)),
-        dead_letters(TopicNames.DEAD_LETTERS, DeadLetter.class, r -> RecordLines.deadLetter((DeadLetter) r)),
-        window_stats(TopicNames.WINDOW_STATS, WindowStats.class, r -> RecordLines.windowStats((WindowStats) r));
+        alerts(TopicNames.ALERTS, DriftAlert.class, r -> RecordLines.alert((DriftAlert) r),
+                r -> ((DriftAlert) r).getModelId(), r -> ((DriftAlert) r).getModelVersion()),
+        scores(TopicNames.SCORES, QualityScore.class, r -> RecordLines.score((QualityScore) r),
+                r -> ((QualityScore) r).getModelId(), r -> ((QualityScore) r).getModelVersion()),
+        dead_letters(TopicNames.DEAD_LETTERS, DeadLetter.class, r -> RecordLines.deadLetter((DeadLetter) r),
+                r -> ((DeadLetter) r).getModelId(), r -> ((DeadLetter) r).getModelVersion()),
+        window_stats(TopicNames.WINDOW_STATS, WindowStats.class, r -> RecordLines.windowStats((WindowStats) r),
+                r -> ((WindowStats) r).getModelId(), r -> ((WindowStats) r).getModelVersion());
 
         final String topic;
         final Class<? extends SpecificRecord> type;
         final Function<SpecificRecord, String> line;
+        /** The record's model_id and model_version; null for a dead letter whose event could not be read. */
+        final Function<SpecificRecord, String> modelId;
+        final Function<SpecificRecord, String> modelVersion;
 
-        Stream(String topic, Class<? extends SpecificRecord> type, Function<SpecificRecord, String> line) {
+        Stream(String topic, Class<? extends SpecificRecord> type, Function<SpecificRecord, String> line,
+               Function<SpecificRecord, String> modelId, Function<SpecificRecord, String> modelVersion) {
             this.topic = topic;
             this.type = type;
             this.line = line;
+            this.modelId = modelId;
+            this.modelVersion = modelVersion;
         }
 
         static Stream parse(String name) {
@@ -73,6 +85,15 @@ final class TailCommand implements Callable<Integer> {
     Duration timeout;
     @Option(names = "--topic", description = "Read this topic instead of the stream's default.")
     String topic;
+    @Option(names = "--model", paramLabel = "ID", description = "Only records whose model_id is ID (dead letters "
+            + "without a model_id are left out); --max counts the printed ones, --timeout any record read.")
+    String model;
+    // Not -V/--version of the other commands: as in publish, --version is the model's version.
+    @Option(names = {"--version", "--model-version"}, paramLabel = "V",
+            description = "Only records whose model_version is V (with or without --model).")
+    String version;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
     @Mixin
     KafkaOptions kafka;
     @CommandLine.Spec
@@ -83,6 +104,15 @@ final class TailCommand implements Callable<Integer> {
         public Stream convert(String value) {
             return Stream.parse(value);
         }
+    }
+
+    /** Whether --model and --version let the record through; a tombstone only when neither is given. */
+    boolean selected(SpecificRecord value) {
+        if (model == null && version == null) {
+            return true;
+        }
+        return value != null && (model == null || model.equals(stream.modelId.apply(value)))
+                && (version == null || version.equals(stream.modelVersion.apply(value)));
     }
 
     @Override
@@ -137,6 +167,9 @@ final class TailCommand implements Callable<Integer> {
             try {
                 for (ConsumerRecord<byte[], SpecificRecord> record : consumer.poll(Duration.ofMillis(200))) {
                     lastRecord = System.nanoTime();
+                    if (!selected(record.value())) {
+                        continue;
+                    }
                     out.println(record.value() == null ? "tombstone at " + record.partition() + "@" + record.offset()
                             : stream.line.apply(record.value()));
                     if (max != null && ++printed >= max) {

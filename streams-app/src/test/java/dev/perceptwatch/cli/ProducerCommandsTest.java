@@ -159,10 +159,61 @@ class ProducerCommandsTest {
                 "2025-11-23T12:00:00Z faces/v7 e1 lpips=0.1235 ssim=0.9100 psnr=31.2dB mse=12.50 256x256",
                 "2025-11-23T12:00:01Z faces/v7 e2 lpips=0.5000 ssim=0.9100 psnr=infdB mse=12.50 256x256"),
                 scoreLines.outLines(), scoreLines.toString());
-        assertEquals(List.of("2025-11-23T12:01:00Z FIRING WARNING lpips faces/v7: lpips rose from 0.10 to 0.30."),
-                alertLines.outLines(), alertLines.toString());
+        assertEquals(List.of("2025-11-23T12:01:00Z FIRING WARNING lpips faces/v7: lpips rose from 0.10 to 0.30."
+                + " | detector=effect-size statistic=10.000 threshold=3.000 mean=0.3000 baseline=0.1000±0.0200"
+                + " p90=0.3500 baseline_p90=0.1200 n=100 window=2025-11-23T12:00:00Z..2025-11-23T12:01:00Z"
+                + " worst=e1,e3"), alertLines.outLines(), alertLines.toString());
         assertEquals(List.of("2025-11-23T12:00:00Z MISSING_REFERENCE e9 (faces/v7): reference portrait-1 is not on"
                 + " perceptwatch.references"), deadLetterLines.outLines(), deadLetterLines.toString());
+    }
+
+    @Test
+    void tailModelAndVersionPrintOnlyThatModelsRecords(KafkaBroker kafka, SchemaRegistry.Server registry)
+            throws Exception {
+        String scores = kafka.uniqueTopicName("scores");
+        String alerts = kafka.uniqueTopicName("alerts");
+        String deadLetters = kafka.uniqueTopicName("dead-letters");
+        kafka.createTopics(1, scores, alerts, deadLetters);
+        Instant time = Instant.parse("2025-11-23T12:00:00Z");
+        // The page's alert was published before tail started: --from-beginning finds it among other models'.
+        produce(kafka, registry, alerts, DriftAlert.class, List.of(alert(time, "landscapes", "v3", "a"),
+                alert(time, "faces", "v7", "b"), alert(time.plusSeconds(60), "landscapes", "v3", "c"),
+                alert(time.plusSeconds(60), "faces", "v8", "d")));
+        produce(kafka, registry, scores, QualityScore.class, List.of(score("e1", 0.1, 30.0, time, "landscapes", "v3"),
+                score("e2", 0.2, 30.0, time, "faces", "v7"), score("e3", 0.3, 30.0, time, "faces", "v8")));
+        DeadLetter unreadable = DeadLetter.newBuilder(deadLetter(time)).setEventId(null).setModelId(null)
+                .setModelVersion(null).setReason("BAD_SCHEMA").setMessage("not Avro").build();
+        DeadLetter otherModel = DeadLetter.newBuilder(deadLetter(time)).setEventId("e8").setModelId("landscapes")
+                .setModelVersion("v3").build();
+        produce(kafka, registry, deadLetters, DeadLetter.class, List.of(unreadable, otherModel, deadLetter(time)));
+
+        CommandRun faces = tail(kafka, registry, "alerts", alerts, "--model", "faces", "--timeout", "2s");
+        CommandRun facesV7 = tail(kafka, registry, "alerts", alerts, "--model", "faces", "--version", "v7",
+                "--timeout", "2s");
+        CommandRun landscapesFirst = tail(kafka, registry, "alerts", alerts, "--model", "landscapes", "--max", "1");
+        CommandRun scoresV8 = tail(kafka, registry, "scores", scores, "--model", "faces", "--model-version", "v8",
+                "--timeout", "2s");
+        CommandRun facesDeadLetters = tail(kafka, registry, "dead-letters", deadLetters, "--model", "faces",
+                "--timeout", "2s");
+        CommandRun allDeadLetters = tail(kafka, registry, "dead-letters", deadLetters, "--timeout", "2s");
+
+        assertEquals(List.of("b: lpips rose from 0.10 to 0.30.", "d: lpips rose from 0.10 to 0.30."),
+                summaries(faces), faces.toString());
+        assertEquals(List.of("b: lpips rose from 0.10 to 0.30."), summaries(facesV7), facesV7.toString());
+        assertEquals(List.of("a: lpips rose from 0.10 to 0.30."), summaries(landscapesFirst),
+                landscapesFirst.toString());
+        assertEquals(List.of("2025-11-23T12:00:00Z faces/v8 e3 lpips=0.3000 ssim=0.9100 psnr=30.0dB mse=12.50 256x256"),
+                scoresV8.outLines(), scoresV8.toString());
+        assertEquals(List.of("2025-11-23T12:00:00Z MISSING_REFERENCE e9 (faces/v7): reference portrait-1 is not on"
+                + " perceptwatch.references"), facesDeadLetters.outLines(), facesDeadLetters.toString());
+        assertEquals(3, allDeadLetters.outLines().size(), allDeadLetters.toString());
+        assertEquals("2025-11-23T12:00:00Z BAD_SCHEMA -: not Avro", allDeadLetters.outLines().get(0));
+    }
+
+    /** The alerts' summaries (each alert's summary starts with its alert id here), in the order printed. */
+    private static List<String> summaries(CommandRun run) {
+        return run.outLines().stream().map(line -> line.substring(line.indexOf(": ") + 2, line.indexOf(" | ")))
+                .toList();
     }
 
     @Test
@@ -212,20 +263,31 @@ class ProducerCommandsTest {
     }
 
     private static QualityScore score(String eventId, double lpips, double psnr, Instant producedAt) {
-        return QualityScore.newBuilder().setEventId(eventId).setModelId("faces").setModelVersion("v7")
+        return score(eventId, lpips, psnr, producedAt, "faces", "v7");
+    }
+
+    private static QualityScore score(String eventId, double lpips, double psnr, Instant producedAt, String model,
+                                      String version) {
+        return QualityScore.newBuilder().setEventId(eventId).setModelId(model).setModelVersion(version)
                 .setProducedAt(producedAt).setScoredAt(producedAt.plusMillis(40)).setLpips(lpips).setSsim(0.91)
                 .setPsnr(psnr).setMse(12.5).setWidth(256).setHeight(256).setScorerModel("lpips-alex")
                 .setScorerSha256("abc").build();
     }
 
     private static DriftAlert alert(Instant time) {
+        return alert(time, "faces", "v7", null);
+    }
+
+    /** With an id, the summary starts with it, so that tests tell the alerts of one model apart. */
+    private static DriftAlert alert(Instant time, String model, String version, String id) {
         MetricStats observed = MetricStats.newBuilder().setMetric("lpips").setCount(100).setMean(0.3).setStd(0.05)
                 .setMin(0.1).setMax(0.5).setP50(0.3).setP90(0.35).setP99(0.45).build();
-        return DriftAlert.newBuilder().setAlertId("a1").setModelId("faces").setModelVersion("v7").setMetric("lpips")
+        return DriftAlert.newBuilder().setAlertId("a1").setModelId(model).setModelVersion(version).setMetric("lpips")
                 .setState(AlertState.FIRING).setSeverity(Severity.WARNING).setDetector("effect-size")
                 .setWindowStart(time).setWindowEnd(time.plusSeconds(60)).setObserved(observed).setBaselineMean(0.1)
                 .setBaselineStd(0.02).setBaselineP90(0.12).setStatistic(10).setThreshold(3)
-                .setWorstEventIds(List.of("e1")).setSummary("lpips rose from 0.10 to 0.30.").build();
+                .setWorstEventIds(List.of("e1", "e3"))
+                .setSummary((id == null ? "" : id + ": ") + "lpips rose from 0.10 to 0.30.").build();
     }
 
     private static DeadLetter deadLetter(Instant time) {
