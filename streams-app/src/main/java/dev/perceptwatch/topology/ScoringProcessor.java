@@ -65,6 +65,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     private final List<PendingMark> expired = new ArrayList<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> pending;
+    private DeadLetters deadLetters;
 
     private record InFlight(PendingRecord record, GenerationEvent event, CompletableFuture<QualityScore> score) {
     }
@@ -86,6 +87,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.pending = context.getStateStore(pendingStoreName);
+        this.deadLetters = DeadLetters.forConfig(context.appConfigs());
         references.init(context);
         // Processors are initialised after their stores are restored: what is here was read, committed, and
         // never published. Score it again.
@@ -213,7 +215,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
 
     private void publishDeadLetter(PendingRecord record, GenerationEvent event, RejectReason reason,
                                    String message) {
-        DeadLetter letter = DeadLetters.of(record, event, reason, message, clock.instant());
+        DeadLetter letter = deadLetters.of(record, event, reason, message, clock.instant());
         String key = event == null ? null : event.getEventId();
         context.forward(new Record<String, SpecificRecord>(key, letter, record.timestamp()));
         listener.onDeadLetter(reason);
