@@ -1,6 +1,7 @@
 package dev.perceptwatch.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,8 @@ import ai.onnxruntime.OrtProvider;
 import dev.perceptwatch.testing.SharedFiles;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.Tensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +47,11 @@ class LpipsModelTest {
      * The -Pcuda build (onnxruntime_gpu). On a machine with a usable GPU the session runs there and gives
      * MODELS.md's LPIPS(ex_ref, ex_p0) = 0.721881 for alex (to 1e-4: GPU kernels round differently); without
      * one (the GPU build on a CPU machine), ONNX Runtime's own failure comes back wrapped in the same clear
-     * message, and the configured fallback scores on the CPU.
+     * message, and the configured fallback scores on the CPU. Where an NVIDIA driver is loaded the GPU path
+     * must work: a failure there fails the test instead of passing through the fallback.
      */
+    private static final Path NVIDIA_DRIVER = Path.of("/proc/driver/nvidia/version");
+
     @Test
     void cudaWithTheGpuBuildScoresOnTheGpuOrFailsClearly() {
         assumeTrue(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
@@ -58,6 +64,8 @@ class LpipsModelTest {
             onCuda = LpipsModel.open(alex, ScoringDevice.parse("cuda"), false, 1);
         } catch (ScoringException e) {
             String message = e.getMessage();
+            assertFalse(Files.exists(NVIDIA_DRIVER), "an NVIDIA driver is loaded (" + NVIDIA_DRIVER
+                    + "), so the CUDA session must open: " + message);
             assertTrue(message.startsWith("CUDA requested (cuda:0) for model 'lpips-alex' but it is unavailable: "),
                     message);
             assertTrue(message.contains("-Pcuda") && message.contains("scoring.device-fallback=cpu"), message);
