@@ -45,8 +45,13 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     public record Imaging(ImageLimits limits, SizePolicy sizePolicy) {
     }
 
-    /** @param segmentAttribute the event attribute that splits windows further, or null for none */
-    public record Windows(Duration size, Duration grace, String segmentAttribute) {
+    /**
+     * @param segmentAttribute the event attribute that splits windows further, or null for none
+     * @param maxFutureSkew    how far ahead of this instance's clock an event's produced_at may be; later ones
+     *                         are refused as BAD_EVENT, since one would move stream time ahead and make every
+     *                         later score on its partition late for the windows
+     */
+    public record Windows(Duration size, Duration grace, String segmentAttribute, Duration maxFutureSkew) {
     }
 
     /**
@@ -73,7 +78,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
             "scoring.device-fallback", "scoring.intra-op-threads", "scoring.batch-workers", "scoring.batch-size",
             "scoring.max-wait", "scoring.queue-capacity", "scoring.metrics",
             "uri.file-roots", "uri.http-hosts", "uri.max-bytes", "uri.timeout",
-            "windows.size", "windows.grace", "windows.segment-attribute",
+            "windows.size", "windows.grace", "windows.segment-attribute", "windows.max-future-skew",
             "metrics.host", "metrics.port", "metrics.max-model-series"), DriftSettingsReader.keys().stream()).toList();
 
     /** Loads {@code file} (null for none) with overrides from {@code env}; unknown keys are refused. */
@@ -174,7 +179,8 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     static Windows windows(SettingsSource s) {
         return new Windows(positive(s, "windows.size", Duration.ofMinutes(1)),
                 s.duration("windows.grace", Duration.ofSeconds(30)),
-                s.string("windows.segment-attribute", null));
+                s.string("windows.segment-attribute", null),
+                s.duration("windows.max-future-skew", Duration.ofMinutes(5)));
     }
 
     static Observability observability(SettingsSource s) {

@@ -4,6 +4,9 @@ import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
 import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Function;
 
 /**
@@ -17,9 +20,14 @@ public final class ImageSourceResolver {
     }
 
     private final ImageFetcher fetcher;
+    private final Duration maxFutureSkew;
+    private final Clock clock;
 
-    public ImageSourceResolver(ImageFetcher fetcher) {
+    /** @param maxFutureSkew how far ahead of {@code clock} a produced_at may be */
+    public ImageSourceResolver(ImageFetcher fetcher, Duration maxFutureSkew, Clock clock) {
         this.fetcher = fetcher;
+        this.maxFutureSkew = maxFutureSkew;
+        this.clock = clock;
     }
 
     /**
@@ -30,6 +38,7 @@ public final class ImageSourceResolver {
         requireText(event.getEventId(), "event_id");
         requireText(event.getModelId(), "model_id");
         requireText(event.getModelVersion(), "model_version");
+        checkProducedAt(event);
         ImageSource generated = event.getGenerated();
         ImageSource reference = event.getReference();
         if (generated.getReferenceId() != null) {
@@ -61,6 +70,22 @@ public final class ImageSourceResolver {
                     + ": reference_id '" + source.getReferenceId() + "' is not on the references topic");
         }
         return toArray(image.getData());
+    }
+
+    // Windows read produced_at as event time, and stream time only moves forward: one event from the future
+    // (microseconds sent as milliseconds, a wrong clock) would make every later event on its partition late.
+    private void checkProducedAt(GenerationEvent event) throws RejectedEventException {
+        Instant producedAt = event.getProducedAt();
+        Instant now = clock.instant();
+        String problem = producedAt.toEpochMilli() < 0 ? "is before 1970"
+                : producedAt.isAfter(now.plus(maxFutureSkew)) ? "is more than " + maxFutureSkew.toSeconds()
+                        + " s ahead of this instance's clock, " + now + " (windows.max-future-skew)"
+                : null;
+        if (problem != null) {
+            throw new RejectedEventException(RejectReason.BAD_EVENT, "event " + event.getEventId() + ": produced_at "
+                    + producedAt + " (" + producedAt.toEpochMilli() + ") " + problem
+                    + "; it is milliseconds since the epoch");
+        }
     }
 
     private static void requireText(String value, String field) throws RejectedEventException {

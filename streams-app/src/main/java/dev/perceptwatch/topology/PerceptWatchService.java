@@ -67,7 +67,8 @@ public final class PerceptWatchService implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         EventScorer pipeline = new EventScoringPipeline(
-                new ImageSourceResolver(new ImageFetcher(settings.uris())), scorer,
+                new ImageSourceResolver(new ImageFetcher(settings.uris()), settings.windows().maxFutureSkew(), clock),
+                scorer,
                 settings.scoring().model(), engine.modelSha256(), clock);
         AvroSerdes serdes = registrySerdes(settings.kafka());
         KafkaStreams streams = new KafkaStreams(

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -117,7 +118,8 @@ class ScoringStageTest {
     private TopologyTestDriver driverFor(Settings settings, AvroSerdes serdes, Path stateDir) {
         EventScorer pipeline = new EventScoringPipeline(new ImageSourceResolver(new ImageFetcher(
                 new UriPolicy(List.of(SharedFiles.sharedDir().resolve("images")), Set.of("images.example.com"),
-                        1 << 20, Duration.ofSeconds(2)))), scorer, "lpips-alex", engine.modelSha256(), Clock.systemUTC());
+                        1 << 20, Duration.ofSeconds(2))), settings.windows().maxFutureSkew(), Clock.systemUTC()),
+                scorer, "lpips-alex", engine.modelSha256(), Clock.systemUTC());
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-stage-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -284,6 +286,23 @@ class ScoringStageTest {
         DeadLetter letter = onlyDeadLetter(unknownId);
         assertEquals("BAD_SCHEMA", letter.getReason());
         assertNull(letter.getEventId());
+    }
+
+    @Test
+    void refusesAProducedAtFromTheFutureThatWouldMakeLaterEventsLate() {
+        byte[] p0 = SharedFiles.imageBytes("ex_p0.png");
+        byte[] ref = SharedFiles.imageBytes("ex_ref.png");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant inMicroseconds = Instant.ofEpochMilli(now.toEpochMilli() * 1000);
+        for (Instant producedAt : List.of(now.plus(Duration.ofHours(1)), inMicroseconds, Instant.ofEpochMilli(-1))) {
+            DeadLetter letter = deadLetterFor(TestEvents.event("e-time", TestEvents.inline(p0), TestEvents.inline(ref),
+                    producedAt));
+            assertEquals("BAD_EVENT", letter.getReason(), producedAt.toString());
+            assertTrue(letter.getMessage().contains("produced_at " + producedAt), letter.getMessage());
+        }
+        pipe(TestEvents.event("e-skew", TestEvents.inline(p0), TestEvents.inline(ref), now.plus(Duration.ofMinutes(4))));
+        awaitOutputs(1);
+        assertEquals("e-skew", scores.readValue().getEventId(), "within windows.max-future-skew (5m by default)");
     }
 
     @Test
