@@ -68,14 +68,14 @@ public final class ServiceMetrics {
             .register(registry);
     private final Histogram scoringDuration = Histogram.builder()
             .name("perceptwatch_scoring_batch_duration_seconds")
-            .help("Wall time of one scorer batch run (all metrics of every pair in the batch).")
+            .help("Wall time of one LPIPS batch: tensor packing and the model run (not decoding or classic metrics).")
             .unit(Unit.SECONDS)
             .classicOnly()
             .classicExponentialUpperBounds(0.001, 2, 15)
             .register(registry);
     private final Histogram batchSize = Histogram.builder()
             .name("perceptwatch_scoring_batch_size")
-            .help("Image pairs per scorer batch run.")
+            .help("Image pairs per LPIPS batch run.")
             .classicOnly()
             .classicExponentialUpperBounds(1, 2, 10)
             .register(registry);

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: model, metrics endpoint and Kafka Streams client, started in that order (a model
- * that is missing stops start-up before anything is consumed) and closed in the reverse order.
+ * that is missing stops start-up before anything is consumed). Closing stops Kafka Streams first, so no
+ * event is being scored when the scorer and model close, and the metrics endpoint last, so probes and
+ * scrapes see the shutdown until the end.
  */
 public final class PerceptWatchService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PerceptWatchService.class);
@@ -146,10 +148,6 @@ public final class PerceptWatchService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
-    }
-
-    public int metricsPort() {
-        return metricsServer.port();
     }
 
     @Override
