@@ -6,6 +6,7 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
+import dev.perceptwatch.scoring.Metric;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -36,7 +37,8 @@ public final class ServiceMetrics {
     public static final int DEFAULT_MAX_MODEL_SERIES = 200;
 
     /** The metric label's values: the score fields of QualityScore and MetricStats.metric. */
-    static final Set<String> QUALITY_METRICS = Set.of("lpips", "feature_distance", "mse", "psnr", "ssim", "ms_ssim");
+    static final Set<String> QUALITY_METRICS = Arrays.stream(Metric.values()).map(Metric::label)
+            .collect(Collectors.toUnmodifiableSet());
     /** DeadLetter.reason codes; anything else is reported as OTHER so a new code cannot add series. */
     static final Set<String> DEAD_LETTER_REASONS = Stream.concat(
             Arrays.stream(RejectReason.values()).map(Enum::name), Stream.of("OTHER")).collect(Collectors.toSet());
