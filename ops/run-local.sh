@@ -84,7 +84,7 @@ say "schema registry at $REGISTRY"
 # --- the service ---------------------------------------------------------------------------------------------
 cat > "$LOCAL/perceptwatch.properties" <<PROPS
 # Written by ops/run-local.sh. Short windows so that the demo's story (baseline, drift, recovery) fits in
-# minutes; production defaults are 1 minute windows with 30 s grace and a baseline of 60 windows.
+# minutes; production defaults are 1 minute windows with 30 s grace and a baseline of 120 windows.
 kafka.bootstrap.servers=$BOOTSTRAP
 kafka.state.dir=$LOCAL/state
 registry.url=$REGISTRY

@@ -35,7 +35,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class PerceptWatchPublisher implements AutoCloseable {
 
-  /** The broker's {@code message.max.bytes} in the project's setups: images travel inside records. */
+  /**
+   * The broker's {@code message.max.bytes} in the project's setups: images travel inside records. The
+   * service and the benchmarks size their clients with it too.
+   */
   public static final int MAX_RECORD_BYTES = 10 * 1024 * 1024;
 
   private final KafkaProducer<String, byte[]> producer;

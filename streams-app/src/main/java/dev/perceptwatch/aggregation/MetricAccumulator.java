@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * values (it indexes |x|) and a zero bucket, so every finite value is accepted: slightly negative SSIM
  * included. Each store is a dense store of at most {@value #MAX_BINS} bins collapsing its lowest bins, a
  * range of about 10^17 between the smallest and largest magnitude kept exactly, far beyond MSE's 0..65025.
- * For SSIM and MS-SSIM the sketch holds {@code 1 - value} (see {@link Metric#sketchesComplement()}).
+ * For SSIM and MS-SSIM the sketch holds {@code 1 - value} (see {@link ScoreValues#sketchesComplement(Metric)}).
  */
 public final class MetricAccumulator {
 

@@ -1,5 +1,6 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.topology.AvroSerdes;
@@ -22,9 +23,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * idempotent, keyed by event id, {@code produced_at} set at the moment of sending.
  */
 final class BenchProducer implements AutoCloseable {
-    /** The broker's message.max.bytes on the local cluster: two inline images per record. */
-    private static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
-
     private final KafkaProducer<String, GenerationEvent> producer;
     private final String topic;
     private final List<SamplePairs.Sample> samples;
@@ -37,7 +35,7 @@ final class BenchProducer implements AutoCloseable {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES),
                 new StringSerializer(), serdes.valueSerde(GenerationEvent.class).serializer());
         this.topic = topic;
         this.samples = samples;

@@ -82,7 +82,7 @@ final class ScoringOptions {
         return Settings.scoring(source());
     }
 
-    /** Opens the engine and the encoded-pair scorer in front of it; close the scorer, then the engine. */
+    /** The encoded-pair scorer in front of an engine the caller opened; close the scorer, then the engine. */
     EncodedPairScorer encodedScorer(ScoringEngine engine) {
         SettingsSource source = source();
         Settings.Imaging imaging = Settings.imaging(source);

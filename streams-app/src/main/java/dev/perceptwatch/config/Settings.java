@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * Every setting of the service, typed and validated once at start-up. Read from a properties file and
- * {@code PERCEPTWATCH_*} environment variables (see {@link SettingsSource}); the keys and defaults are listed
- * in the README and in {@code streams-app/src/main/resources/application.properties}.
+ * {@code PERCEPTWATCH_*} environment variables (see {@link SettingsSource}); the file is the one given with
+ * {@code run --config FILE}. Defaults are the fallbacks given to {@link SettingsSource} here and in
+ * {@link DriftSettingsReader}; the README's settings table lists them.
  */
 public record Settings(Kafka kafka, Processing processing, Imaging imaging, ScoringEngine.Options scoring,
                        UriPolicy uris, Windows windows, Drift drift, Observability observability) {

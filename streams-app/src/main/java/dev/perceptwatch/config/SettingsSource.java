@@ -74,14 +74,6 @@ public final class SettingsSource {
         return value == null || value.isEmpty() ? fallback : value;
     }
 
-    public String requiredString(String key) {
-        String value = string(key, null);
-        if (value == null) {
-            throw new SettingsException(key + " is required");
-        }
-        return value;
-    }
-
     public int intValue(String key, int fallback, int min, int max) {
         long value = parse(key, (long) fallback, Long::parseLong, "an integer");
         if (value < min || value > max) {

@@ -27,8 +27,4 @@ public record UriPolicy(List<Path> fileRoots, Set<String> httpHosts, long maxByt
             throw new IllegalArgumentException("timeout must be positive");
         }
     }
-
-    public static UriPolicy closed(long maxBytes, Duration timeout) {
-        return new UriPolicy(List.of(), Set.of(), maxBytes, timeout);
-    }
 }

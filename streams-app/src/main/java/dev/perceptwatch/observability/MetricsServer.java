@@ -18,9 +18,6 @@ import java.util.concurrent.Executors;
  */
 public final class MetricsServer implements Closeable {
 
-    /** Default metrics port; also in ops/prometheus and docs/OBSERVABILITY.md. */
-    public static final int DEFAULT_PORT = 9400;
-
     private final HttpServer server;
     private final ExecutorService executor;
 

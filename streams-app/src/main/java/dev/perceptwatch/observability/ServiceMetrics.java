@@ -6,6 +6,7 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
+import dev.perceptwatch.scoring.Metric;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -36,7 +37,8 @@ public final class ServiceMetrics {
     public static final int DEFAULT_MAX_MODEL_SERIES = 200;
 
     /** The metric label's values: the score fields of QualityScore and MetricStats.metric. */
-    static final Set<String> QUALITY_METRICS = Set.of("lpips", "feature_distance", "mse", "psnr", "ssim", "ms_ssim");
+    static final Set<String> QUALITY_METRICS = Arrays.stream(Metric.values()).map(Metric::label)
+            .collect(Collectors.toUnmodifiableSet());
     /** DeadLetter.reason codes; anything else is reported as OTHER so a new code cannot add series. */
     static final Set<String> DEAD_LETTER_REASONS = Stream.concat(
             Arrays.stream(RejectReason.values()).map(Enum::name), Stream.of("OTHER")).collect(Collectors.toSet());
@@ -68,14 +70,14 @@ public final class ServiceMetrics {
             .register(registry);
     private final Histogram scoringDuration = Histogram.builder()
             .name("perceptwatch_scoring_batch_duration_seconds")
-            .help("Wall time of one scorer batch run (all metrics of every pair in the batch).")
+            .help("Wall time of one LPIPS batch: tensor packing and the model run (not decoding or classic metrics).")
             .unit(Unit.SECONDS)
             .classicOnly()
             .classicExponentialUpperBounds(0.001, 2, 15)
             .register(registry);
     private final Histogram batchSize = Histogram.builder()
             .name("perceptwatch_scoring_batch_size")
-            .help("Image pairs per scorer batch run.")
+            .help("Image pairs per LPIPS batch run.")
             .classicOnly()
             .classicExponentialUpperBounds(1, 2, 10)
             .register(registry);

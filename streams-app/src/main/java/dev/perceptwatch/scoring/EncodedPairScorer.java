@@ -62,10 +62,6 @@ public final class EncodedPairScorer implements AutoCloseable {
         }, prep).thenCompose(scores -> scores);
     }
 
-    public PairScorer pairScorer() {
-        return scorer;
-    }
-
     @Override
     public void close() {
         prep.shutdownNow();

@@ -154,10 +154,6 @@ public final class LpipsModel implements AutoCloseable {
         return spec.layers();
     }
 
-    public int minInputSide() {
-        return spec.minInputSide();
-    }
-
     /**
      * The ONNX Runtime environment, created on a thread with an 8 MB stack: ORT 1.29 crashes (SIGSEGV) while
      * creating it on a 2 MB stack, such as the JVM's main thread, when the JVM's command line is long (seen

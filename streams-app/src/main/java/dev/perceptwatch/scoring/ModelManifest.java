@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -51,15 +49,6 @@ public record ModelManifest(int format, String defaultModel, Contract contract, 
             return mapper().readValue(in, ModelManifest.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the packaged model manifest: " + e.getMessage(), e);
-        }
-    }
-
-    /** A manifest file chosen by the operator, e.g. one listing a self-exported model. */
-    public static ModelManifest read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return mapper().readValue(in, ModelManifest.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model manifest " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 

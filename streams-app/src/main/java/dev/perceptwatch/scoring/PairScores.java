@@ -4,7 +4,7 @@ import dev.perceptwatch.scoring.classic.ClassicScores;
 
 /**
  * Every score of one pair; a metric that was not asked for, or is undefined for the size (MS-SSIM below
- * 176 pixels a side), is null.
+ * 161 pixels a side), is null.
  *
  * @param perceptual the LPIPS model's result, null when neither lpips nor feature_distance was asked for
  */

@@ -1,6 +1,7 @@
 package dev.perceptwatch.topology;
 
 import dev.perceptwatch.client.AvroSerde;
+import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.client.SchemaRegistryClient;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.ingest.ImageFetcher;
@@ -27,12 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: model, metrics endpoint and Kafka Streams client, started in that order (a model
- * that is missing stops start-up before anything is consumed) and closed in the reverse order.
+ * that is missing stops start-up before anything is consumed). Closing stops Kafka Streams first, so no
+ * event is being scored when the scorer and model close, and the metrics endpoint last, so probes and
+ * scrapes see the shutdown until the end.
  */
 public final class PerceptWatchService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PerceptWatchService.class);
-    /** Images travel in records: the broker default of 1 MB is too small (the local broker allows 10 MB). */
-    private static final int MAX_RECORD_BYTES = 10 * 1024 * 1024;
 
     private final ScoringEngine engine;
     private final EncodedPairScorer scorer;
@@ -115,8 +116,11 @@ public final class PerceptWatchService implements AutoCloseable {
         // 0.4 MB an event) a backlog fills gigabytes of heap (a 1 GiB service died of OutOfMemoryError on a
         // 20000-event backlog without this). Twice what a task may have in flight keeps every task fed.
         properties.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 2 * maxInFlightPerTask);
-        properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
-        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_RECORD_BYTES);
+        // Images travel in records: the client defaults of 1 MB are too small.
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                PerceptWatchPublisher.MAX_RECORD_BYTES);
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                PerceptWatchPublisher.MAX_RECORD_BYTES);
         properties.put(StreamsConfig.POLL_MS_CONFIG, 20);
         // process() waits while its task has processing.max-in-flight-per-task events being scored, inside the
         // open transaction; Kafka Streams' exactly-once default of 10 s can be too short for a slow scorer
@@ -147,10 +151,6 @@ public final class PerceptWatchService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
-    }
-
-    public int metricsPort() {
-        return metricsServer.port();
     }
 
     @Override

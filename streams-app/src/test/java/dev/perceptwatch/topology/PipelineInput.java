@@ -1,5 +1,6 @@
 package dev.perceptwatch.topology;
 
+import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ReferenceImage;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,6 @@ import org.apache.kafka.common.serialization.Serializer;
  * recognised on the dead-letter topic (by its original key).
  */
 final class PipelineInput implements AutoCloseable {
-    private static final int MAX_RECORD_BYTES = 10 * 1024 * 1024;
-
     private final PipelineTopics topics;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Serializer<GenerationEvent> events;
@@ -32,7 +31,7 @@ final class PipelineInput implements AutoCloseable {
         this.topics = topics;
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.putAll(overrides);

@@ -2,6 +2,7 @@ package dev.perceptwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.QualityScore;
 import java.nio.ByteBuffer;
@@ -49,7 +50,7 @@ final class PipelineOutputs implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.scoreReader = serdes.valueSerde(QualityScore.class).deserializer();
