@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -51,44 +53,61 @@ public final class PerceptWatchService implements AutoCloseable {
 
     public static PerceptWatchService start(Settings settings) {
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
-        ScoringEngine engine = ScoringEngine.open(settings.scoring(),
-                (pairs, nanos) -> metrics.scoringBatch(pairs, Duration.ofNanos(nanos)));
-        metrics.scorerDevice(engine.model().device().toString());
-        metrics.modelsLoaded(1);
-        EncodedPairScorer scorer = new EncodedPairScorer(engine.scorer(), settings.imaging().limits(),
-                settings.imaging().sizePolicy(), settings.processing().prepThreads());
-        MetricsServer server;
+        // What is open so far, closed again (last first) when a later step fails: the service may run inside a
+        // longer-lived JVM (benchmarks, tests), where a failed start must not leave threads and sessions behind.
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            server = MetricsServer.start(metrics, settings.observability().host(), settings.observability().port());
-        } catch (IOException e) {
-            scorer.close();
-            engine.close();
-            throw new UncheckedIOException("cannot serve metrics on " + settings.observability().host() + ":"
-                    + settings.observability().port(), e);
-        }
-        Clock clock = Clock.systemUTC();
-        EventScorer pipeline = new EventScoringPipeline(
-                new ImageSourceResolver(new ImageFetcher(settings.uris()), settings.windows().maxFutureSkew(), clock),
-                scorer,
-                settings.scoring().model(), engine.modelSha256(), clock);
-        AvroSerdes serdes = registrySerdes(settings.kafka());
-        KafkaStreams streams = new KafkaStreams(
-                PerceptWatchTopology.build(settings, serdes, pipeline, new MetricsScoringListener(metrics),
-                        new MetricsDriftListener(metrics), clock),
-                streamsProperties(settings.kafka(), settings.processing().maxInFlightPerTask()));
-        metrics.bindKafkaStreams(streams);
-        PerceptWatchService service = new PerceptWatchService(engine, scorer, server, streams);
-        streams.setStateListener((now, before) -> {
-            LOG.info("kafka streams {} -> {}", before, now);
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                service.stopped.countDown();
+            ScoringEngine engine = ScoringEngine.open(settings.scoring(),
+                    (pairs, nanos) -> metrics.scoringBatch(pairs, Duration.ofNanos(nanos)));
+            opened.push(engine);
+            metrics.scorerDevice(engine.model().device().toString());
+            metrics.modelsLoaded(1);
+            EncodedPairScorer scorer = new EncodedPairScorer(engine.scorer(), settings.imaging().limits(),
+                    settings.imaging().sizePolicy(), settings.processing().prepThreads());
+            opened.push(scorer);
+            MetricsServer server = metricsServer(metrics, settings.observability());
+            opened.push(server);
+            Clock clock = Clock.systemUTC();
+            EventScorer pipeline = new EventScoringPipeline(new ImageSourceResolver(new ImageFetcher(settings.uris()),
+                    settings.windows().maxFutureSkew(), clock), scorer, settings.scoring().model(),
+                    engine.modelSha256(), clock);
+            KafkaStreams streams = new KafkaStreams(
+                    PerceptWatchTopology.build(settings, registrySerdes(settings.kafka()), pipeline,
+                            new MetricsScoringListener(metrics), new MetricsDriftListener(metrics), clock),
+                    streamsProperties(settings.kafka(), settings.processing().maxInFlightPerTask()));
+            opened.push(streams);
+            metrics.bindKafkaStreams(streams);
+            PerceptWatchService service = new PerceptWatchService(engine, scorer, server, streams);
+            streams.setStateListener((now, before) -> {
+                LOG.info("kafka streams {} -> {}", before, now);
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                    service.stopped.countDown();
+                }
+            });
+            streams.start();
+            LOG.info("PerceptWatch started: metrics on http://{}:{}/metrics, scoring with {} on {}",
+                    settings.observability().host(), server.port(), settings.scoring().model(),
+                    engine.model().device());
+            return service;
+        } catch (RuntimeException e) {
+            while (!opened.isEmpty()) {
+                try {
+                    opened.pop().close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
             }
-        });
-        streams.start();
-        LOG.info("PerceptWatch started: metrics on http://{}:{}/metrics, scoring with {} on {}",
-                settings.observability().host(), server.port(), settings.scoring().model(),
-                engine.model().device());
-        return service;
+            throw e;
+        }
+    }
+
+    private static MetricsServer metricsServer(ServiceMetrics metrics, Settings.Observability observability) {
+        try {
+            return MetricsServer.start(metrics, observability.host(), observability.port());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve metrics on " + observability.host() + ":"
+                    + observability.port(), e);
+        }
     }
 
     /** The registry serdes the service uses, also for clients of its topics (benchmarks, tools). */
