@@ -118,7 +118,7 @@ public final class LpipsModel implements AutoCloseable {
             OrtSession session = env.createSession(model.onnx(), options);
             try {
                 checkContract(model, session);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OrtException e) {
                 session.close();
                 throw e;
             }
