@@ -146,6 +146,9 @@ final class TailCommand implements Callable<Integer> {
                 } else {
                     consumer.seekToEnd(partitions);
                 }
+                // Positions resolved before --timeout starts counting: the lookup is a round trip per partition
+                // that a slow broker must not spend from the quiet time.
+                partitions.forEach(consumer::position);
                 print(consumer, out, err);
             } catch (WakeupException e) {
                 // Ctrl-C: a normal end.
