@@ -5,6 +5,8 @@ import dev.perceptwatch.drift.Direction;
 import dev.perceptwatch.drift.DriftSettings;
 import dev.perceptwatch.drift.MetricDriftSettings;
 import dev.perceptwatch.scoring.Metric;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -25,7 +27,7 @@ final class DriftSettingsReader {
 
     static List<String> keys() {
         Stream<String> global = Stream.of("drift.warmup-windows", "drift.fire-after-windows",
-                "drift.resolve-after-windows", "drift.min-quantile-count", "drift.pinned-baselines");
+                "drift.resolve-after-windows", "drift.min-quantile-count", "drift.pinned-baselines", "drift.rebaselines");
         Stream<String> perMetric = Arrays.stream(Metric.values())
                 .flatMap(metric -> METRIC_KNOBS.stream().map(knob -> "drift." + metric.label() + "." + knob));
         return Stream.concat(global, perMetric).toList();
@@ -44,7 +46,7 @@ final class DriftSettingsReader {
                     s.intValue("drift.resolve-after-windows", defaults.resolveAfterWindows(), 1, 1000),
                     s.longValue("drift.min-quantile-count", defaults.minQuantileCount(), 1),
                     metrics);
-            return new Settings.Drift(detection, pins(s));
+            return new Settings.Drift(detection, pins(s), rebaselines(s));
         } catch (IllegalArgumentException e) {
             throw new SettingsException("drift: " + e.getMessage());
         }
@@ -78,6 +80,29 @@ final class DriftSettingsReader {
         } catch (IllegalArgumentException e) {
             throw new SettingsException(prefix + "*: " + e.getMessage());
         }
+    }
+
+    /** {@code model:version@instant,...}: windows of model/version from instant on warm up a new baseline. */
+    private static Map<String, Map<String, Instant>> rebaselines(SettingsSource s) {
+        Map<String, Map<String, Instant>> rebaselines = new HashMap<>();
+        for (String entry : s.list("drift.rebaselines", List.of())) {
+            int colon = entry.indexOf(':');
+            int at = entry.lastIndexOf('@');
+            if (colon < 1 || at < colon + 2 || at == entry.length() - 1) {
+                throw new SettingsException("drift.rebaselines: '" + entry
+                        + "' is not model:version@instant (e.g. faces:v7@2026-12-02T10:00:00Z)");
+            }
+            Instant from;
+            try {
+                from = Instant.parse(entry.substring(at + 1).trim());
+            } catch (DateTimeParseException e) {
+                throw new SettingsException("drift.rebaselines: '" + entry + "': the instant is not ISO-8601 UTC,"
+                        + " e.g. 2026-12-02T10:00:00Z");
+            }
+            rebaselines.computeIfAbsent(entry.substring(0, colon).trim(), k -> new HashMap<>())
+                    .put(entry.substring(colon + 1, at).trim(), from);
+        }
+        return rebaselines;
     }
 
     /** {@code model:version=otherVersion,...}: judge model/version against otherVersion's baseline. */

@@ -9,10 +9,12 @@ import dev.perceptwatch.scoring.ScoringDevice;
 import dev.perceptwatch.scoring.ScoringEngine;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -56,11 +58,29 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     }
 
     /**
-     * @param pins model id -> (version -> the version whose baseline it is judged against)
+     * @param pins        model id -> (version -> the version whose baseline it is judged against)
+     * @param rebaselines model id -> (version -> the event time from which it warms up a new baseline)
      */
-    public record Drift(DriftSettings detection, Map<String, Map<String, String>> pins) {
+    public record Drift(DriftSettings detection, Map<String, Map<String, String>> pins,
+                        Map<String, Map<String, Instant>> rebaselines) {
         public Drift {
-            pins = Map.copyOf(pins);
+            pins = byModel(pins);
+            rebaselines = byModel(rebaselines);
+        }
+
+        /** The version whose baseline this one is judged against, or null. */
+        public String pinFor(String modelId, String modelVersion) {
+            return pins.getOrDefault(modelId, Map.of()).get(modelVersion);
+        }
+
+        /** When this version's new baseline starts, or null. */
+        public Instant rebaselineFor(String modelId, String modelVersion) {
+            return rebaselines.getOrDefault(modelId, Map.of()).get(modelVersion);
+        }
+
+        private static <V> Map<String, Map<String, V>> byModel(Map<String, Map<String, V>> perModel) {
+            return perModel.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                    entry -> Map.copyOf(entry.getValue())));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.perceptwatch.drift;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Instant;
 
 /** The one plain sentence of an alert, e.g. "lpips mean for model X v7 rose 18% over baseline (0.21 -> 0.25) for 3 windows". */
 final class AlertSentences {
@@ -23,6 +24,11 @@ final class AlertSentences {
                            int windows) {
         return "%s %s for %s is back near baseline (%s, baseline %s); resolved after %s".formatted(metric,
                 statistic(detector), subject(key), number(observed), number(baseline), windows(windows));
+    }
+
+    static String rebaselined(DriftKey key, String metric, Instant from) {
+        return "%s for %s re-baselined from %s by the operator (drift.rebaselines): the episode is closed and a new"
+                .formatted(metric, subject(key), from) + " baseline warms up";
     }
 
     private static String statistic(DetectorKind detector) {

@@ -3,6 +3,7 @@ package dev.perceptwatch.drift;
 import dev.perceptwatch.aggregation.MetricSummary;
 import dev.perceptwatch.events.AlertState;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,7 +38,42 @@ public final class DriftEngine {
                 next.put(summary.metric(), judge(key, window, summary, current, alerts));
             }
         }
-        return new DriftStep(new DriftState(next), alerts);
+        return new DriftStep(new DriftState(next, state.rebaselinedFrom()), alerts);
+    }
+
+    /**
+     * An operator's re-baseline ("v7 is meant to look different from {@code from} on"): at the first window
+     * that starts at or after {@code from}, every metric of the key forgets its baseline and warms up a new
+     * one from this window on, and each open episode resolves, since the baseline it was judged against is
+     * gone. Each instant applies once, also across restarts. Nothing changes for a null {@code from}.
+     */
+    public DriftStep rebaselineIfDue(DriftKey key, ClosedWindow window, DriftState state, Instant from) {
+        if (from == null || window.start() < from.toEpochMilli()
+                || Long.valueOf(from.toEpochMilli()).equals(state.rebaselinedFrom())) {
+            return new DriftStep(state, List.of());
+        }
+        List<AlertDecision> alerts = new ArrayList<>();
+        state.metrics().forEach((metric, current) -> {
+            if (current.lifecycle().firing()) {
+                alerts.add(resolvedByRebaseline(key, window, metric, current, from));
+            }
+        });
+        return new DriftStep(new DriftState(Map.of(), from.toEpochMilli()), alerts);
+    }
+
+    private static AlertDecision resolvedByRebaseline(DriftKey key, ClosedWindow window, String metric,
+                                                      MetricDriftState current, Instant from) {
+        Lifecycle episode = current.lifecycle();
+        MetricSummary observed = window.metrics().stream().filter(summary -> summary.metric().equals(metric))
+                .findFirst().orElse(new MetricSummary(metric, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        Double.NaN, Double.NaN, Double.NaN));
+        Baseline baseline = current.baseline();
+        // No detector judged this window against the baseline, so there is no statistic to report: NaN.
+        return new AlertDecision(episode.alertId(), key.modelId(), key.modelVersion(), key.segment(), metric,
+                AlertState.RESOLVED, episode.severity(), episode.detector().wireName(), window.start(), window.end(),
+                observed, baseline.mean(), baseline.std(), baseline.p90(), Double.NaN, Double.NaN,
+                window.worstEventIds().getOrDefault(metric, List.of()),
+                AlertSentences.rebaselined(key, metric, from));
     }
 
     private MetricDriftState warmUp(MetricDriftState current, MetricSummary summary) {

@@ -15,9 +15,14 @@ import java.util.TreeMap;
  * or frozen baseline, the CUSUM and the alert lifecycle. Immutable. Bytes are UTF-8 JSON, so a state store
  * entry can be read by a person and new fields can be added with defaults.
  */
-public record DriftState(Map<String, MetricDriftState> metrics) {
+/**
+ * @param metrics         per metric: warm-up or frozen baseline, CUSUM, last window, alert lifecycle
+ * @param rebaselinedFrom the instant (epoch ms) of the last re-baseline applied, so that each configured
+ *                        instant applies once; null when none was (and in state written before re-baselines)
+ */
+public record DriftState(Map<String, MetricDriftState> metrics, Long rebaselinedFrom) {
 
-    public static final DriftState EMPTY = new DriftState(Map.of());
+    public static final DriftState EMPTY = new DriftState(Map.of(), null);
 
     // Configured once, never changed: ObjectMapper is then safe to share between threads.
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -55,7 +60,7 @@ public record DriftState(Map<String, MetricDriftState> metrics) {
                         .withBaseline(other.baseline().pinnedFrom(otherVersionName)));
             }
         });
-        return new DriftState(pinned);
+        return new DriftState(pinned, rebaselinedFrom);
     }
 
     public byte[] toBytes() {

@@ -184,6 +184,16 @@ public final class ServiceMetrics {
         baselineStd.labelValues(labels).set(std);
     }
 
+    /** Warming up (again, after a re-baseline): no baseline to draw, so none is exported. */
+    public void noBaseline(String modelId, String modelVersion, String metric) {
+        ModelKey key = new ModelKey(modelId, modelVersion);
+        if (models.admitted(key)) {
+            String[] labels = labels(key, metric);
+            baselineMean.remove(labels);
+            baselineStd.remove(labels);
+        }
+    }
+
     /** For state restored at start-up, when no alert is emitted; {@link #driftAlert} covers the rest. */
     public void driftState(String modelId, String modelVersion, String metric, boolean firing) {
         driftState.labelValues(labels(models.labelsFor(modelId, modelVersion), metric)).set(firing ? 1 : 0);

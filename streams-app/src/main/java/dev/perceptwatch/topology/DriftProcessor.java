@@ -1,5 +1,6 @@
 package dev.perceptwatch.topology;
 
+import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.drift.AlertDecision;
 import dev.perceptwatch.drift.ClosedWindow;
 import dev.perceptwatch.drift.DriftEngine;
@@ -9,8 +10,8 @@ import dev.perceptwatch.drift.DriftStep;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -25,18 +26,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DriftProcessor implements Processor<String, WindowStats, String, DriftAlert> {
     private final String storeName;
     private final DriftEngine engine;
-    /** model id -> (version -> the version whose baseline it is judged against). */
-    private final Map<String, Map<String, String>> pins;
+    private final Settings.Drift drift;
     private final DriftListener listener;
     private ProcessorContext<String, DriftAlert> context;
     private KeyValueStore<String, byte[]> states;
     private final Set<DriftKey> reported = new HashSet<>();
 
-    DriftProcessor(String storeName, DriftEngine engine, Map<String, Map<String, String>> pins,
-                   DriftListener listener) {
+    DriftProcessor(String storeName, DriftEngine engine, Settings.Drift drift, DriftListener listener) {
         this.storeName = storeName;
         this.engine = engine;
-        this.pins = pins;
+        this.drift = drift;
         this.listener = listener;
     }
 
@@ -63,16 +62,19 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
     public void process(Record<String, WindowStats> record) {
         WindowStats stats = record.value();
         DriftKey key = DriftKey.of(stats);
-        DriftState state = load(key);
-        String pinned = pins.getOrDefault(key.modelId(), Map.of()).get(key.modelVersion());
+        ClosedWindow window = ClosedWindow.of(stats);
+        DriftStep rebaselined = engine.rebaselineIfDue(key, window, load(key),
+                drift.rebaselineFor(key.modelId(), key.modelVersion()));
+        DriftState state = rebaselined.state();
+        String pinned = drift.pinFor(key.modelId(), key.modelVersion());
         if (pinned != null) {
             state = state.pinnedTo(load(new DriftKey(key.modelId(), pinned, key.segment())), pinned);
         }
-        DriftStep step = engine.onWindowClosed(key, ClosedWindow.of(stats), state);
+        DriftStep step = engine.onWindowClosed(key, window, state);
         states.put(storeKey(key), step.state().toBytes());
         reported.add(key);
         listener.onWindow(stats, step.state());
-        for (AlertDecision decision : step.alerts()) {
+        for (AlertDecision decision : Stream.concat(rebaselined.alerts().stream(), step.alerts().stream()).toList()) {
             DriftAlert alert = decision.toAvro();
             context.forward(new Record<>(storeKey(key), alert, stats.getWindowEnd().toEpochMilli()));
             listener.onAlert(alert);

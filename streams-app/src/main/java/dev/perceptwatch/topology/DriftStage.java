@@ -1,11 +1,10 @@
 package dev.perceptwatch.topology;
 
+import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.drift.DriftEngine;
-import dev.perceptwatch.drift.DriftSettings;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -20,15 +19,14 @@ final class DriftStage {
     }
 
     static void add(StreamsBuilder builder, KStream<String, WindowStats> closedWindows, Topics topics,
-                    AvroSerdes serdes, DriftSettings settings, Map<String, Map<String, String>> pins,
-                    DriftListener listener) {
+                    AvroSerdes serdes, Settings.Drift drift, DriftListener listener) {
         builder.addStateStore(StateStores.inMemoryBytes(DRIFT_STORE));
-        DriftEngine engine = new DriftEngine(settings);
+        DriftEngine engine = new DriftEngine(drift.detection());
         closedWindows
                 .selectKey((key, window) -> window.getModelId())
                 .repartition(Repartitioned.with(Serdes.String(), serdes.valueSerde(WindowStats.class))
                         .withName("windows-by-model"))
-                .process(() -> new DriftProcessor(DRIFT_STORE, engine, pins, listener), DRIFT_STORE)
+                .process(() -> new DriftProcessor(DRIFT_STORE, engine, drift, listener), DRIFT_STORE)
                 .to(topics.alerts(), Produced.with(Serdes.String(), serdes.valueSerde(DriftAlert.class)));
     }
 }

@@ -51,6 +51,8 @@ final class MetricsDriftListener implements DriftListener {
             if (baseline != null) {
                 metrics.baseline(key.modelId(), key.modelVersion(), metric.label(), baseline.mean(), baseline.std());
                 metrics.driftState(key.modelId(), key.modelVersion(), metric.label(), state.firing(metric.label()));
+            } else {
+                metrics.noBaseline(key.modelId(), key.modelVersion(), metric.label());
             }
         }
     }

@@ -20,8 +20,7 @@ final class PerceptWatchTopology {
         ScoringStage.add(builder, topics, serdes, scorer, settings.processing().maxInFlightPerTask(),
                 settings.processing().drainInterval(), clock, scoringListener);
         KStream<String, WindowStats> windows = WindowStage.add(builder, topics, serdes, settings.windows());
-        DriftStage.add(builder, windows, topics, serdes, settings.drift().detection(), settings.drift().pins(),
-                driftListener);
+        DriftStage.add(builder, windows, topics, serdes, settings.drift(), driftListener);
         return builder.build();
     }
 }

@@ -8,10 +8,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +55,20 @@ class DriftSettingsReaderTest {
         Settings settings = Settings.load(null, Map.of("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
                 "PERCEPTWATCH_DRIFT_LPIPS_CUSUM_REFERENCE", "1.25"));
         assertEquals(1.25, settings.drift().detection().forMetric("lpips").cusumReference());
+    }
+
+    @Test
+    void rebaselinesAreModelVersionAndAnInstantOrAClearError() {
+        Settings settings = Settings.load(null, Map.of("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+                "PERCEPTWATCH_DRIFT_REBASELINES", "faces:v7@2026-12-02T10:00:00Z, sdxl:2025-11@2026-12-01T00:00:00Z"));
+        assertEquals(Instant.parse("2026-12-02T10:00:00Z"), settings.drift().rebaselineFor("faces", "v7"));
+        assertEquals(Instant.parse("2026-12-01T00:00:00Z"), settings.drift().rebaselineFor("sdxl", "2025-11"));
+        assertNull(settings.drift().rebaselineFor("faces", "v8"));
+        for (String bad : List.of("faces@2026-12-02T10:00:00Z", "faces:v7@yesterday", "faces:v7")) {
+            SettingsException error = assertThrows(SettingsException.class, () -> Settings.load(null, Map.of(
+                    "PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "PERCEPTWATCH_DRIFT_REBASELINES", bad)));
+            assertTrue(error.getMessage().startsWith("drift.rebaselines: '" + bad + "'"), error.getMessage());
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.Severity;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,7 +48,7 @@ class DriftEngineTest {
         for (Baseline b : baselines) {
             metrics.put(b.metric(), MetricDriftState.NEW.withBaseline(b));
         }
-        return new DriftState(metrics);
+        return new DriftState(metrics, null);
     }
 
     @Test
@@ -104,6 +105,34 @@ class DriftEngineTest {
 
         DriftState v6Rebaselined = frozen(new Baseline("lpips", 0.3, 0.08, 0.41, 0, 30, 6000, "warm-up"));
         assertEquals(v7, v7.pinnedTo(v6Rebaselined, "v6"), "a metric with a baseline keeps it, and its history");
+    }
+
+    @Test
+    void aRebaselineAppliesOnceFromItsInstantAndResolvesTheOpenEpisode() {
+        DriftEngine engine = new DriftEngine(settings(30, 1, 3, MetricDriftSettings.DEFAULT_DETECTORS));
+        DriftState firing = engine.onWindowClosed(KEY, window(0, lpips(200, 0.3, 0.08, 0.4)),
+                frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"))).state();
+        assertTrue(firing.firing("lpips"));
+        Instant from = Instant.ofEpochMilli(2 * 60_000L);
+
+        DriftStep early = engine.rebaselineIfDue(KEY, window(1, lpips(200, 0.3, 0.08, 0.4)), firing, from);
+        assertEquals(firing, early.state(), "a window that starts before the instant is judged as before");
+        assertTrue(early.alerts().isEmpty());
+
+        DriftStep due = engine.rebaselineIfDue(KEY, window(2, lpips(200, 0.3, 0.08, 0.4)), firing, from);
+        assertNull(due.state().baseline("lpips"), "warming up again");
+        assertEquals(from.toEpochMilli(), due.state().rebaselinedFrom());
+        assertEquals(1, due.alerts().size());
+        AlertDecision resolved = due.alerts().get(0);
+        assertEquals(AlertState.RESOLVED, resolved.state());
+        assertEquals(firing.metrics().get("lpips").lifecycle().alertId(), resolved.alertId());
+        assertEquals(0.2, resolved.baselineMean(), 0, "the baseline the episode was judged against");
+
+        DriftState warming = engine.onWindowClosed(KEY, window(2, lpips(200, 0.3, 0.08, 0.4)), due.state()).state();
+        DriftStep again = engine.rebaselineIfDue(KEY, window(3, lpips(200, 0.3, 0.08, 0.4)), warming, from);
+        assertEquals(warming, again.state(), "the same instant applies once, also after a restart");
+        assertEquals(warming, DriftState.fromBytes(warming.toBytes()));
+        assertEquals(warming, engine.rebaselineIfDue(KEY, window(3, lpips(200, 0.3, 0.08, 0.4)), warming, null).state());
     }
 
     @Test

@@ -74,7 +74,8 @@ class WindowDriftStagesTest {
                 "PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", "3",
                 "PERCEPTWATCH_DRIFT_FIRE_AFTER_WINDOWS", "1",
                 "PERCEPTWATCH_DRIFT_RESOLVE_AFTER_WINDOWS", "2",
-                "PERCEPTWATCH_DRIFT_PINNED_BASELINES", "faces:v8=v7"));
+                "PERCEPTWATCH_DRIFT_PINNED_BASELINES", "faces:v8=v7",
+                "PERCEPTWATCH_DRIFT_REBASELINES", "faces:v10@" + T0.plus(MINUTE.multipliedBy(5))));
         for (String topic : List.of("generations", "references", "scores", "dead-letters", "window-stats", "alerts")) {
             env.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
         }
@@ -280,6 +281,38 @@ class WindowDriftStagesTest {
         assertEquals(AlertState.FIRING, fired.get(0).getState());
         assertNotEquals("effect-size", fired.get(0).getDetector(), "a detector that adds windows up");
         assertEquals(0.20, fired.get(0).getBaselineMean(), 0.01, "v7's baseline");
+    }
+
+    @Test
+    void aRebaselineResolvesTheOpenEpisodeAndLearnsTheNewLevel() {
+        for (int minute = 0; minute < 3; minute++) {
+            window("v10", minute, 0.20);
+        }
+        window("v10", 3, 0.30);
+        window("v10", 4, 0.30);
+        closeWindowsBefore("v10", 5);
+        DriftAlert firing = alerts.readValue();
+        assertEquals(AlertState.FIRING, firing.getState());
+
+        // drift.rebaselines faces:v10@minute 5: the intended new look is accepted from that window on.
+        for (int minute = 5; minute < 9; minute++) {
+            window("v10", minute, 0.30);
+        }
+        closeWindowsBefore("v10", 9);
+        List<DriftAlert> after = alerts.readValuesToList();
+        assertEquals(1, after.size(), "only the episode's RESOLVED, no new FIRING at the new level: " + after);
+        DriftAlert resolved = after.get(0);
+        assertEquals(AlertState.RESOLVED, resolved.getState());
+        assertEquals(firing.getAlertId(), resolved.getAlertId());
+        assertEquals(T0.plus(MINUTE.multipliedBy(5)), resolved.getWindowStart(), "at the first window from then on");
+        assertTrue(Double.isNaN(resolved.getStatistic()), "no detector judged that window");
+        assertTrue(resolved.getSummary().contains("re-baselined"), resolved.getSummary());
+
+        window("v10", 9, 0.45);
+        closeWindowsBefore("v10", 10);
+        DriftAlert next = alerts.readValue();
+        assertEquals(AlertState.FIRING, next.getState(), "judged against the new baseline");
+        assertEquals(0.30, next.getBaselineMean(), 0.01);
     }
 
     @Test
