@@ -5,6 +5,7 @@ import dev.perceptwatch.drift.Direction;
 import dev.perceptwatch.drift.DriftSettings;
 import dev.perceptwatch.drift.MetricDriftSettings;
 import dev.perceptwatch.scoring.Metric;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -27,7 +28,8 @@ final class DriftSettingsReader {
 
     static List<String> keys() {
         Stream<String> global = Stream.of("drift.warmup-windows", "drift.fire-after-windows",
-                "drift.resolve-after-windows", "drift.min-quantile-count", "drift.pinned-baselines", "drift.rebaselines");
+                "drift.resolve-after-windows", "drift.min-quantile-count", "drift.pinned-baselines", "drift.rebaselines",
+                "drift.idle-after");
         Stream<String> perMetric = Arrays.stream(Metric.values())
                 .flatMap(metric -> METRIC_KNOBS.stream().map(knob -> "drift." + metric.label() + "." + knob));
         return Stream.concat(global, perMetric).toList();
@@ -46,7 +48,11 @@ final class DriftSettingsReader {
                     s.intValue("drift.resolve-after-windows", defaults.resolveAfterWindows(), 1, 1000),
                     s.longValue("drift.min-quantile-count", defaults.minQuantileCount(), 1),
                     metrics);
-            return new Settings.Drift(detection, pins(s), rebaselines(s));
+            Duration idleAfter = s.duration("drift.idle-after", Duration.ofMinutes(30));
+            if (idleAfter.isZero()) {
+                throw new SettingsException("drift.idle-after must be greater than zero");
+            }
+            return new Settings.Drift(detection, pins(s), rebaselines(s), idleAfter);
         } catch (IllegalArgumentException e) {
             throw new SettingsException("drift: " + e.getMessage());
         }

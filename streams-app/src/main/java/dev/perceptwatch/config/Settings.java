@@ -60,9 +60,10 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     /**
      * @param pins        model id -> (version -> the version whose baseline it is judged against)
      * @param rebaselines model id -> (version -> the event time from which it warms up a new baseline)
+     * @param idleAfter   stream time without a window after which a key's open alerts resolve
      */
     public record Drift(DriftSettings detection, Map<String, Map<String, String>> pins,
-                        Map<String, Map<String, Instant>> rebaselines) {
+                        Map<String, Map<String, Instant>> rebaselines, Duration idleAfter) {
         public Drift {
             pins = byModel(pins);
             rebaselines = byModel(rebaselines);

@@ -31,6 +31,11 @@ final class AlertSentences {
                 .formatted(metric, subject(key), from) + " baseline warms up";
     }
 
+    static String idle(DriftKey key, String metric, Instant lastWindowEnd) {
+        return "%s for %s: no windows since %s, so the episode is closed (drift.idle-after); it is judged again when"
+                .formatted(metric, subject(key), lastWindowEnd) + " windows return";
+    }
+
     private static String statistic(DetectorKind detector) {
         return detector == DetectorKind.P90_SHIFT ? "p90" : "mean";
     }

@@ -3,11 +3,13 @@ package dev.perceptwatch.drift;
 import dev.perceptwatch.aggregation.MetricSummary;
 import dev.perceptwatch.events.AlertState;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -55,25 +57,57 @@ public final class DriftEngine {
         List<AlertDecision> alerts = new ArrayList<>();
         state.metrics().forEach((metric, current) -> {
             if (current.lifecycle().firing()) {
-                alerts.add(resolvedByRebaseline(key, window, metric, current, from));
+                alerts.add(closedWithoutWindow(key, metric, current, window.start(), window.end(),
+                        AlertSentences.rebaselined(key, metric, from), window));
             }
         });
         return new DriftStep(new DriftState(Map.of(), from.toEpochMilli()), alerts);
     }
 
-    private static AlertDecision resolvedByRebaseline(DriftKey key, ClosedWindow window, String metric,
-                                                      MetricDriftState current, Instant from) {
+    /**
+     * Whether the key has had no window for {@code idleAfter} of stream time: a retired version, or one whose
+     * producer stopped. Keys still in their first warm-up, never judged, are never idle.
+     */
+    public boolean idle(DriftState state, long streamTime, Duration idleAfter) {
+        OptionalLong lastEnd = state.metrics().values().stream().filter(metric -> metric.last() != null)
+                .mapToLong(metric -> metric.last().end()).max();
+        return lastEnd.isPresent() && lastEnd.getAsLong() + idleAfter.toMillis() <= streamTime;
+    }
+
+    /**
+     * Resolves the open episodes of an idle key: no window will ever resolve them, and a page that cannot end
+     * is noise. The baselines stay, so the key is judged again when its windows return.
+     */
+    public DriftStep resolveIdle(DriftKey key, DriftState state, long streamTime, Duration idleAfter) {
+        if (!idle(state, streamTime, idleAfter)) {
+            return new DriftStep(state, List.of());
+        }
+        Map<String, MetricDriftState> next = new TreeMap<>(state.metrics());
+        List<AlertDecision> alerts = new ArrayList<>();
+        state.metrics().forEach((metric, current) -> {
+            if (current.lifecycle().firing()) {
+                long lastEnd = current.last().end();
+                alerts.add(closedWithoutWindow(key, metric, current, lastEnd, streamTime,
+                        AlertSentences.idle(key, metric, Instant.ofEpochMilli(lastEnd)), new ClosedWindow(lastEnd,
+                                streamTime, List.of(), Map.of())));
+                next.put(metric, current.withLifecycle(current.lifecycle().closed()));
+            }
+        });
+        return new DriftStep(new DriftState(next, state.rebaselinedFrom()), alerts);
+    }
+
+    /** A RESOLVED that no detector judged: statistic and threshold are NaN. */
+    private static AlertDecision closedWithoutWindow(DriftKey key, String metric, MetricDriftState current,
+                                                     long start, long end, String sentence, ClosedWindow window) {
         Lifecycle episode = current.lifecycle();
         MetricSummary observed = window.metrics().stream().filter(summary -> summary.metric().equals(metric))
                 .findFirst().orElse(new MetricSummary(metric, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                         Double.NaN, Double.NaN, Double.NaN));
         Baseline baseline = current.baseline();
-        // No detector judged this window against the baseline, so there is no statistic to report: NaN.
         return new AlertDecision(episode.alertId(), key.modelId(), key.modelVersion(), key.segment(), metric,
-                AlertState.RESOLVED, episode.severity(), episode.detector().wireName(), window.start(), window.end(),
-                observed, baseline.mean(), baseline.std(), baseline.p90(), Double.NaN, Double.NaN,
-                window.worstEventIds().getOrDefault(metric, List.of()),
-                AlertSentences.rebaselined(key, metric, from));
+                AlertState.RESOLVED, episode.severity(), episode.detector().wireName(), start, end, observed,
+                baseline.mean(), baseline.std(), baseline.p90(), Double.NaN, Double.NaN,
+                window.worstEventIds().getOrDefault(metric, List.of()), sentence);
     }
 
     private MetricDriftState warmUp(MetricDriftState current, MetricSummary summary) {

@@ -29,6 +29,11 @@ record Lifecycle(boolean firing, int breachRun, int cleanRun, int episodeWindows
     record Transition(Lifecycle next, AlertState emitted) {
     }
 
+    /** The open episode closed without a judged window (re-baseline, or its key went quiet). */
+    Lifecycle closed() {
+        return new Lifecycle(false, 0, 0, episodeWindows, alertId, detector, severity);
+    }
+
     Transition step(Verdict verdict, int fireAfter, int resolveAfter, String newAlertId) {
         int breaches = verdict.breach() ? breachRun + 1 : 0;
         int cleans = verdict.breach() ? 0 : cleanRun + 1;

@@ -10,6 +10,10 @@ record MetricDriftState(BaselineWarmup warmup, Baseline baseline, CusumState cus
     static final MetricDriftState NEW = new MetricDriftState(BaselineWarmup.EMPTY, null, CusumState.ZERO, null,
             Lifecycle.QUIET);
 
+    MetricDriftState withLifecycle(Lifecycle next) {
+        return new MetricDriftState(warmup, baseline, cusum, last, next);
+    }
+
     MetricDriftState withBaseline(Baseline frozen) {
         return new MetricDriftState(warmup, frozen, CusumState.ZERO, null, lifecycle);
     }

@@ -9,9 +9,14 @@ import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.drift.DriftStep;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -43,6 +48,9 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
     public void init(ProcessorContext<String, DriftAlert> context) {
         this.context = context;
         this.states = context.getStateStore(storeName);
+        Duration idleCheck = drift.idleAfter().dividedBy(4);
+        context.schedule(idleCheck.isZero() ? Duration.ofMillis(1) : idleCheck, PunctuationType.STREAM_TIME,
+                this::closeIdleKeys);
         try (KeyValueIterator<String, byte[]> all = states.all()) {
             all.forEachRemaining(entry -> {
                 DriftKey key = keyOf(entry.key);
@@ -50,6 +58,33 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
                 listener.onRestored(key, DriftState.fromBytes(entry.value));
             });
         }
+    }
+
+    /**
+     * Resolves the open alerts of keys that have had no window for {@code drift.idle-after} of stream time, and
+     * stops reporting their gauges: no window would ever end such an alert. Stream time is the newest window
+     * end this task has seen, so a replay of old windows does not count as quiet.
+     */
+    private void closeIdleKeys(long streamTime) {
+        Map<DriftKey, DriftState> idle = new LinkedHashMap<>();
+        try (KeyValueIterator<String, byte[]> all = states.all()) {
+            all.forEachRemaining(entry -> {
+                DriftState state = DriftState.fromBytes(entry.value);
+                if (engine.idle(state, streamTime, drift.idleAfter())) {
+                    idle.put(keyOf(entry.key), state);
+                }
+            });
+        }
+        idle.forEach((key, state) -> {
+            DriftStep step = engine.resolveIdle(key, state, streamTime, drift.idleAfter());
+            if (!step.alerts().isEmpty()) {
+                states.put(storeKey(key), step.state().toBytes());
+                publish(key, step.alerts(), streamTime);
+            }
+            if (reported.remove(key)) {
+                listener.onClosed(List.of(key));
+            }
+        });
     }
 
     @Override
@@ -74,9 +109,14 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
         states.put(storeKey(key), step.state().toBytes());
         reported.add(key);
         listener.onWindow(stats, step.state());
-        for (AlertDecision decision : Stream.concat(rebaselined.alerts().stream(), step.alerts().stream()).toList()) {
+        publish(key, Stream.concat(rebaselined.alerts().stream(), step.alerts().stream()).toList(),
+                stats.getWindowEnd().toEpochMilli());
+    }
+
+    private void publish(DriftKey key, List<AlertDecision> decisions, long timestamp) {
+        for (AlertDecision decision : decisions) {
             DriftAlert alert = decision.toAvro();
-            context.forward(new Record<>(storeKey(key), alert, stats.getWindowEnd().toEpochMilli()));
+            context.forward(new Record<>(storeKey(key), alert, timestamp));
             listener.onAlert(alert);
         }
     }

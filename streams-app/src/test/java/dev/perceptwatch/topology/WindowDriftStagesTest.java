@@ -75,7 +75,8 @@ class WindowDriftStagesTest {
                 "PERCEPTWATCH_DRIFT_FIRE_AFTER_WINDOWS", "1",
                 "PERCEPTWATCH_DRIFT_RESOLVE_AFTER_WINDOWS", "2",
                 "PERCEPTWATCH_DRIFT_PINNED_BASELINES", "faces:v8=v7",
-                "PERCEPTWATCH_DRIFT_REBASELINES", "faces:v10@" + T0.plus(MINUTE.multipliedBy(5))));
+                "PERCEPTWATCH_DRIFT_REBASELINES", "faces:v10@" + T0.plus(MINUTE.multipliedBy(5)),
+                "PERCEPTWATCH_DRIFT_IDLE_AFTER", "5m"));
         for (String topic : List.of("generations", "references", "scores", "dead-letters", "window-stats", "alerts")) {
             env.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
         }
@@ -313,6 +314,36 @@ class WindowDriftStagesTest {
         DriftAlert next = alerts.readValue();
         assertEquals(AlertState.FIRING, next.getState(), "judged against the new baseline");
         assertEquals(0.30, next.getBaselineMean(), 0.01);
+    }
+
+    @Test
+    void aFiringVersionThatStopsProducingResolvesOnceIdle() {
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        window("v7", 3, 0.30);
+        closeWindowsBefore("v7", 4);
+        DriftAlert firing = alerts.readValue();
+        assertEquals(AlertState.FIRING, firing.getState());
+
+        // v7 is retired; v11 of the same model keeps the task's stream time moving.
+        for (int minute = 4; minute < 8; minute++) {
+            window("v11", minute, 0.20);
+        }
+        closeWindowsBefore("v11", 8);
+        assertTrue(alerts.isEmpty(), "4 quiet minutes are under drift.idle-after (5m)");
+        window("v11", 8, 0.20);
+        window("v11", 9, 0.20);
+        closeWindowsBefore("v11", 10);
+        List<DriftAlert> later = alerts.readValuesToList();
+        assertEquals(1, later.size(), later.toString());
+        DriftAlert resolved = later.get(0);
+        assertEquals(AlertState.RESOLVED, resolved.getState());
+        assertEquals("v7", resolved.getModelVersion());
+        assertEquals(firing.getAlertId(), resolved.getAlertId());
+        // v7's last window is minute 4, holding the one score that closed minute 3.
+        assertEquals(T0.plus(MINUTE.multipliedBy(5)), resolved.getWindowStart(), "from v7's last window end");
+        assertTrue(resolved.getSummary().contains("no windows since"), resolved.getSummary());
     }
 
     @Test
