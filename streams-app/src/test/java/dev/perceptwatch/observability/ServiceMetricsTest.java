@@ -93,6 +93,24 @@ class ServiceMetricsTest {
     }
 
     @Test
+    void exportsOneLagSeriesPerPartitionThoughKafkaAlsoReportsTheUnderscoredTwin() throws Exception {
+        String twin = ExercisedMetrics.INPUT_TOPIC.replace('.', '_');
+        assertEquals(2, fixture.consumerMetrics.metrics().keySet().stream()
+                .filter(name -> name.name().equals(KafkaStreamsMetrics.PARTITION_LAG)
+                        && name.group().equals(KafkaStreamsMetrics.FETCH_GROUP)
+                        && name.tags().get("partition").equals("0")
+                        && List.of(ExercisedMetrics.INPUT_TOPIC, twin).contains(name.tags().get("topic")))
+                .count(), "Kafka's FetchMetricsManager records the dotted topic's lag under both topic tags");
+
+        fixture.recordInputLag(1_500);
+        List<Sample> lag = Sample.parseAll(fixture.scrape()).stream()
+                .filter(s -> s.name().equals("perceptwatch_kafka_consumer_lag_records")).toList();
+        assertEquals(List.of(new Sample("perceptwatch_kafka_consumer_lag_records",
+                Map.of("topic", ExercisedMetrics.INPUT_TOPIC, "partition", "0"), 1_500)), lag,
+                "one series per input partition, so sum by (topic) is not doubled");
+    }
+
+    @Test
     void healthIsAlwaysOkAndReadyFollowsTheCheck() throws Exception {
         assertEquals(200, fixture.get("/health").statusCode());
 
