@@ -73,7 +73,10 @@ final class ExercisedMetrics implements AutoCloseable {
         this.server = MetricsServer.start(metrics, "127.0.0.1", 0);
     }
 
-    /** A server whose metrics have been exercised with every method; driftFiring sets the drift gauge. */
+    /**
+     * A server whose metrics have been exercised with every method; driftFiring sets the drift gauge: lpips
+     * firing CRITICAL (2) and ssim firing WARNING (1), the other metrics quiet (0).
+     */
     static ExercisedMetrics start(Path stateDir, boolean driftFiring) throws IOException {
         ExercisedMetrics fixture = new ExercisedMetrics(new ServiceMetrics(), unstartedStreams(stateDir));
         fixture.exerciseEveryMethod(driftFiring);
@@ -110,9 +113,10 @@ final class ExercisedMetrics implements AutoCloseable {
         metrics.windowClosed(window(MODEL, VERSION, null));
         for (String metric : ServiceMetrics.QUALITY_METRICS) {
             metrics.baseline(MODEL, VERSION, metric, 0.2, 0.05);
-            metrics.driftState(MODEL, VERSION, metric, false);
+            metrics.driftState(MODEL, VERSION, metric, null);
         }
         metrics.driftAlert(alert(driftFiring ? AlertState.FIRING : AlertState.RESOLVED));
+        metrics.driftAlert(alert(driftFiring ? AlertState.FIRING : AlertState.RESOLVED, "ssim", Severity.WARNING));
         metrics.scorerDevice("cpu");
         metrics.modelsLoaded(1);
         bindStreamsWithKafkaSensors();
@@ -166,11 +170,16 @@ final class ExercisedMetrics implements AutoCloseable {
                 .setCount(50).setErrors(1).setMetrics(stats).build();
     }
 
+    /** An lpips alert of severity CRITICAL. */
     static DriftAlert alert(AlertState state) {
-        MetricStats observed = MetricStats.newBuilder().setMetric("lpips").setCount(50).setMean(0.4).setStd(0.05)
+        return alert(state, "lpips", Severity.CRITICAL);
+    }
+
+    static DriftAlert alert(AlertState state, String metric, Severity severity) {
+        MetricStats observed = MetricStats.newBuilder().setMetric(metric).setCount(50).setMean(0.4).setStd(0.05)
                 .setMin(0.2).setMax(0.6).setP50(0.4).setP90(0.5).setP99(0.58).build();
         return DriftAlert.newBuilder().setAlertId("alert-1").setModelId(MODEL).setModelVersion(VERSION)
-                .setMetric("lpips").setState(state).setSeverity(Severity.CRITICAL).setDetector("effect-size")
+                .setMetric(metric).setState(state).setSeverity(severity).setDetector("effect-size")
                 .setWindowStart(Instant.ofEpochMilli(0)).setWindowEnd(Instant.ofEpochMilli(60_000))
                 .setObserved(observed).setBaselineMean(0.2).setBaselineStd(0.05).setBaselineP90(0.27)
                 .setStatistic(4.0).setThreshold(3.0).setWorstEventIds(WORST_EVENT_IDS)
