@@ -1,6 +1,7 @@
 package dev.perceptwatch.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The synthetic feed makes every alert condition true at once (events consumed and dead-lettered
  * but none scored, lag high and growing, drift state 2 and 1, the client not RUNNING, plus a second target
- * on a closed port for up == 0), so every rule expression must return data. The rule file is loaded
- * unchanged: its {@code for:} durations (2 minutes and more) are too long for a unit test, so the rules
- * are checked to become <em>pending</em>, and the drift rules to go back to inactive when the state
- * resolves; the firing transition after {@code for:} is promtool's unit tests' job.
+ * on a closed port for up == 0), so every rule expression must return data, except the one on the absence
+ * of any target, which must return none. The rule file is loaded unchanged: its {@code for:} durations
+ * (2 minutes and more) are too long for a unit test, so the rules are checked to become <em>pending</em>,
+ * and the drift rules to go back to inactive when the state resolves; the firing transition after
+ * {@code for:} is promtool's unit tests' job.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusQueriesTest {
@@ -93,7 +95,33 @@ class PrometheusQueriesTest {
 
     @Test
     void everyAlertRuleExpressionParsesAndReturnsData() throws Exception {
-        assertAllReturnData(MonitoringFiles.ruleQueries(MonitoringFiles.alertRules()));
+        assertAllReturnData(MonitoringFiles.ruleQueries(MonitoringFiles.alertRules()).stream()
+                .filter(query -> !isAbsence(query.expr())).toList());
+    }
+
+    /**
+     * A rule on a series' absence returns nothing while the service is scraped; with the job name changed
+     * to one that has no target, it must return its alert.
+     */
+    @Test
+    void absenceRulesAreQuietWhileTargetsAreScrapedAndFireWithoutThem() throws Exception {
+        List<Query> absence = MonitoringFiles.ruleQueries(MonitoringFiles.alertRules()).stream()
+                .filter(query -> isAbsence(query.expr())).toList();
+        assertEquals(1, absence.size(), "PerceptWatchTargetsMissing: " + absence);
+        awaitNonEmpty(() -> prometheus.query("up{job=\"perceptwatch\"}"));
+        for (Query query : absence) {
+            JsonNode scraped = prometheus.query(query.expr());
+            assertEquals("success", scraped.path("status").asText(), query + " -> " + scraped);
+            assertEquals(0, scraped.path("data").path("result").size(), query + " while scraped: " + scraped);
+            String noTarget = query.expr().replace("job=\"perceptwatch\"", "job=\"perceptwatch-unscraped\"");
+            assertNotEquals(query.expr(), noTarget, query + " selects job=\"perceptwatch\"");
+            JsonNode missing = prometheus.query(noTarget);
+            assertEquals(1, missing.path("data").path("result").size(), noTarget + " -> " + missing);
+        }
+    }
+
+    private static boolean isAbsence(String expr) {
+        return expr.strip().startsWith("absent(");
     }
 
     @Test
@@ -109,8 +137,10 @@ class PrometheusQueriesTest {
     @Test
     void loadedRulesBecomePendingAndDriftGoesBackToInactiveWhenResolved() throws Exception {
         int ruleCount = MonitoringFiles.rules(MonitoringFiles.alertRules()).size();
+        // Every rule but the absence one (the targets are scraped: PerceptWatchTargetsMissing stays inactive).
         Map<String, JsonNode> rules = awaitRules(r -> r.size() == ruleCount
-                && r.values().stream().allMatch(rule -> !"inactive".equals(rule.path("state").asText())));
+                && r.values().stream().allMatch(rule -> isAbsence(rule.path("query").asText())
+                        == "inactive".equals(rule.path("state").asText())));
         rules.values().forEach(rule -> assertEquals("ok", rule.path("health").asText(), rule.toString()));
         // The fixture's lpips drift fired as CRITICAL (state 2), its ssim drift as WARNING (state 1).
         for (List<String> expected : List.of(List.of("lpips", "critical"), List.of("ssim", "warning"))) {
