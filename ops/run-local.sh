@@ -161,7 +161,7 @@ while :; do
   consumed=$(metric_sum perceptwatch_events_consumed_total)
   scored=$(metric_sum perceptwatch_events_scored_total)
   dead=$(metric_sum perceptwatch_dead_letters_total)
-  firing=$(awk '$1 ~ /^perceptwatch_drift_state\{/ && $2 == 1 { n++ } END { printf "%d", n }' "$LOCAL/metrics.txt")
+  firing=$(awk '$1 ~ /^perceptwatch_drift_state\{/ && $2 >= 1 { n++ } END { printf "%d", n }' "$LOCAL/metrics.txt")
   rate=$(( (consumed - last_consumed) / (now - last_time > 0 ? now - last_time : 1) ))
   last_consumed=$consumed; last_time=$now
   printf '\r%s  events/s %-4s scored %-7s dead letters %-5s drift firing %-3s' "$(date +%T)" "$rate" "$scored" "$dead" "$firing"

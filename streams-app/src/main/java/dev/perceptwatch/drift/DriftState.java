@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.perceptwatch.events.Severity;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,19 @@ public record DriftState(Map<String, MetricDriftState> metrics, Long rebaselined
     public boolean firing(String metric) {
         MetricDriftState state = metrics.get(metric);
         return state != null && state.lifecycle().firing();
+    }
+
+    /**
+     * The severity the open alert episode of the metric fired with (kept in the stored lifecycle, so it
+     * survives a restart), or null when no episode is open. An episode keeps the severity it fired with.
+     */
+    public Severity firingSeverity(String metric) {
+        if (!firing(metric)) {
+            return null;
+        }
+        Severity severity = metrics.get(metric).lifecycle().severity();
+        // Every stored firing lifecycle has one; should one lack it, report the lower severity.
+        return severity == null ? Severity.WARNING : severity;
     }
 
     /**

@@ -4,8 +4,11 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -99,19 +102,43 @@ final class KafkaStreamsMetrics {
         }
     }
 
-    /** Lag per input partition; the max wins if two threads briefly report one partition during a rebalance. */
+    /**
+     * Lag per input partition; the max wins if two threads briefly report one partition during a rebalance.
+     *
+     * <p>For a topic whose name holds a dot, Kafka's consumer (FetchMetricsManager in kafka-clients 4.3.1)
+     * records each partition's lag twice, from the same {@code records-lag} template in the same group: once
+     * tagged with the real topic and once, as a deprecated twin, with the dots replaced by underscores
+     * ({@code perceptwatch_generations}). Nothing else tells them apart (same name, group and description), so
+     * a metric is dropped when the same consumer also reports that partition for a dotted topic that maps to
+     * its topic tag. A real topic cannot be such a twin: Kafka refuses topics whose names collide that way.
+     */
     static Map<TopicPartitionLabels, Double> partitionLag(Map<MetricName, ? extends Metric> metrics) {
-        Map<TopicPartitionLabels, Double> lag = new TreeMap<>();
+        Map<MetricName, Metric> inputLag = new HashMap<>();
         metrics.forEach((name, metric) -> {
             Map<String, String> tags = name.tags();
             if (FETCH_GROUP.equals(name.group()) && PARTITION_LAG.equals(name.name())
                     && tags.containsKey("topic") && tags.containsKey("partition")
                     && MAIN_CONSUMER.matcher(tags.getOrDefault("client-id", "")).matches()) {
+                inputLag.put(name, metric);
+            }
+        });
+        Set<List<String>> deprecatedTwins = inputLag.keySet().stream()
+                .filter(name -> name.tags().get("topic").contains("."))
+                .map(name -> consumerTopicPartition(name, name.tags().get("topic").replace('.', '_')))
+                .collect(Collectors.toSet());
+        Map<TopicPartitionLabels, Double> lag = new TreeMap<>();
+        inputLag.forEach((name, metric) -> {
+            Map<String, String> tags = name.tags();
+            if (!deprecatedTwins.contains(consumerTopicPartition(name, tags.get("topic")))) {
                 finite(metric).ifPresent(v -> lag.merge(
                         new TopicPartitionLabels(tags.get("topic"), tags.get("partition")), v, Math::max));
             }
         });
         return lag;
+    }
+
+    private static List<String> consumerTopicPartition(MetricName name, String topic) {
+        return List.of(name.tags().get("client-id"), topic, name.tags().get("partition"));
     }
 
     /** A thread-level value in milliseconds per short thread name; NaN before the first commit is skipped. */

@@ -3,6 +3,7 @@ package dev.perceptwatch.observability;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
+import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
@@ -99,7 +100,8 @@ public final class ServiceMetrics {
             .register(registry);
     private final Gauge baselineMean = windowGauge("perceptwatch_baseline_mean", "Baseline mean the drift detector compares windows with.");
     private final Gauge baselineStd = windowGauge("perceptwatch_baseline_std", "Baseline standard deviation of the drift detector.");
-    private final Gauge driftState = windowGauge("perceptwatch_drift_state", "1 while a drift alert is firing for the model/version/metric, else 0.");
+    private final Gauge driftState = windowGauge("perceptwatch_drift_state", "Drift alert state of the model/version/metric: "
+            + "0 quiet, 1 a WARNING alert is firing, 2 a CRITICAL alert is firing.");
     private final Info scorerDevice = Info.builder()
             .name("perceptwatch_scorer_device")
             .help("The device the scorer runs its models on (cpu, cuda:N).")
@@ -194,9 +196,28 @@ public final class ServiceMetrics {
         }
     }
 
-    /** For state restored at start-up, when no alert is emitted; {@link #driftAlert} covers the rest. */
-    public void driftState(String modelId, String modelVersion, String metric, boolean firing) {
-        driftState.labelValues(labels(models.labelsFor(modelId, modelVersion), metric)).set(firing ? 1 : 0);
+    /** {@code perceptwatch_drift_state} while no alert episode is open. */
+    public static final int DRIFT_QUIET = 0;
+    /** {@code perceptwatch_drift_state} while an episode fired as WARNING is open. */
+    public static final int DRIFT_FIRING_WARNING = 1;
+    /** {@code perceptwatch_drift_state} while an episode fired as CRITICAL is open (pages). */
+    public static final int DRIFT_FIRING_CRITICAL = 2;
+
+    /**
+     * For state restored at start-up and after each window, when no alert is emitted; {@link #driftAlert}
+     * covers the rest.
+     *
+     * @param firing the severity of the open alert episode, or null when none is open
+     */
+    public void driftState(String modelId, String modelVersion, String metric, Severity firing) {
+        driftState.labelValues(labels(models.labelsFor(modelId, modelVersion), metric)).set(driftStateValue(firing));
+    }
+
+    static int driftStateValue(Severity firing) {
+        if (firing == null) {
+            return DRIFT_QUIET;
+        }
+        return firing == Severity.CRITICAL ? DRIFT_FIRING_CRITICAL : DRIFT_FIRING_WARNING;
     }
 
     /** Drift state and baseline from an emitted alert (segmented alerts: see {@link #windowClosed}). */
@@ -205,7 +226,7 @@ public final class ServiceMetrics {
             return;
         }
         driftState(alert.getModelId(), alert.getModelVersion(), alert.getMetric(),
-                alert.getState() == AlertState.FIRING);
+                alert.getState() == AlertState.FIRING ? alert.getSeverity() : null);
         baseline(alert.getModelId(), alert.getModelVersion(), alert.getMetric(),
                 alert.getBaselineMean(), alert.getBaselineStd());
     }

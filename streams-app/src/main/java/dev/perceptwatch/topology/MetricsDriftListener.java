@@ -50,7 +50,8 @@ final class MetricsDriftListener implements DriftListener {
             Baseline baseline = state.baseline(metric.label());
             if (baseline != null) {
                 metrics.baseline(key.modelId(), key.modelVersion(), metric.label(), baseline.mean(), baseline.std());
-                metrics.driftState(key.modelId(), key.modelVersion(), metric.label(), state.firing(metric.label()));
+                metrics.driftState(key.modelId(), key.modelVersion(), metric.label(),
+                        state.firingSeverity(metric.label()));
             } else {
                 metrics.noBaseline(key.modelId(), key.modelVersion(), metric.label());
             }

@@ -6,6 +6,7 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +22,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.internals.FetchMetricsManager;
 import org.apache.kafka.clients.consumer.internals.FetchMetricsRegistry;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.MetricConfig;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Value;
@@ -40,9 +44,9 @@ import org.apache.kafka.streams.processor.internals.metrics.ThreadMetrics;
  * that tests (and the dashboard/rule checks) see every series the service can export.
  *
  * <p>The Kafka Streams bridge reads a real, unstarted KafkaStreams client (thread states) plus a Kafka
- * {@link Metrics} registry holding sensors created by Kafka's own code (FetchMetricsRegistry,
- * ThreadMetrics) so the metric names and tags are exactly Kafka's; only a live broker could fill them
- * in the client itself, which is the end-to-end test's job.
+ * {@link Metrics} registries holding sensors created by Kafka's own code (FetchMetricsManager,
+ * FetchMetricsRegistry, ThreadMetrics) so the metric names and tags are exactly Kafka's; only a live broker
+ * could fill them in the client itself, which is the end-to-end test's job.
  */
 final class ExercisedMetrics implements AutoCloseable {
 
@@ -57,7 +61,10 @@ final class ExercisedMetrics implements AutoCloseable {
     final MetricsServer server;
     final KafkaStreams streams;
     final Metrics kafkaMetrics = new Metrics();
-    private Sensor inputLag;
+    /** The main consumer's own registry: Kafka adds its client-id tag to every fetch metric from the config. */
+    final Metrics consumerMetrics = new Metrics(new MetricConfig().tags(Map.of("client-id", MAIN_CONSUMER)));
+    private final FetchMetricsManager fetchManager = new FetchMetricsManager(consumerMetrics,
+            new FetchMetricsRegistry(Set.of("client-id"), "consumer"));
     private final HttpClient http = HttpClient.newHttpClient();
 
     private ExercisedMetrics(ServiceMetrics metrics, KafkaStreams streams) throws IOException {
@@ -66,7 +73,10 @@ final class ExercisedMetrics implements AutoCloseable {
         this.server = MetricsServer.start(metrics, "127.0.0.1", 0);
     }
 
-    /** A server whose metrics have been exercised with every method; driftFiring sets the drift gauge. */
+    /**
+     * A server whose metrics have been exercised with every method; driftFiring sets the drift gauge: lpips
+     * firing CRITICAL (2) and ssim firing WARNING (1), the other metrics quiet (0).
+     */
     static ExercisedMetrics start(Path stateDir, boolean driftFiring) throws IOException {
         ExercisedMetrics fixture = new ExercisedMetrics(new ServiceMetrics(), unstartedStreams(stateDir));
         fixture.exerciseEveryMethod(driftFiring);
@@ -103,9 +113,10 @@ final class ExercisedMetrics implements AutoCloseable {
         metrics.windowClosed(window(MODEL, VERSION, null));
         for (String metric : ServiceMetrics.QUALITY_METRICS) {
             metrics.baseline(MODEL, VERSION, metric, 0.2, 0.05);
-            metrics.driftState(MODEL, VERSION, metric, false);
+            metrics.driftState(MODEL, VERSION, metric, null);
         }
         metrics.driftAlert(alert(driftFiring ? AlertState.FIRING : AlertState.RESOLVED));
+        metrics.driftAlert(alert(driftFiring ? AlertState.FIRING : AlertState.RESOLVED, "ssim", Severity.WARNING));
         metrics.scorerDevice("cpu");
         metrics.modelsLoaded(1);
         bindStreamsWithKafkaSensors();
@@ -113,9 +124,8 @@ final class ExercisedMetrics implements AutoCloseable {
 
     /** The real client's metrics and threads, plus lag and commit sensors made by Kafka's own registries. */
     private void bindStreamsWithKafkaSensors() {
+        recordInputLag(42);
         FetchMetricsRegistry fetch = new FetchMetricsRegistry(Set.of("client-id"), "consumer");
-        inputLag = recordValue(kafkaMetrics.metricInstance(fetch.partitionRecordsLag,
-                Map.of("client-id", MAIN_CONSUMER, "topic", INPUT_TOPIC, "partition", "0")), 42);
         recordValue(kafkaMetrics.metricInstance(fetch.partitionRecordsLag, Map.of("client-id",
                 CLIENT_ID + "-StreamThread-1-restore-consumer", "topic", "changelog", "partition", "0")), 7);
         StreamsMetricsImpl streamsMetrics = new StreamsMetricsImpl(kafkaMetrics, CLIENT_ID, Time.SYSTEM);
@@ -123,6 +133,7 @@ final class ExercisedMetrics implements AutoCloseable {
         metrics.bindKafkaStreams(new KafkaStreamsMetrics.Source(() -> {
             Map<MetricName, Metric> all = new HashMap<>(streams.metrics());
             all.putAll(kafkaMetrics.metrics());
+            all.putAll(consumerMetrics.metrics());
             return all;
         }, streams::metadataForLocalThreads, streams::state));
     }
@@ -134,9 +145,20 @@ final class ExercisedMetrics implements AutoCloseable {
         return sensor;
     }
 
-    /** Sets the input partition's lag as the consumer's fetcher would. */
+    /**
+     * Sets the input partition's lag through Kafka's own FetchMetricsManager, as the consumer's fetcher does.
+     * For the dotted input topic it also records the deprecated twin tagged {@code perceptwatch_generations}.
+     * The method is package-private in Kafka, hence the reflection.
+     */
     void recordInputLag(double records) {
-        inputLag.record(records);
+        try {
+            Method record = FetchMetricsManager.class.getDeclaredMethod("recordPartitionLag",
+                    TopicPartition.class, long.class);
+            record.setAccessible(true);
+            record.invoke(fetchManager, new TopicPartition(INPUT_TOPIC, 0), (long) records);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Kafka's FetchMetricsManager.recordPartitionLag changed", e);
+        }
     }
 
     static WindowStats window(String model, String version, String segment) {
@@ -148,11 +170,16 @@ final class ExercisedMetrics implements AutoCloseable {
                 .setCount(50).setErrors(1).setMetrics(stats).build();
     }
 
+    /** An lpips alert of severity CRITICAL. */
     static DriftAlert alert(AlertState state) {
-        MetricStats observed = MetricStats.newBuilder().setMetric("lpips").setCount(50).setMean(0.4).setStd(0.05)
+        return alert(state, "lpips", Severity.CRITICAL);
+    }
+
+    static DriftAlert alert(AlertState state, String metric, Severity severity) {
+        MetricStats observed = MetricStats.newBuilder().setMetric(metric).setCount(50).setMean(0.4).setStd(0.05)
                 .setMin(0.2).setMax(0.6).setP50(0.4).setP90(0.5).setP99(0.58).build();
         return DriftAlert.newBuilder().setAlertId("alert-1").setModelId(MODEL).setModelVersion(VERSION)
-                .setMetric("lpips").setState(state).setSeverity(Severity.CRITICAL).setDetector("effect-size")
+                .setMetric(metric).setState(state).setSeverity(severity).setDetector("effect-size")
                 .setWindowStart(Instant.ofEpochMilli(0)).setWindowEnd(Instant.ofEpochMilli(60_000))
                 .setObserved(observed).setBaselineMean(0.2).setBaselineStd(0.05).setBaselineP90(0.27)
                 .setStatistic(4.0).setThreshold(3.0).setWorstEventIds(WORST_EVENT_IDS)
@@ -215,5 +242,6 @@ final class ExercisedMetrics implements AutoCloseable {
         server.close();
         streams.close(Duration.ofSeconds(5));
         kafkaMetrics.close();
+        consumerMetrics.close();
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -117,6 +118,19 @@ class MonitoringFilesTest {
             assertFalse(HARD_CODED_TARGET.matcher(rule.path("expr").asText()).find(), name + " names an instance");
         }
         MonitoringFiles.ruleQueries(MonitoringFiles.alertRules()).forEach(this::assertExported);
+    }
+
+    @Test
+    void rulesSharingAnAlertNameDifferOnlyInExpressionSeverityAndForWithTheSameAnnotations() {
+        Map<String, List<JsonNode>> byName = MonitoringFiles.rules(MonitoringFiles.alertRules()).stream()
+                .collect(Collectors.groupingBy(rule -> rule.path("alert").asText()));
+        assertEquals(2, byName.get("PerceptWatchQualityDrift").size(), "a warning and a critical drift rule");
+        byName.forEach((name, rules) -> {
+            assertEquals(rules.size(), rules.stream().map(r -> r.path("labels").path("severity").asText())
+                    .distinct().count(), name + ": one rule per severity");
+            rules.forEach(rule -> assertEquals(rules.get(0).path("annotations"), rule.path("annotations"),
+                    name + ": every severity pages with the same annotations"));
+        });
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.perceptwatch.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perceptwatch.events.AlertState;
+import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.observability.MonitoringFiles.Query;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,16 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
  * ServiceMetrics endpoint, and loads the committed rule file into it.
  *
  * <p>The synthetic feed makes every alert condition true at once (events consumed and dead-lettered
- * but none scored, lag high and growing, drift state 1, the client not RUNNING, plus a second target
- * on a closed port for up == 0), so every rule expression must return data. The rule file is loaded
- * unchanged: its {@code for:} durations (2 minutes and more) are too long for a unit test, so the rules
- * are checked to become <em>pending</em>, and the drift rule to go back to inactive when the state
- * resolves; the firing transition after {@code for:} is promtool's unit tests' job.
+ * but none scored, lag high and growing, drift state 2 and 1, the client not RUNNING, plus a second target
+ * on a closed port for up == 0), so every rule expression must return data, except the one on the absence
+ * of any target, which must return none. The rule file is loaded unchanged: its {@code for:} durations
+ * (2 minutes and more) are too long for a unit test, so the rules are checked to become <em>pending</em>,
+ * and the drift rules to go back to inactive when the state resolves; the firing transition after
+ * {@code for:} is promtool's unit tests' job.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusQueriesTest {
 
     private static final Duration DATA_TIMEOUT = Duration.ofSeconds(60);
+    private static final String DRIFT = "PerceptWatchQualityDrift";
 
     private ExercisedMetrics fixture;
     private PrometheusProcess prometheus;
@@ -91,7 +95,33 @@ class PrometheusQueriesTest {
 
     @Test
     void everyAlertRuleExpressionParsesAndReturnsData() throws Exception {
-        assertAllReturnData(MonitoringFiles.ruleQueries(MonitoringFiles.alertRules()));
+        assertAllReturnData(MonitoringFiles.ruleQueries(MonitoringFiles.alertRules()).stream()
+                .filter(query -> !isAbsence(query.expr())).toList());
+    }
+
+    /**
+     * A rule on a series' absence returns nothing while the service is scraped; with the job name changed
+     * to one that has no target, it must return its alert.
+     */
+    @Test
+    void absenceRulesAreQuietWhileTargetsAreScrapedAndFireWithoutThem() throws Exception {
+        List<Query> absence = MonitoringFiles.ruleQueries(MonitoringFiles.alertRules()).stream()
+                .filter(query -> isAbsence(query.expr())).toList();
+        assertEquals(1, absence.size(), "PerceptWatchTargetsMissing: " + absence);
+        awaitNonEmpty(() -> prometheus.query("up{job=\"perceptwatch\"}"));
+        for (Query query : absence) {
+            JsonNode scraped = prometheus.query(query.expr());
+            assertEquals("success", scraped.path("status").asText(), query + " -> " + scraped);
+            assertEquals(0, scraped.path("data").path("result").size(), query + " while scraped: " + scraped);
+            String noTarget = query.expr().replace("job=\"perceptwatch\"", "job=\"perceptwatch-unscraped\"");
+            assertNotEquals(query.expr(), noTarget, query + " selects job=\"perceptwatch\"");
+            JsonNode missing = prometheus.query(noTarget);
+            assertEquals(1, missing.path("data").path("result").size(), noTarget + " -> " + missing);
+        }
+    }
+
+    private static boolean isAbsence(String expr) {
+        return expr.strip().startsWith("absent(");
     }
 
     @Test
@@ -107,19 +137,26 @@ class PrometheusQueriesTest {
     @Test
     void loadedRulesBecomePendingAndDriftGoesBackToInactiveWhenResolved() throws Exception {
         int ruleCount = MonitoringFiles.rules(MonitoringFiles.alertRules()).size();
+        // Every rule but the absence one (the targets are scraped: PerceptWatchTargetsMissing stays inactive).
         Map<String, JsonNode> rules = awaitRules(r -> r.size() == ruleCount
-                && r.values().stream().allMatch(rule -> !"inactive".equals(rule.path("state").asText())));
+                && r.values().stream().allMatch(rule -> isAbsence(rule.path("query").asText())
+                        == "inactive".equals(rule.path("state").asText())));
         rules.values().forEach(rule -> assertEquals("ok", rule.path("health").asText(), rule.toString()));
-        JsonNode drift = rules.get("PerceptWatchQualityDrift");
-        assertEquals(1, drift.path("alerts").size(), "only lpips drifts: " + drift);
-        JsonNode driftLabels = drift.path("alerts").get(0).path("labels");
-        assertEquals(List.of(ExercisedMetrics.MODEL, ExercisedMetrics.VERSION, "lpips", "warning"), List.of(
-                driftLabels.path("model_id").asText(), driftLabels.path("model_version").asText(),
-                driftLabels.path("metric").asText(), driftLabels.path("severity").asText()));
-        assertEquals("pending", drift.path("state").asText(), "for: 2m has not elapsed yet");
+        // The fixture's lpips drift fired as CRITICAL (state 2), its ssim drift as WARNING (state 1).
+        for (List<String> expected : List.of(List.of("lpips", "critical"), List.of("ssim", "warning"))) {
+            JsonNode drift = rules.get(DRIFT + "/" + expected.get(1));
+            assertEquals(1, drift.path("alerts").size(), expected + ": " + drift);
+            JsonNode driftLabels = drift.path("alerts").get(0).path("labels");
+            assertEquals(List.of(ExercisedMetrics.MODEL, ExercisedMetrics.VERSION, expected.get(0), expected.get(1)),
+                    List.of(driftLabels.path("model_id").asText(), driftLabels.path("model_version").asText(),
+                            driftLabels.path("metric").asText(), driftLabels.path("severity").asText()));
+            assertEquals("pending", drift.path("state").asText(), "for: 2m has not elapsed yet");
+        }
 
         fixture.metrics.driftAlert(ExercisedMetrics.alert(AlertState.RESOLVED));
-        awaitRules(r -> "inactive".equals(r.get("PerceptWatchQualityDrift").path("state").asText()));
+        fixture.metrics.driftAlert(ExercisedMetrics.alert(AlertState.RESOLVED, "ssim", Severity.WARNING));
+        awaitRules(r -> "inactive".equals(r.get(DRIFT + "/critical").path("state").asText())
+                && "inactive".equals(r.get(DRIFT + "/warning").path("state").asText()));
     }
 
     private void assertAllReturnData(List<Query> queries) throws Exception {
@@ -170,7 +207,9 @@ class PrometheusQueriesTest {
     private Map<String, JsonNode> rulesByName() throws Exception {
         Map<String, JsonNode> rules = new HashMap<>();
         for (JsonNode group : prometheus.api("/api/v1/rules").path("data").path("groups")) {
-            group.path("rules").forEach(rule -> rules.put(rule.path("name").asText(), rule));
+            // One alert name may have a rule per severity (PerceptWatchQualityDrift).
+            group.path("rules").forEach(rule -> rules.put(
+                    rule.path("name").asText() + "/" + rule.path("labels").path("severity").asText(), rule));
         }
         return rules;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.observability.ExercisedMetrics.Sample;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,8 +68,10 @@ class ServiceMetricsTest {
         }
         Map<String, String> lpips = Map.of("model_id", MODEL, "model_version", VERSION, "metric", "lpips");
         Map<String, String> ssim = Map.of("model_id", MODEL, "model_version", VERSION, "metric", "ssim");
-        assertEquals(1, value(samples, "perceptwatch_drift_state", lpips), "the FIRING alert sets the state");
-        assertEquals(0, value(samples, "perceptwatch_drift_state", ssim));
+        Map<String, String> psnr = Map.of("model_id", MODEL, "model_version", VERSION, "metric", "psnr");
+        assertEquals(2, value(samples, "perceptwatch_drift_state", lpips), "a FIRING CRITICAL alert sets 2");
+        assertEquals(1, value(samples, "perceptwatch_drift_state", ssim), "a FIRING WARNING alert sets 1");
+        assertEquals(0, value(samples, "perceptwatch_drift_state", psnr));
         assertEquals(0.2, value(samples, "perceptwatch_baseline_mean", lpips));
         assertEquals(0.05, value(samples, "perceptwatch_baseline_std", lpips));
         assertEquals(1, value(samples, "perceptwatch_scorer_device_info", Map.of("device", "cpu")));
@@ -90,6 +93,39 @@ class ServiceMetricsTest {
                 Map.of("thread", "StreamThread-1")), 1e-12);
         // The real client was never started: its one stream thread is CREATED.
         assertEquals(1, value(samples, "perceptwatch_streams_threads", Map.of("state", "CREATED")));
+    }
+
+    @Test
+    void exportsOneLagSeriesPerPartitionThoughKafkaAlsoReportsTheUnderscoredTwin() throws Exception {
+        String twin = ExercisedMetrics.INPUT_TOPIC.replace('.', '_');
+        assertEquals(2, fixture.consumerMetrics.metrics().keySet().stream()
+                .filter(name -> name.name().equals(KafkaStreamsMetrics.PARTITION_LAG)
+                        && name.group().equals(KafkaStreamsMetrics.FETCH_GROUP)
+                        && name.tags().get("partition").equals("0")
+                        && List.of(ExercisedMetrics.INPUT_TOPIC, twin).contains(name.tags().get("topic")))
+                .count(), "Kafka's FetchMetricsManager records the dotted topic's lag under both topic tags");
+
+        fixture.recordInputLag(1_500);
+        List<Sample> lag = Sample.parseAll(fixture.scrape()).stream()
+                .filter(s -> s.name().equals("perceptwatch_kafka_consumer_lag_records")).toList();
+        assertEquals(List.of(new Sample("perceptwatch_kafka_consumer_lag_records",
+                Map.of("topic", ExercisedMetrics.INPUT_TOPIC, "partition", "0"), 1_500)), lag,
+                "one series per input partition, so sum by (topic) is not doubled");
+    }
+
+    @Test
+    void driftStateIsTheOpenEpisodesSeverityAndZeroOnceResolved() throws Exception {
+        Map<String, String> lpips = Map.of("model_id", MODEL, "model_version", VERSION, "metric", "lpips");
+        fixture.metrics.driftAlert(ExercisedMetrics.alert(AlertState.RESOLVED));
+        assertEquals(ServiceMetrics.DRIFT_QUIET, value(Sample.parseAll(fixture.scrape()), "perceptwatch_drift_state", lpips));
+        fixture.metrics.driftAlert(ExercisedMetrics.alert(AlertState.FIRING, "lpips", Severity.WARNING));
+        assertEquals(ServiceMetrics.DRIFT_FIRING_WARNING,
+                value(Sample.parseAll(fixture.scrape()), "perceptwatch_drift_state", lpips));
+        fixture.metrics.driftState(MODEL, VERSION, "lpips", Severity.CRITICAL);
+        assertEquals(ServiceMetrics.DRIFT_FIRING_CRITICAL,
+                value(Sample.parseAll(fixture.scrape()), "perceptwatch_drift_state", lpips), "restored state");
+        fixture.metrics.driftState(MODEL, VERSION, "lpips", null);
+        assertEquals(ServiceMetrics.DRIFT_QUIET, value(Sample.parseAll(fixture.scrape()), "perceptwatch_drift_state", lpips));
     }
 
     @Test
@@ -144,7 +180,7 @@ class ServiceMetricsTest {
     @Test
     void forgettingAModelVersionRemovesItsWindowBaselineAndDriftSeriesOnly() throws Exception {
         fixture.metrics.windowClosed(ExercisedMetrics.window(MODEL, "v8", null));
-        fixture.metrics.driftState(MODEL, "v8", "lpips", true);
+        fixture.metrics.driftState(MODEL, "v8", "lpips", Severity.WARNING);
         fixture.metrics.forgetModelVersion(MODEL, VERSION);
         List<Sample> samples = Sample.parseAll(fixture.scrape());
         for (String gauge : List.of("perceptwatch_window_events", "perceptwatch_window_mean", "perceptwatch_window_p90",

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.drift.DriftKey;
+import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
@@ -219,14 +222,49 @@ class WindowDriftStagesTest {
         }
         window("v7", 3, 0.30);
         closeWindowsBefore("v7", 4);
-        assertEquals(AlertState.FIRING, alerts.readValue().getState());
-        assertEquals(Map.of("lpips", 1.0, "ssim", 0.0), driftStates(metrics), "the metrics with a baseline");
+        DriftAlert fired = alerts.readValue();
+        assertEquals(AlertState.FIRING, fired.getState());
+        assertEquals(Severity.CRITICAL, fired.getSeverity(), "+50% is past LPIPS's critical relative change");
+        assertEquals(Map.of("lpips", 2.0, "ssim", 0.0), driftStates(metrics),
+                "the metrics with a baseline; 2: the open episode fired as CRITICAL");
+
+        // A restart (or the new owner after a rebalance) reports the stored state: the lifecycle keeps the
+        // episode's severity, so the restored gauge still says critical.
+        assertEquals(Map.of("lpips", 2.0, "ssim", 0.0), driftStatesAfterRestart());
 
         // As when the task moves to another instance: from then on that instance reports the model, and a
         // FIRING left behind here would keep the alert rule firing after it resolves there.
         driver.close();
         assertEquals(Map.of(), driftStates(metrics));
         startDriver(DriftListener.NONE);
+    }
+
+    @Test
+    void aDriftFiredAsWarningExportsStateOneAlsoAfterARestart() {
+        driver.close();
+        ServiceMetrics metrics = new ServiceMetrics();
+        startDriver(new MetricsDriftListener(metrics));
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        window("v7", 3, 0.225);
+        closeWindowsBefore("v7", 4);
+        DriftAlert fired = alerts.readValue();
+        assertEquals(AlertState.FIRING, fired.getState());
+        assertEquals(Severity.WARNING, fired.getSeverity(), "+12% is below LPIPS's critical relative change");
+        assertEquals(Map.of("lpips", 1.0, "ssim", 0.0), driftStates(metrics));
+        assertEquals(Map.of("lpips", 1.0, "ssim", 0.0), driftStatesAfterRestart());
+    }
+
+    /** What a restarted instance exports from the stored drift state of faces/v7 (as DriftProcessor.init). */
+    private Map<String, Double> driftStatesAfterRestart() {
+        byte[] stored;
+        try (var all = driver.<String, byte[]>getKeyValueStore(DriftStage.DRIFT_STORE).all()) {
+            stored = all.next().value;
+        }
+        ServiceMetrics restarted = new ServiceMetrics();
+        new MetricsDriftListener(restarted).onRestored(new DriftKey("faces", "v7", null), DriftState.fromBytes(stored));
+        return driftStates(restarted);
     }
 
     private static Map<String, Double> driftStates(ServiceMetrics metrics) {
