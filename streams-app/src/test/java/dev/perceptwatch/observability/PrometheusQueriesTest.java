@@ -46,11 +46,13 @@ class PrometheusQueriesTest {
     private ExercisedMetrics fixture;
     private PrometheusProcess prometheus;
     private ScheduledExecutorService feeder;
+    private Instant fixtureStarted;
 
     @BeforeAll
     void start(@TempDir Path workDir) throws Exception {
         PrometheusProcess.requireInstalled();
         fixture = ExercisedMetrics.start(workDir.resolve("streams"), true);
+        fixtureStarted = Instant.now();
         AtomicInteger lag = new AtomicInteger(2_000);
         feeder = Executors.newSingleThreadScheduledExecutor();
         feeder.scheduleAtFixedRate(() -> {
@@ -60,6 +62,7 @@ class PrometheusQueriesTest {
             fixture.metrics.scoringBatch(3, Duration.ofMillis(40));
             fixture.metrics.scorePublished(Instant.now().minusMillis(900), Instant.now());
             fixture.recordInputLag(lag.addAndGet(100));
+            fixture.recordCommit(12.0);
         }, 0, 200, TimeUnit.MILLISECONDS);
         String config = """
                 global:
@@ -150,7 +153,11 @@ class PrometheusQueriesTest {
             assertEquals(List.of(ExercisedMetrics.MODEL, ExercisedMetrics.VERSION, expected.get(0), expected.get(1)),
                     List.of(driftLabels.path("model_id").asText(), driftLabels.path("model_version").asText(),
                             driftLabels.path("metric").asText(), driftLabels.path("severity").asText()));
-            assertEquals("pending", drift.path("state").asText(), "for: 2m has not elapsed yet");
+            if (Duration.between(fixtureStarted, Instant.now()).compareTo(Duration.ofSeconds(100)) < 0) {
+                // Only while for: 2m surely has not elapsed: the class's earlier tests may take longer on a busy
+                // machine, and the firing transition is promtool's tests' job anyway.
+                assertEquals("pending", drift.path("state").asText(), "for: 2m has not elapsed yet");
+            }
         }
 
         fixture.metrics.driftAlert(ExercisedMetrics.alert(AlertState.RESOLVED));
