@@ -110,6 +110,10 @@ public final class ImageDecoder {
             throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,
                     "header declares an empty image " + width + "x" + height);
         }
+        if (width < limits.minSide() || height < limits.minSide()) {
+            throw new ImageRejectedException(Reason.IMAGE_TOO_SMALL, sourceName, "image is " + width + "x" + height
+                    + ", under the minimum side of " + limits.minSide() + " pixels of the scoring model");
+        }
         long pixels = (long) width * height;
         if (pixels > limits.maxPixels()) {
             throw new ImageRejectedException(Reason.IMAGE_TOO_LARGE, sourceName, "image is " + width + "x" + height

@@ -4,7 +4,7 @@ package dev.perceptwatch.imaging;
 public final class ImageRejectedException extends Exception {
 
     /** Why an image was refused. The names are dead-letter reason codes: keep them stable. */
-    public enum Reason { UNDECODABLE_IMAGE, IMAGE_TOO_LARGE, SIZE_MISMATCH }
+    public enum Reason { UNDECODABLE_IMAGE, IMAGE_TOO_LARGE, IMAGE_TOO_SMALL, SIZE_MISMATCH }
 
     private final Reason reason;
     private final String sourceName;

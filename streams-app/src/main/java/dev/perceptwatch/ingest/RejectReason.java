@@ -10,12 +10,14 @@ public enum RejectReason {
     MISSING_REFERENCE,
     /** A uri outside the configured file roots or HTTP hosts, or of another scheme. */
     URI_FORBIDDEN,
-    /** An allowed uri that could not be read within the size and time limits. */
+    /** An allowed uri that could not be read (HTTP status, connection, the time limit; over the size limit is IMAGE_TOO_LARGE). */
     FETCH_FAILED,
     /** Bytes that are no decodable PNG, JPEG or WebP. */
     UNDECODABLE_IMAGE,
     /** Over the byte or pixel limit. */
     IMAGE_TOO_LARGE,
+    /** Narrower or lower than the scoring model's minimum side (31 px for lpips-alex, 17 for lpips-squeeze: models/manifest.json). */
+    IMAGE_TOO_SMALL,
     /** Generated and reference differ in size under the reject policy. */
     SIZE_MISMATCH,
     /** The perceptual model failed on this pair. */

@@ -30,7 +30,8 @@ public final class EncodedPairScorer implements AutoCloseable {
 
     public EncodedPairScorer(PairScorer scorer, ImageLimits limits, SizePolicy sizePolicy, int prepThreads) {
         this.scorer = scorer;
-        this.limits = limits;
+        // Refused from the header, as IMAGE_TOO_SMALL, rather than failing in the model after decoding.
+        this.limits = limits.atLeast(scorer.minInputSide());
         this.sizePolicy = sizePolicy;
         AtomicInteger count = new AtomicInteger();
         this.prep = Executors.newFixedThreadPool(prepThreads, task -> {

@@ -243,6 +243,10 @@ public final class LpipsModel implements AutoCloseable {
         return perImage > 0 && floats % perImage == 0 ? (int) (floats / perImage) : -1;
     }
 
+    int minInputSide() {
+        return spec.minInputSide();
+    }
+
     /** Refuses inputs the model cannot run, with a message saying why, before ORT sees them. */
     void checkInput(int width, int height, int pairs, long floats0, long floats1) {
         if (width < spec.minInputSide() || height < spec.minInputSide()) {

@@ -107,6 +107,11 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /** Pairs waiting for a batch (not counting batches being run). */
+    /** The smallest width and height the model runs on. */
+    int minInputSide() {
+        return model.minInputSide();
+    }
+
     public int waiting() {
         lock.lock();
         try {

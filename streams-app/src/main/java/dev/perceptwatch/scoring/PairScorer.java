@@ -29,6 +29,11 @@ public final class PairScorer {
         return metrics;
     }
 
+    /** The smallest width and height a pair may have: the model's, when the perceptual metrics are wanted. */
+    int minInputSide() {
+        return perceptual ? batcher.minInputSide() : 1;
+    }
+
     /**
      * Queues the pair for its batch (blocking while the batcher is full: back-pressure), then computes the
      * classic metrics here, so both run at once.

@@ -201,6 +201,20 @@ class ImageDecoderTest {
     }
 
     @Test
+    void theMinimumSideIsCheckedFromTheHeaderAndIsInclusive() throws Exception {
+        ImageLimits alex = ImageLimits.defaults().atLeast(31);
+        assertRejected(PngHeaders.headerOnly(30, 500), "generated.png", alex, Reason.IMAGE_TOO_SMALL,
+                "generated.png: image is 30x500, under the minimum side of 31 pixels of the scoring model");
+        assertRejected(PngHeaders.headerOnly(500, 30), "generated.png", alex, Reason.IMAGE_TOO_SMALL,
+                "generated.png: image is 500x30, under the minimum side of 31 pixels of the scoring model");
+        // ex_ref.png is 64x64.
+        assertEquals(64, ImageDecoder.decode(SharedFiles.imageBytes("ex_ref.png"), "ex_ref.png",
+                ImageLimits.defaults().atLeast(64)).width());
+        assertEquals(64, ImageDecoder.decode(SharedFiles.imageBytes("ex_ref.png"), "ex_ref.png",
+                ImageLimits.defaults().atLeast(64).atLeast(17)).width(), "atLeast never lowers the bound");
+    }
+
+    @Test
     void byteLimitIsCheckedFirst() {
         byte[] astronaut = SharedFiles.imageBytes("astronaut.png");
         assertRejected(astronaut, "astronaut.png", new ImageLimits(1000, 1_000_000), Reason.IMAGE_TOO_LARGE,

@@ -312,6 +312,9 @@ class ScoringStageTest {
                 TestEvents.inline(SharedFiles.imageBytes("truncated.jpg")), TestEvents.inline(ref), T0)).getReason());
         assertEquals("IMAGE_TOO_LARGE", deadLetterFor(TestEvents.event("e7",
                 TestEvents.inline(PngHeaders.headerOnly(100_000, 100_000)), TestEvents.inline(ref), T0)).getReason());
+        DeadLetter tiny = deadLetterFor(TestEvents.event("e7b", TestEvents.inline(PngHeaders.headerOnly(20, 20)),
+                TestEvents.inline(ref), T0));
+        assertEquals("IMAGE_TOO_SMALL", tiny.getReason(), "lpips-alex runs on 31 px and more: " + tiny.getMessage());
         DeadLetter mismatch = deadLetterFor(TestEvents.event("e8",
                 TestEvents.inline(SharedFiles.imageBytes("chelsea.png")), TestEvents.inline(ref), T0));
         assertEquals("SIZE_MISMATCH", mismatch.getReason());
