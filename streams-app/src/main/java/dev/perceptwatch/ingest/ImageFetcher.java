@@ -49,6 +49,10 @@ public final class ImageFetcher {
     }
 
     private byte[] readFile(URI uri) throws RejectedEventException {
+        if (uri.isOpaque() || uri.getPath() == null || uri.getPath().isEmpty()) {
+            // file:foo names no absolute path: there is nothing under a root it could point at.
+            throw forbiddenFile(uri);
+        }
         Path path;
         try {
             path = Path.of(uri).toRealPath();

@@ -104,6 +104,9 @@ class ImageFetcherTest {
         assertEquals(RejectReason.URI_FORBIDDEN, reasonOf(fetcher, link.toUri().toString()));
         assertEquals(RejectReason.URI_FORBIDDEN,
                 reasonOf(fetcher, "file://" + root + "/../" + outside.getFileName() + "/secret.png"));
+        // Opaque or path-less file uris name nothing under a root (file:foo threw a NullPointerException).
+        assertEquals(RejectReason.URI_FORBIDDEN, reasonOf(fetcher, "file:secret.png"));
+        assertEquals(RejectReason.URI_FORBIDDEN, reasonOf(fetcher, "file://host"));
     }
 
     @Test
