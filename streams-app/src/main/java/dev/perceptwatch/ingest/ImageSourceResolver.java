@@ -92,6 +92,11 @@ public final class ImageSourceResolver {
         if (value == null || value.isBlank()) {
             throw new RejectedEventException(RejectReason.BAD_EVENT, field + " is empty");
         }
+        // Ids become Kafka keys and Prometheus labels joined by a control character: none may hold one.
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new RejectedEventException(RejectReason.BAD_EVENT, field + " '" + value.replaceAll("\\p{Cntrl}", "?")
+                    + "' contains a control character");
+        }
     }
 
     private static byte[] toArray(ByteBuffer buffer) {

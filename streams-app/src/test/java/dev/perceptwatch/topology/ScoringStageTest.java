@@ -321,6 +321,13 @@ class ScoringStageTest {
         assertTrue(mismatch.getMessage().contains("451x300"), mismatch.getMessage());
         assertEquals("BAD_EVENT", deadLetterFor(TestEvents.event("e9",
                 TestEvents.referenceId("ref"), TestEvents.inline(ref), T0)).getReason());
+        GenerationEvent joined = GenerationEvent.newBuilder(TestEvents.event("e10",
+                TestEvents.inline(SharedFiles.imageBytes("ex_p0.png")), TestEvents.inline(ref), T0))
+                .setModelVersion("v7" + ModelKey.SEPARATOR + "x").build();
+        DeadLetter control = deadLetterFor(joined);
+        assertEquals("BAD_EVENT", control.getReason(), "model/version keys are joined by a control character");
+        assertTrue(control.getMessage().contains("model_version 'v7?x' contains a control character"),
+                control.getMessage());
     }
 
     @Test
