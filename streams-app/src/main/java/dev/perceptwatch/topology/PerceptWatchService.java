@@ -174,9 +174,16 @@ public final class PerceptWatchService implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
-        scorer.close();
-        engine.close();
+        if (streams.close(Duration.ofSeconds(30))) {
+            scorer.close();
+            engine.close();
+        } else {
+            // A stream thread still runs: closing the scorer would fail its in-flight events, which it would then
+            // dead-letter as SCORING_FAILED, and closing the model under a running batch can crash the JVM. The
+            // process exit ends both; the uncommitted events are scored again after the restart.
+            LOG.error("Kafka Streams did not stop within 30 s (state {}); the scorer and the model stay open",
+                    streams.state());
+        }
         metricsServer.close();
         stopped.countDown();
     }
