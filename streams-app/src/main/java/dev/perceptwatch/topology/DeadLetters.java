@@ -65,6 +65,7 @@ final class DeadLetters {
                         .map(h -> new RecordHeader(h.key(), wrap(h.value())))
                         .toList())
                 .setFailedAt(now)
+                .setProducedAt(event == null ? null : event.getProducedAt())
                 .build();
     }
 

@@ -217,7 +217,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
                                    String message) {
         DeadLetter letter = deadLetters.of(record, event, reason, message, clock.instant());
         String key = event == null ? null : event.getEventId();
-        context.forward(new Record<String, SpecificRecord>(key, letter, record.timestamp()));
+        // Record time = failed_at, as scores carry scored_at: a replay's dead letters are kept for the whole
+        // retention; windows read the event time from produced_at.
+        context.forward(new Record<String, SpecificRecord>(key, letter, letter.getFailedAt().toEpochMilli()));
         listener.onDeadLetter(reason);
     }
 

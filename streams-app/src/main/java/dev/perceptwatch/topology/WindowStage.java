@@ -56,7 +56,8 @@ final class WindowStage {
             // A dead letter carries no attributes, so errors are counted only in unsegmented windows.
             Serde<DeadLetter> deadLetterSerde = serdes.valueSerde(DeadLetter.class);
             KGroupedStream<String, DeadLetter> errors = builder
-                    .stream(topics.deadLetters(), Consumed.with(Serdes.String(), deadLetterSerde))
+                    .stream(topics.deadLetters(), Consumed.with(Serdes.String(), deadLetterSerde)
+                            .withTimestampExtractor(new ProducedAtExtractor()))
                     .filter((key, letter) -> letter != null && letter.getModelId() != null
                             && letter.getModelVersion() != null)
                     .selectKey((key, letter) -> ModelKey.of(letter.getModelId(), letter.getModelVersion()))

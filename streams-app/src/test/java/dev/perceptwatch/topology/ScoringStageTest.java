@@ -280,6 +280,18 @@ class ScoringStageTest {
     }
 
     @Test
+    void aDeadLetterIsTimedWhenItFailedAndKeepsTheEventTime() {
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        pipe(TestEvents.event("e-old", TestEvents.inline(SharedFiles.imageBytes("truncated.jpg")),
+                TestEvents.inline(SharedFiles.imageBytes("ex_ref.png")), T0));
+        awaitOutputs(1);
+        var record = deadLetters.readRecord();
+        assertEquals(T0, record.value().getProducedAt());
+        assertEquals(record.value().getFailedAt(), record.getRecordTime(), "record time = failed_at");
+        assertTrue(!record.getRecordTime().isBefore(before), "not the input's time, " + T0);
+    }
+
+    @Test
     void deadLettersRecordsThatAreNotRegistryAvro() {
         assertEquals("BAD_SCHEMA", onlyDeadLetter("not avro at all".getBytes(StandardCharsets.UTF_8)).getReason());
         byte[] unknownId = {0, 0, 0x0f, 0x42, 0x3f, 2, 4, 6};

@@ -9,6 +9,7 @@ import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.drift.DriftKey;
 import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.events.AlertState;
+import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
@@ -168,6 +169,26 @@ class WindowDriftStagesTest {
         assertEquals(0.10, lpips(first).getMin(), 1e-12);
         assertEquals(0.40, lpips(first).getMax(), 1e-12);
         assertEquals(List.of("event-4", "event-1"), first.getWorstEventIds().get("lpips").subList(0, 2));
+    }
+
+    @Test
+    void countsDeadLettersAsErrorsInTheWindowOfTheirEventTime() {
+        Instant failed = T0.plus(Duration.ofDays(30));
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setEventId("bad-1").setModelId("faces").setModelVersion("v7")
+                .setReason("UNDECODABLE_IMAGE").setMessage("cannot decode")
+                .setSourceTopic("generations").setSourcePartition(0).setSourceOffset(7)
+                .setFailedAt(failed).setProducedAt(T0.plusSeconds(20))
+                .build();
+        driver.createInputTopic(settings.kafka().topics().deadLetters(), new StringSerializer(),
+                serdes.valueSerde(DeadLetter.class).serializer()).pipeInput("bad-1", letter, failed);
+        pipe(score("v7", 0.10, T0.plusSeconds(10)), failed);
+        pipe(score("v7", 0.30, T0.plusSeconds(100)), failed.plusSeconds(1));   // closes the first window
+        List<WindowStats> emitted = windows.readValuesToList();
+        assertEquals(1, emitted.size());
+        assertEquals(T0, emitted.get(0).getWindowStart());
+        assertEquals(1, emitted.get(0).getCount());
+        assertEquals(1, emitted.get(0).getErrors(), "dead-lettered a month later, counted at its produced_at");
     }
 
     @Test
