@@ -22,14 +22,24 @@ import org.slf4j.LoggerFactory;
  * Collects image pairs from every caller of a service instance and scores them in batches on one shared
  * {@link LpipsModel}.
  *
- * <p>Pending pairs are grouped by image size. A group is run when it holds {@code batchSize} pairs or its
- * oldest pair has waited {@code maxWait}, whichever comes first. At most {@code capacity} pairs wait at a
+ * <p>Pending pairs are grouped by image size. A group is run when it holds a full batch, {@code batchSize}
+ * pairs but no more than {@link #MAX_BATCH_PIXELS} pixels per image side of the pair, or its oldest pair has
+ * waited {@code maxWait}, whichever comes first. At most {@code capacity} pairs wait at a
  * time: {@link #submit(LpipsPair)} then blocks, so a slow scorer slows its callers instead of growing
  * memory. Each pair's future completes with its own score, or exceptionally when its batch fails.
  */
 public final class MicroBatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+
+    /**
+     * The most pixels of one side (img0 or img1) in a batch: eight 1024x1024 pairs. The input buffers and the
+     * model's activations grow with the pixels, and a batch of large images gains nothing over a smaller one,
+     * since one large image already fills the cores. Without it a batch of eight 4096x4096 pairs asked for
+     * 3.2 GB of direct buffers, and one of eight pairs over 22 megapixels overflowed the buffer size; either
+     * failed every pair of the batch. A single pair larger than this still runs, alone.
+     */
+    static final long MAX_BATCH_PIXELS = 8L * 1024 * 1024;
 
     private final LpipsModel model;
     private final int batchSize;
@@ -46,6 +56,11 @@ public final class MicroBatcher implements AutoCloseable {
     private boolean closed;
 
     private record Size(int width, int height) {
+    }
+
+    /** Pairs of this size in a full batch. */
+    private int fullBatch(Size size) {
+        return (int) Math.max(1, Math.min(batchSize, MAX_BATCH_PIXELS / ((long) size.width() * size.height())));
     }
 
     private record Pending(LpipsPair pair, CompletableFuture<PerceptualScore> result, long since) {
@@ -148,13 +163,13 @@ public final class MicroBatcher implements AutoCloseable {
                 result.completeExceptionally(new RejectedExecutionException("micro-batcher is closed"));
                 return result;
             }
-            ArrayDeque<Pending> group = groups.computeIfAbsent(new Size(pair.width(), pair.height()),
-                    size -> new ArrayDeque<>());
+            Size size = new Size(pair.width(), pair.height());
+            ArrayDeque<Pending> group = groups.computeIfAbsent(size, key -> new ArrayDeque<>());
             group.add(new Pending(pair, result, System.nanoTime()));
             waiting++;
             // Idle workers sleep until the earliest deadline, which a new pair never moves earlier, so they
             // need waking only when there was nothing to wait for or a group just filled.
-            if (waiting == 1 || group.size() == batchSize) {
+            if (waiting == 1 || group.size() == fullBatch(size)) {
                 workReady.signal();
             }
             return result;
@@ -190,7 +205,7 @@ public final class MicroBatcher implements AutoCloseable {
                 for (Map.Entry<Size, ArrayDeque<Pending>> group : groups.entrySet()) {
                     long oldest = group.getValue().peekFirst().since();
                     long left = oldest + maxWaitNanos - now;
-                    boolean ready = closed || left <= 0 || group.getValue().size() >= batchSize;
+                    boolean ready = closed || left <= 0 || group.getValue().size() >= fullBatch(group.getKey());
                     if (ready && (due == null || oldest - due.getValue().peekFirst().since() < 0)) {
                         due = group;
                     }
@@ -214,8 +229,9 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     private Batch take(Size size, ArrayDeque<Pending> group) {
-        List<Pending> pairs = new ArrayList<>(Math.min(batchSize, group.size()));
-        while (pairs.size() < batchSize && !group.isEmpty()) {
+        int full = fullBatch(size);
+        List<Pending> pairs = new ArrayList<>(Math.min(full, group.size()));
+        while (pairs.size() < full && !group.isEmpty()) {
             pairs.add(group.pollFirst());
         }
         if (group.isEmpty()) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -131,6 +132,34 @@ class MicroBatcherTest {
         assertEquals(pairs.size(), batchSizes.stream().mapToInt(Integer::intValue).sum());
         assertTrue(batchSizes.stream().anyMatch(size -> size > 1), "some pairs ran together: " + batchSizes);
         assertTrue(batchSizes.stream().allMatch(size -> size <= 4), "no batch above batchSize: " + batchSizes);
+    }
+
+    @Test
+    void largeImagesRunInSmallerBatchesNotInOneThatOverflows() throws Exception {
+        // 1448 x 1448 = 2,096,704 pixels: four per batch under MAX_BATCH_PIXELS (8 x 1024 x 1024).
+        int side = 1448;
+        assertEquals(4, MicroBatcher.MAX_BATCH_PIXELS / ((long) side * side));
+        Random random = new Random(5);
+        byte[] noise = new byte[3 * side * side];
+        random.nextBytes(noise);
+        RgbImage other = new RgbImage(side, side, noise.clone());
+        random.nextBytes(noise);
+        LpipsPair large = new LpipsPair(new RgbImage(side, side, noise), other, false);
+        List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
+        try (MicroBatcher batcher = new MicroBatcher(model, 8, Duration.ofMinutes(10), 16, 1,
+                (size, nanos) -> batchSizes.add(size))) {
+            for (int i = 0; i < 5; i++) {
+                futures.add(batcher.submit(large));
+            }
+            // Four make a full batch: it runs without waiting the 10 minutes.
+            futures.get(0).get(WAIT_S, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(4, 1), batchSizes, "the fifth ran when close() drained the queue");
+        double expected = futures.get(0).get().lpips();
+        for (CompletableFuture<PerceptualScore> future : futures) {
+            assertEquals(expected, future.get().lpips(), 1e-6);
+        }
     }
 
     @Test
