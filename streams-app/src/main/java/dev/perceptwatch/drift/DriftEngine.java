@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -69,9 +70,24 @@ public final class DriftEngine {
      * producer stopped. Keys still in their first warm-up, never judged, are never idle.
      */
     public boolean idle(DriftState state, long streamTime, Duration idleAfter) {
-        OptionalLong lastEnd = state.metrics().values().stream().filter(metric -> metric.last() != null)
-                .mapToLong(metric -> metric.last().end()).max();
+        OptionalLong lastEnd = state.lastJudgedWindowEnd();
         return lastEnd.isPresent() && lastEnd.getAsLong() + idleAfter.toMillis() <= streamTime;
+    }
+
+    /**
+     * The states of keys that are not idle, judged against the newest window end among them, which stands in
+     * for the stream time when the states were stored (they are read back at a restart, before any window).
+     */
+    public <K> Map<K, DriftState> notIdle(Map<K, DriftState> states, Duration idleAfter) {
+        long newestEnd = states.values().stream().map(DriftState::lastJudgedWindowEnd)
+                .filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).max().orElse(Long.MIN_VALUE);
+        Map<K, DriftState> live = new LinkedHashMap<>();
+        states.forEach((key, state) -> {
+            if (!idle(state, newestEnd, idleAfter)) {
+                live.put(key, state);
+            }
+        });
+        return live;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.perceptwatch.events.Severity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -38,6 +39,12 @@ public record DriftState(Map<String, MetricDriftState> metrics, Long rebaselined
     public Baseline baseline(String metric) {
         MetricDriftState state = metrics.get(metric);
         return state == null ? null : state.baseline();
+    }
+
+    /** The end of the newest window any metric was judged on; empty while every metric is in its first warm-up. */
+    public OptionalLong lastJudgedWindowEnd() {
+        return metrics.values().stream().filter(metric -> metric.last() != null)
+                .mapToLong(metric -> metric.last().end()).max();
     }
 
     /** Whether an alert episode is open for the metric. */

@@ -51,13 +51,15 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
         Duration idleCheck = drift.idleAfter().dividedBy(4);
         context.schedule(idleCheck.isZero() ? Duration.ofMillis(1) : idleCheck, PunctuationType.STREAM_TIME,
                 this::closeIdleKeys);
+        Map<DriftKey, DriftState> restored = new LinkedHashMap<>();
         try (KeyValueIterator<String, byte[]> all = states.all()) {
-            all.forEachRemaining(entry -> {
-                DriftKey key = keyOf(entry.key);
-                reported.add(key);
-                listener.onRestored(key, DriftState.fromBytes(entry.value));
-            });
+            all.forEachRemaining(entry -> restored.put(keyOf(entry.key), DriftState.fromBytes(entry.value)));
         }
+        // Keys already idle (retired versions) are not exported again: they would fill the model series cap.
+        engine.notIdle(restored, drift.idleAfter()).forEach((key, state) -> {
+            reported.add(key);
+            listener.onRestored(key, state);
+        });
     }
 
     /**
@@ -81,7 +83,8 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
                 states.put(storeKey(key), step.state().toBytes());
                 publish(key, step.alerts(), streamTime);
             }
-            if (reported.remove(key)) {
+            // Also after a RESOLVED just published, whose gauges the listener set.
+            if (reported.remove(key) || !step.alerts().isEmpty()) {
                 listener.onClosed(List.of(key));
             }
         });

@@ -8,6 +8,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.Severity;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,6 +135,37 @@ class DriftEngineTest {
         assertEquals(warming, again.state(), "the same instant applies once, also after a restart");
         assertEquals(warming, DriftState.fromBytes(warming.toBytes()));
         assertEquals(warming, engine.rebaselineIfDue(KEY, window(3, lpips(200, 0.3, 0.08, 0.4)), warming, null).state());
+    }
+
+    @Test
+    void aKeyWithoutWindowsForIdleAfterIsResolvedAndNotRestored() {
+        DriftEngine engine = new DriftEngine(settings(30, 1, 3, MetricDriftSettings.DEFAULT_DETECTORS));
+        Duration idleAfter = Duration.ofMinutes(5);
+        Baseline baseline = new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up");
+        DriftState retired = engine.onWindowClosed(KEY, window(0, lpips(200, 0.3, 0.08, 0.4)), frozen(baseline))
+                .state();   // judged on window 0, ending at minute 1, and firing
+        DriftState live = engine.onWindowClosed(KEY, window(9, lpips(200, 0.2, 0.08, 0.31)), frozen(baseline))
+                .state();   // ends at minute 10
+        assertTrue(retired.firing("lpips"));
+        assertFalse(engine.idle(retired, 5 * 60_000L, idleAfter), "4 quiet minutes");
+        assertTrue(engine.idle(retired, 6 * 60_000L, idleAfter), "5 quiet minutes");
+        assertFalse(engine.idle(DriftState.EMPTY, Long.MAX_VALUE, idleAfter), "never judged: never idle");
+
+        DriftStep quiet = engine.resolveIdle(KEY, retired, 6 * 60_000L, idleAfter);
+        assertEquals(1, quiet.alerts().size());
+        AlertDecision resolved = quiet.alerts().get(0);
+        assertEquals(AlertState.RESOLVED, resolved.state());
+        assertEquals(List.of(60_000L, 6 * 60_000L), List.of(resolved.windowStart(), resolved.windowEnd()),
+                "from the last window's end to stream time");
+        assertTrue(resolved.summary().contains("no windows since"), resolved.summary());
+        assertFalse(quiet.state().firing("lpips"));
+        assertEquals(baseline, quiet.state().baseline("lpips"), "the baseline stays for the version's return");
+        assertTrue(engine.resolveIdle(KEY, quiet.state(), 7 * 60_000L, idleAfter).alerts().isEmpty(), "once");
+
+        assertEquals(Map.of("live", live), engine.notIdle(Map.of("retired", retired, "live", live), idleAfter),
+                "after a restart the newest window end (minute 10) stands in for stream time");
+        assertEquals(Map.of("warming", DriftState.EMPTY), engine.notIdle(Map.of("warming", DriftState.EMPTY),
+                idleAfter));
     }
 
     @Test
