@@ -2,6 +2,7 @@ package dev.perceptwatch.cli;
 
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.SettingsSource;
+import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.ScoringEngine;
@@ -44,7 +45,8 @@ final class ScoringOptions {
     String sizePolicy;
     @Option(names = "--max-bytes", description = "Largest encoded image accepted, in bytes (default 20 MiB).")
     String maxBytes;
-    @Option(names = "--max-pixels", description = "Largest image accepted, in pixels (default 40000000).")
+    @Option(names = "--max-pixels", description = "Largest image accepted, in pixels (default "
+            + ImageLimits.DEFAULT_MAX_PIXELS + ", 4096 x 4096).")
     String maxPixels;
 
     private SettingsSource source() {

@@ -159,8 +159,8 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
 
     public static Imaging imaging(SettingsSource s) {
         return new Imaging(
-                new ImageLimits(s.longValue("imaging.max-bytes", 20L << 20, 1),
-                        s.longValue("imaging.max-pixels", 40_000_000L, 1)),
+                new ImageLimits(s.longValue("imaging.max-bytes", ImageLimits.DEFAULT_MAX_BYTES, 1),
+                        s.longValue("imaging.max-pixels", ImageLimits.DEFAULT_MAX_PIXELS, 1)),
                 s.enumValue("imaging.size-policy", SizePolicy.REJECT, SizePolicy::parse));
     }
 

@@ -9,8 +9,13 @@ package dev.perceptwatch.imaging;
  */
 public record ImageLimits(long maxBytes, long maxPixels, int minSide) {
 
-    private static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024;
-    private static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024;
+    /**
+     * 4096 x 4096. Scoring one pair of that size took 2.6 GB of resident memory (ORT's activations and the
+     * tensors; a 6320 x 6320 pair took 7.6 GB), more than a service sized for the usual outputs should risk per
+     * pair (docs/BENCHMARKS.md).
+     */
+    public static final long DEFAULT_MAX_PIXELS = 4096L * 4096;
 
     public ImageLimits {
         if (maxBytes <= 0) {
@@ -34,7 +39,7 @@ public record ImageLimits(long maxBytes, long maxPixels, int minSide) {
         return new ImageLimits(maxBytes, maxPixels, Math.max(minSide, side));
     }
 
-    /** 20 MiB encoded, 40 megapixels decoded. */
+    /** 20 MiB encoded, 4096 x 4096 pixels decoded. */
     public static ImageLimits defaults() {
         return new ImageLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS);
     }
