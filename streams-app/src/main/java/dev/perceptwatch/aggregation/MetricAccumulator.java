@@ -14,8 +14,8 @@ import java.io.IOException;
 import java.util.function.Supplier;
 
 /**
- * One metric over one window: exact count, mean, variance (Welford, merged with Chan's formula), min and
- * max, and a DDSketch for quantiles. Mergeable, so partial windows can be combined in any order.
+ * One metric over one window: exact count, mean, variance (Welford), min and max, and a DDSketch for
+ * quantiles.
  *
  * <p>Sketch: logarithmic mapping with 1% relative accuracy. DDSketch keeps a separate store for negative
  * values (it indexes |x|) and a zero bucket, so every finite value is accepted: slightly negative SSIM
@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * range of about 10^17 between the smallest and largest magnitude kept exactly, far beyond MSE's 0..65025.
  * For SSIM and MS-SSIM the sketch holds {@code 1 - value} (see {@link ScoreValues#sketchesComplement(Metric)}).
  */
-public final class MetricAccumulator {
+final class MetricAccumulator {
 
     static final double RELATIVE_ACCURACY = 0.01;
     private static final int MAX_BINS = 2048;
@@ -37,7 +37,7 @@ public final class MetricAccumulator {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
 
-    public MetricAccumulator(Metric metric) {
+    MetricAccumulator(Metric metric) {
         this(metric, new DDSketch(new LogarithmicMapping(RELATIVE_ACCURACY), STORE));
     }
 
@@ -46,16 +46,16 @@ public final class MetricAccumulator {
         this.sketch = sketch;
     }
 
-    public Metric metric() {
+    Metric metric() {
         return metric;
     }
 
-    public long count() {
+    long count() {
         return count;
     }
 
     /** Adds one finite value; the caller decides what non-finite values mean (see WindowAccumulator). */
-    public void add(double value) {
+    void add(double value) {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException(metric.label() + " value " + value + " is not finite");
         }
@@ -68,25 +68,8 @@ public final class MetricAccumulator {
         sketch.accept(ScoreValues.sketchesComplement(metric) ? 1 - value : value);
     }
 
-    public void merge(MetricAccumulator other) {
-        if (other.metric != metric) {
-            throw new IllegalArgumentException("cannot merge " + other.metric + " into " + metric);
-        }
-        if (other.count == 0) {
-            return;
-        }
-        long total = count + other.count;
-        double delta = other.mean - mean;
-        mean += delta * other.count / total;
-        m2 += other.m2 + delta * delta * ((double) count * other.count / total);
-        count = total;
-        min = Math.min(min, other.min);
-        max = Math.max(max, other.max);
-        sketch.mergeWith(other.sketch);
-    }
-
     /** The value at quantile q in [0, 1], clamped to the exact min and max. */
-    public double quantile(double q) {
+    double quantile(double q) {
         if (count == 0) {
             throw new IllegalStateException("no " + metric.label() + " values in this window");
         }
@@ -96,7 +79,7 @@ public final class MetricAccumulator {
         return Math.min(max, Math.max(min, estimate));
     }
 
-    public MetricSummary summary() {
+    MetricSummary summary() {
         if (count == 0) {
             throw new IllegalStateException("no " + metric.label() + " values in this window");
         }

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public final class WindowAccumulator {
 
-    public static final int DEFAULT_WORST_EVENTS = 5;
+    private static final int DEFAULT_WORST_EVENTS = 5;
     private static final byte FORMAT_VERSION = 1;
     private static final List<Metric> METRICS = List.of(Metric.values());
 
@@ -40,7 +40,7 @@ public final class WindowAccumulator {
         this(DEFAULT_WORST_EVENTS);
     }
 
-    public WindowAccumulator(int worstEventsKept) {
+    WindowAccumulator(int worstEventsKept) {
         if (worstEventsKept < 1) {
             throw new IllegalArgumentException("worstEventsKept must be >= 1, got " + worstEventsKept);
         }
@@ -68,19 +68,13 @@ public final class WindowAccumulator {
         errors++;
     }
 
-    public void merge(WindowAccumulator other) {
-        count += other.count;
-        errors += other.errors;
-        other.metrics.forEach((metric, acc) -> metrics.computeIfAbsent(metric, MetricAccumulator::new).merge(acc));
-        other.worst.forEach((metric, w) ->
-                worst.computeIfAbsent(metric, m -> new WorstEvents(m, worstEventsKept)).merge(w));
-    }
-
-    public long count() {
+    /** For tests: scored events (toWindowStats publishes it). */
+    long count() {
         return count;
     }
 
-    public long errors() {
+    /** For tests: dead-lettered events (toWindowStats publishes it). */
+    long errors() {
         return errors;
     }
 

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** The ids of the K events with the worst values of one metric, worst first; mergeable. */
+/** The ids of the K events with the worst values of one metric, worst first. */
 final class WorstEvents {
 
     private record Entry(double value, String eventId) {
@@ -21,7 +21,7 @@ final class WorstEvents {
     WorstEvents(Metric metric, int capacity) {
         this.capacity = capacity;
         Comparator<Entry> byValue = Comparator.comparingDouble(Entry::value);
-        // Ties broken by id so that merge order never changes the result.
+        // Ties broken by id so that arrival order never changes the result.
         this.worstFirst = (ScoreValues.higherIsWorse(metric) ? byValue.reversed() : byValue)
                 .thenComparing(Entry::eventId);
     }
@@ -39,10 +39,6 @@ final class WorstEvents {
         if (entries.size() > capacity) {
             entries.remove(capacity);
         }
-    }
-
-    void merge(WorstEvents other) {
-        other.entries.forEach(e -> offer(e.value(), e.eventId()));
     }
 
     List<String> eventIds() {

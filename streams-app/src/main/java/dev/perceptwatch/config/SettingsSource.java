@@ -39,7 +39,7 @@ public final class SettingsSource {
     }
 
     /** Reads {@code file} (may be null) and applies {@code env} overrides for the given known keys. */
-    public static SettingsSource load(Path file, Map<String, String> env, Set<String> knownKeys) {
+    static SettingsSource load(Path file, Map<String, String> env, Set<String> knownKeys) {
         Map<String, String> values = new TreeMap<>();
         if (file != null) {
             Properties properties = new Properties();
@@ -68,13 +68,13 @@ public final class SettingsSource {
                 .findFirst().orElse(dotted);
     }
 
-    public String string(String key, String fallback) {
+    String string(String key, String fallback) {
         read.add(key);
         String value = values.get(key);
         return value == null || value.isEmpty() ? fallback : value;
     }
 
-    public int intValue(String key, int fallback, int min, int max) {
+    int intValue(String key, int fallback, int min, int max) {
         long value = parse(key, (long) fallback, Long::parseLong, "an integer");
         if (value < min || value > max) {
             throw new SettingsException(key + " must be between " + min + " and " + max + ", got " + value);
@@ -82,7 +82,7 @@ public final class SettingsSource {
         return (int) value;
     }
 
-    public long longValue(String key, long fallback, long min) {
+    long longValue(String key, long fallback, long min) {
         long value = parse(key, fallback, Long::parseLong, "an integer");
         if (value < min) {
             throw new SettingsException(key + " must be at least " + min + ", got " + value);
@@ -90,7 +90,7 @@ public final class SettingsSource {
         return value;
     }
 
-    public double doubleValue(String key, double fallback) {
+    double doubleValue(String key, double fallback) {
         double value = parse(key, fallback, Double::parseDouble, "a number");
         if (!Double.isFinite(value)) {
             throw new SettingsException(key + " must be a finite number, got " + value);
@@ -98,7 +98,7 @@ public final class SettingsSource {
         return value;
     }
 
-    public boolean booleanValue(String key, boolean fallback) {
+    boolean booleanValue(String key, boolean fallback) {
         String raw = string(key, null);
         if (raw == null) {
             return fallback;
@@ -141,7 +141,7 @@ public final class SettingsSource {
     }
 
     /** Comma-separated list; empty entries are dropped. */
-    public List<String> list(String key, List<String> fallback) {
+    List<String> list(String key, List<String> fallback) {
         String raw = string(key, null);
         if (raw == null) {
             return fallback;
@@ -149,7 +149,7 @@ public final class SettingsSource {
         return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    public <E extends Enum<E>> E enumValue(String key, E fallback, Function<String, E> parser) {
+    <E extends Enum<E>> E enumValue(String key, E fallback, Function<String, E> parser) {
         String raw = string(key, null);
         if (raw == null) {
             return fallback;
@@ -162,7 +162,7 @@ public final class SettingsSource {
     }
 
     /** Every entry under {@code prefix}, with the prefix removed (for pass-through client properties). */
-    public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> withPrefix(String prefix) {
         Map<String, String> result = new TreeMap<>();
         values.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
@@ -174,7 +174,7 @@ public final class SettingsSource {
     }
 
     /** Keys that were set but never read: almost always a typo, so start-up refuses them. */
-    public Set<String> unreadKeys() {
+    Set<String> unreadKeys() {
         Set<String> unread = new java.util.TreeSet<>(values.keySet());
         unread.removeAll(read);
         return unread;

@@ -7,7 +7,6 @@ public final class ImageRejectedException extends Exception {
     public enum Reason { UNDECODABLE_IMAGE, IMAGE_TOO_LARGE, IMAGE_TOO_SMALL, SIZE_MISMATCH }
 
     private final Reason reason;
-    private final String sourceName;
 
     ImageRejectedException(Reason reason, String sourceName, String detail) {
         this(reason, sourceName, detail, null);
@@ -16,15 +15,9 @@ public final class ImageRejectedException extends Exception {
     ImageRejectedException(Reason reason, String sourceName, String detail, Throwable cause) {
         super(sourceName + ": " + detail, cause);
         this.reason = reason;
-        this.sourceName = sourceName;
     }
 
     public Reason reason() {
         return reason;
-    }
-
-    /** The name the caller gave the image (file name, event id and role, ...). */
-    public String sourceName() {
-        return sourceName;
     }
 }

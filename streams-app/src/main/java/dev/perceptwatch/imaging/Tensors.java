@@ -22,21 +22,6 @@ public final class Tensors {
     }
 
     /**
-     * Writes the image's three planes (R, G, B) into {@code dest} starting at {@code offset}, so a batch of N
-     * same-sized images is packed by writing image i at {@code i * floatCount(image)}.
-     */
-    public static void writeNchw(RgbImage image, float[] dest, int offset) {
-        int pixels = image.pixelCount();
-        if (offset < 0 || (long) offset + 3L * pixels > dest.length) {
-            throw new IndexOutOfBoundsException("a " + image.sizeText() + " image needs " + 3L * pixels
-                    + " floats at offset " + offset + ", the buffer holds " + dest.length);
-        }
-        for (int c = 0; c < 3; c++) {
-            scale(image.rgb(), c, 0, pixels, dest, offset + c * pixels);
-        }
-    }
-
-    /**
      * Writes the image's three planes (R, G, B) at the buffer's position, which advances past them: a batch is
      * packed by writing its images in order.
      */
@@ -61,13 +46,6 @@ public final class Tensors {
         for (int i = 0, sample = 3 * from + c; i < count; i++, sample += 3) {
             out[at + i] = SCALED[rgb[sample] & 0xFF];
         }
-    }
-
-    /** A new 1x3xHxW tensor of the image. */
-    public static float[] toNchw(RgbImage image) {
-        float[] tensor = new float[floatCount(image)];
-        writeNchw(image, tensor, 0);
-        return tensor;
     }
 
     private static float[] scaledSamples() {

@@ -35,7 +35,7 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class ServiceMetrics {
 
-    public static final int DEFAULT_MAX_MODEL_SERIES = 200;
+    private static final int DEFAULT_MAX_MODEL_SERIES = 200;
 
     /** The metric label's values: the score fields of QualityScore and MetricStats.metric. */
     static final Set<String> QUALITY_METRICS = Arrays.stream(Metric.values()).map(Metric::label)
@@ -49,7 +49,6 @@ public final class ServiceMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ModelSeriesGuard models;
     private volatile KafkaStreamsMetrics.Source streams;
-    private volatile ReadinessCheck readinessCheck = this::streamsRunningAndModelsLoaded;
 
     private final Counter eventsConsumed = Counter.builder()
             .name("perceptwatch_events_consumed")
@@ -112,7 +111,8 @@ public final class ServiceMetrics {
             .help("Scoring models loaded and ready (ONNX sessions open).")
             .register(registry);
 
-    public ServiceMetrics() {
+    /** For tests: the default cap of model series. */
+    ServiceMetrics() {
         this(DEFAULT_MAX_MODEL_SERIES);
     }
 
@@ -130,7 +130,7 @@ public final class ServiceMetrics {
     }
 
     /** The registry the HTTP endpoint exposes; for the server and tests, not for adding metrics elsewhere. */
-    public PrometheusRegistry registry() {
+    PrometheusRegistry registry() {
         return registry;
     }
 
@@ -197,11 +197,11 @@ public final class ServiceMetrics {
     }
 
     /** {@code perceptwatch_drift_state} while no alert episode is open. */
-    public static final int DRIFT_QUIET = 0;
+    static final int DRIFT_QUIET = 0;
     /** {@code perceptwatch_drift_state} while an episode fired as WARNING is open. */
-    public static final int DRIFT_FIRING_WARNING = 1;
+    static final int DRIFT_FIRING_WARNING = 1;
     /** {@code perceptwatch_drift_state} while an episode fired as CRITICAL is open (pages). */
-    public static final int DRIFT_FIRING_CRITICAL = 2;
+    static final int DRIFT_FIRING_CRITICAL = 2;
 
     /**
      * For state restored at start-up and after each window, when no alert is emitted; {@link #driftAlert}
@@ -267,16 +267,8 @@ public final class ServiceMetrics {
         streams = source;
     }
 
-    /** Replaces the default check (bound Kafka Streams client RUNNING and at least one model loaded). */
-    public void readinessCheck(ReadinessCheck check) {
-        readinessCheck = Objects.requireNonNull(check, "check");
-    }
-
-    public Readiness readiness() {
-        return readinessCheck.check();
-    }
-
-    private Readiness streamsRunningAndModelsLoaded() {
+    /** Ready when the bound Kafka Streams client is RUNNING and at least one model is loaded. */
+    Readiness readiness() {
         KafkaStreamsMetrics.Source bound = streams;
         KafkaStreams.State state = bound == null ? null : bound.state().get();
         String streamsProblem = state == null ? "kafka streams not started"

@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,23 +55,13 @@ public final class LpipsModel implements AutoCloseable {
     }
 
     /**
-     * Resolves {@code modelName} with the packaged manifest on {@code modelPath} (see
-     * {@link ModelResolver#searchPath}) and loads it.
-     */
-    public static LpipsModel open(String modelName, List<Path> modelPath, ScoringDevice device,
-                                  boolean cpuFallback, int intraOpThreads) {
-        ResolvedModel model = new ModelResolver(ModelManifest.fromClasspath(), modelPath).resolve(modelName);
-        return open(model, device, cpuFallback, intraOpThreads);
-    }
-
-    /**
      * Loads a checked model on {@code device}. When CUDA is requested but unavailable this fails, unless
      * {@code cpuFallback} is set: then it logs a warning and runs on the CPU ({@link #device()} tells which).
      *
      * @param intraOpThreads ONNX Runtime's intra-op thread count (the service default is the number of
      *     available processors)
      */
-    public static LpipsModel open(ResolvedModel model, ScoringDevice device, boolean cpuFallback, int intraOpThreads) {
+    static LpipsModel open(ResolvedModel model, ScoringDevice device, boolean cpuFallback, int intraOpThreads) {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intra-op threads must be at least 1, got " + intraOpThreads);
         }
@@ -150,10 +139,6 @@ public final class LpipsModel implements AutoCloseable {
         return device;
     }
 
-    public int layers() {
-        return spec.layers();
-    }
-
     /**
      * The ONNX Runtime environment, created on a thread with an 8 MB stack: ORT 1.29 crashes (SIGSEGV) while
      * creating it on a 2 MB stack, such as the JVM's main thread, when the JVM's command line is long (seen
@@ -174,11 +159,11 @@ public final class LpipsModel implements AutoCloseable {
     }
 
     /**
-     * Scores N pairs of H x W images given as float32 NCHW arrays of N*3*H*W values each.
+     * For tests: scores N pairs of H x W images given as float32 NCHW arrays of N*3*H*W values each.
      *
      * @param wantSpatial whether to compute and return the spatial maps (otherwise they are null)
      */
-    public List<PerceptualScore> score(int width, int height, float[] img0, float[] img1, boolean wantSpatial) {
+    List<PerceptualScore> score(int width, int height, float[] img0, float[] img1, boolean wantSpatial) {
         int pairs = pairCount(width, height, img0.length);
         checkInput(width, height, pairs, img0.length, img1.length);
         boolean[] spatialFor = new boolean[pairs];

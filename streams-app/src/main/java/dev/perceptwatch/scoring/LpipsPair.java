@@ -10,18 +10,18 @@ import java.util.Objects;
  *
  * @param wantSpatial whether the result should carry the spatial distance map
  */
-public record LpipsPair(RgbImage img0, RgbImage img1, boolean wantSpatial) {
-    public LpipsPair {
+record LpipsPair(RgbImage img0, RgbImage img1, boolean wantSpatial) {
+    LpipsPair {
         Objects.requireNonNull(img0, "img0");
         Objects.requireNonNull(img1, "img1");
     }
 
     /** The width of {@code img0}, the size the pair is batched by. */
-    public int width() {
+    int width() {
         return img0.width();
     }
 
-    public int height() {
+    int height() {
         return img0.height();
     }
 }

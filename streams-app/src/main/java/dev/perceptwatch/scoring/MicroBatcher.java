@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * time: {@link #submit(LpipsPair)} then blocks, so a slow scorer slows its callers instead of growing
  * memory. Each pair's future completes with its own score, or exceptionally when its batch fails.
  */
-public final class MicroBatcher implements AutoCloseable {
+final class MicroBatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
 
@@ -70,10 +69,10 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * One worker thread, one batch at a time, and no listener. The service sizes its workers from
+     * For tests: one worker thread, one batch at a time, and no listener. The service sizes its workers from
      * {@code scoring.batch-workers} instead (one per core on the CPU) through the other constructor.
      */
-    public MicroBatcher(LpipsModel model, int batchSize, Duration maxWait, int capacity) {
+    MicroBatcher(LpipsModel model, int batchSize, Duration maxWait, int capacity) {
         this(model, batchSize, maxWait, capacity, 1, BatchListener.NONE);
     }
 
@@ -81,8 +80,8 @@ public final class MicroBatcher implements AutoCloseable {
      * @param capacity the most pairs that may wait for a batch; running batches come on top, so at most
      *     {@code capacity + workers * batchSize} pairs are held
      */
-    public MicroBatcher(LpipsModel model, int batchSize, Duration maxWait, int capacity, int workers,
-                        BatchListener listener) {
+    MicroBatcher(LpipsModel model, int batchSize, Duration maxWait, int capacity, int workers,
+                 BatchListener listener) {
         if (batchSize < 1 || capacity < batchSize || workers < 1 || maxWait.isNegative()) {
             throw new IllegalArgumentException("micro-batcher needs batchSize >= 1, capacity >= batchSize,"
                     + " workers >= 1 and maxWait >= 0; got batchSize=" + batchSize + ", capacity=" + capacity
@@ -107,37 +106,7 @@ public final class MicroBatcher implements AutoCloseable {
      * with an {@link IllegalArgumentException}; so does every pair submitted after {@link #close()}, with
      * a {@link RejectedExecutionException}.
      */
-    public CompletableFuture<PerceptualScore> submit(LpipsPair pair) throws InterruptedException {
-        try {
-            return enqueue(pair, -1);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("an unbounded wait cannot time out", e);
-        }
-    }
-
-    /** Like {@link #submit(LpipsPair)}, but waits at most {@code timeout} for room in the queue. */
-    public CompletableFuture<PerceptualScore> submit(LpipsPair pair, Duration timeout)
-            throws InterruptedException, TimeoutException {
-        return enqueue(pair, Math.max(0, timeout.toNanos()));
-    }
-
-    /** Pairs waiting for a batch (not counting batches being run). */
-    /** The smallest width and height the model runs on. */
-    int minInputSide() {
-        return model.minInputSide();
-    }
-
-    public int waiting() {
-        lock.lock();
-        try {
-            return waiting;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private CompletableFuture<PerceptualScore> enqueue(LpipsPair pair, long timeoutNanos)
-            throws InterruptedException, TimeoutException {
+    CompletableFuture<PerceptualScore> submit(LpipsPair pair) throws InterruptedException {
         CompletableFuture<PerceptualScore> result = new CompletableFuture<>();
         try {
             model.checkInput(pair.width(), pair.height(), 1, Tensors.floatCount(pair.img0()),
@@ -148,16 +117,8 @@ public final class MicroBatcher implements AutoCloseable {
         }
         lock.lockInterruptibly();
         try {
-            long remaining = timeoutNanos;
             while (waiting >= capacity && !closed) {
-                if (timeoutNanos < 0) {
-                    spaceFree.await();
-                } else if (remaining <= 0) {
-                    throw new TimeoutException("micro-batcher full: " + waiting + " pairs waiting (capacity "
-                            + capacity + ") for longer than " + Duration.ofNanos(timeoutNanos));
-                } else {
-                    remaining = spaceFree.awaitNanos(remaining);
-                }
+                spaceFree.await();
             }
             if (closed) {
                 result.completeExceptionally(new RejectedExecutionException("micro-batcher is closed"));
@@ -173,6 +134,21 @@ public final class MicroBatcher implements AutoCloseable {
                 workReady.signal();
             }
             return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The smallest width and height the model runs on. */
+    int minInputSide() {
+        return model.minInputSide();
+    }
+
+    /** For tests: pairs waiting for a batch (not counting batches being run). */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiting;
         } finally {
             lock.unlock();
         }

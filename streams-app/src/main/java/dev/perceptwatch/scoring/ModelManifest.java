@@ -15,20 +15,20 @@ import java.util.TreeSet;
  * The model manifest ({@code models/manifest.json}, packaged as
  * {@code dev/perceptwatch/scoring/manifest.json}): known model names, their files, checksums and contract.
  */
-public record ModelManifest(int format, String defaultModel, Contract contract, Map<String, ModelSpec> models) {
+record ModelManifest(int format, String defaultModel, Contract contract, Map<String, ModelSpec> models) {
 
     static final int FORMAT = 1;
     private static final String RESOURCE = "manifest.json";
 
     /** The input and output names every model must have, with a description of each. */
-    public record Contract(String source, int opset, Map<String, String> inputs, Map<String, String> outputs) {
-        public Contract {
+    record Contract(String source, int opset, Map<String, String> inputs, Map<String, String> outputs) {
+        Contract {
             inputs = Map.copyOf(Objects.requireNonNull(inputs, "contract.inputs"));
             outputs = Map.copyOf(Objects.requireNonNull(outputs, "contract.outputs"));
         }
     }
 
-    public ModelManifest {
+    ModelManifest {
         if (format != FORMAT) {
             throw new IllegalArgumentException("unsupported model manifest format " + format + " (expected " + FORMAT + ")");
         }
@@ -40,7 +40,7 @@ public record ModelManifest(int format, String defaultModel, Contract contract, 
     }
 
     /** The manifest packaged in the service jar. */
-    public static ModelManifest fromClasspath() {
+    static ModelManifest fromClasspath() {
         try (InputStream in = ModelManifest.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("model manifest " + RESOURCE + " is missing from the classpath"
@@ -52,12 +52,12 @@ public record ModelManifest(int format, String defaultModel, Contract contract, 
         }
     }
 
-    public Set<String> names() {
+    Set<String> names() {
         return new TreeSet<>(models.keySet());
     }
 
     /** The entry for {@code name}, or a {@link ModelResolutionException} listing the known names. */
-    public ModelSpec model(String name) {
+    ModelSpec model(String name) {
         ModelSpec spec = models.get(name);
         if (spec == null) {
             throw new ModelResolutionException("unknown model name '" + name + "'; known models: "

@@ -16,13 +16,13 @@ import java.util.stream.Collectors;
  * Finds a model by name on the model path and checks its sha256 against the manifest before anything
  * loads it.
  */
-public final class ModelResolver {
+final class ModelResolver {
 
     private final ModelManifest manifest;
     private final List<Path> modelPath;
 
     /** @param modelPath directories searched in order; see {@link #searchPath(List)} for the service's order */
-    public ModelResolver(ModelManifest manifest, List<Path> modelPath) {
+    ModelResolver(ModelManifest manifest, List<Path> modelPath) {
         this.manifest = manifest;
         this.modelPath = List.copyOf(modelPath);
         if (this.modelPath.isEmpty()) {
@@ -34,7 +34,7 @@ public final class ModelResolver {
      * The service's model path: the directories of the {@code scoring.model-path} setting, then
      * {@code models/} in the working directory, then {@code ../shared/models/}.
      */
-    public static List<Path> searchPath(List<Path> explicitDirectories) {
+    static List<Path> searchPath(List<Path> explicitDirectories) {
         List<Path> path = new ArrayList<>(explicitDirectories);
         path.add(Path.of("models"));
         path.add(Path.of("..", "shared", "models"));
@@ -42,7 +42,7 @@ public final class ModelResolver {
     }
 
     /** Resolves {@code name} and requires the sha256 listed in the manifest. */
-    public ResolvedModel resolve(String name) {
+    ResolvedModel resolve(String name) {
         return resolve(name, manifest.model(name).sha256());
     }
 
@@ -51,7 +51,7 @@ public final class ModelResolver {
      * the operator exported themselves (the export is not byte-reproducible across torch/onnx versions).
      * The file is still checked; only the expected value changes.
      */
-    public ResolvedModel resolve(String name, String pinnedSha256) {
+    ResolvedModel resolve(String name, String pinnedSha256) {
         ModelSpec spec = manifest.model(name);
         String expected = pinnedSha256.toLowerCase(Locale.ROOT);
         for (Path directory : modelPath) {

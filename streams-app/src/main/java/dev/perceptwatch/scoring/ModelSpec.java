@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param minInputSide the smallest H and W the graph runs on; smaller inputs are refused before ORT sees them
  * @param recommendedMinSide the smallest side worth scoring (the upstream example images are 64x64)
  */
-public record ModelSpec(
+record ModelSpec(
         String file,
         String sha256,
         long sizeBytes,
@@ -19,7 +19,7 @@ public record ModelSpec(
         int minInputSide,
         int recommendedMinSide) {
 
-    public ModelSpec {
+    ModelSpec {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(backbone, "backbone");

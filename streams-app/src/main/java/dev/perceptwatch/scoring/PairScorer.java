@@ -18,7 +18,7 @@ public final class PairScorer {
     private final Set<ClassicMetric> classic;
     private final boolean perceptual;
 
-    public PairScorer(MicroBatcher batcher, Set<Metric> metrics) {
+    PairScorer(MicroBatcher batcher, Set<Metric> metrics) {
         this.batcher = batcher;
         this.metrics = Set.copyOf(metrics);
         this.classic = Metric.classicOf(metrics);

@@ -8,5 +8,5 @@ import java.nio.file.Path;
  * @param onnx the exact bytes that were hashed: the session is built from them, so the file cannot change
  *     between the check and the load
  */
-public record ResolvedModel(String name, ModelSpec spec, Path file, String sha256, byte[] onnx) {
+record ResolvedModel(String name, ModelSpec spec, Path file, String sha256, byte[] onnx) {
 }

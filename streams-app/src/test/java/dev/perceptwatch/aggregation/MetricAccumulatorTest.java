@@ -83,30 +83,6 @@ class MetricAccumulatorTest {
     }
 
     @Test
-    void mergeEqualsOneAccumulation() {
-        MetricAccumulator whole = new MetricAccumulator(Metric.PSNR);
-        MetricAccumulator first = new MetricAccumulator(Metric.PSNR);
-        MetricAccumulator second = new MetricAccumulator(Metric.PSNR);
-        for (int i = 0; i < 500; i++) {
-            double v = 20 + 15 * Math.sin(i * 0.37) + i * 0.01;
-            whole.add(v);
-            (i % 3 == 0 ? first : second).add(v);
-        }
-        first.merge(second);
-        MetricSummary expected = whole.summary();
-        MetricSummary merged = first.summary();
-        assertEquals(expected.count(), merged.count());
-        assertEquals(expected.mean(), merged.mean(), 1e-10);
-        assertEquals(expected.std(), merged.std(), 1e-10);
-        assertEquals(expected.min(), merged.min(), 0);
-        assertEquals(expected.max(), merged.max(), 0);
-        // Sketch merging adds bin counts, so quantiles match exactly.
-        assertEquals(expected.p50(), merged.p50(), 0);
-        assertEquals(expected.p90(), merged.p90(), 0);
-        assertEquals(expected.p99(), merged.p99(), 0);
-    }
-
-    @Test
     void rejectsNonFiniteValuesAndEmptySummaries() {
         MetricAccumulator acc = new MetricAccumulator(Metric.LPIPS);
         assertThrows(IllegalStateException.class, acc::summary);

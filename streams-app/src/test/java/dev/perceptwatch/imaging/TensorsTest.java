@@ -17,26 +17,27 @@ class TensorsTest {
     @Test
     void scalesLikeLpipsIm2tensor() {
         RgbImage pixel = new RgbImage(1, 1, new byte[] {0, (byte) 128, (byte) 255});
-        assertArrayEquals(new float[] {-1f, (float) 0.003921568627450966, 1f}, Tensors.toNchw(pixel));
+        assertArrayEquals(new float[] {-1f, (float) 0.003921568627450966, 1f}, toNchw(pixel));
     }
 
     /** 2x1 image: planes R, G, B, each in row-major order. */
     @Test
     void writesPlanesInNchwOrder() {
         RgbImage image = new RgbImage(2, 1, new byte[] {0, 51, 102, (byte) 153, (byte) 204, (byte) 255});
-        float[] tensor = Tensors.toNchw(image);
+        float[] tensor = toNchw(image);
         assertArrayEquals(new float[] {scaled(0), scaled(153), scaled(51), scaled(204), scaled(102), scaled(255)},
                 tensor);
     }
 
     @Test
-    void packsSeveralImagesAtOffsets() {
+    void packsSeveralImagesOneAfterAnother() {
         RgbImage black = TestImages.uniform(3, 2, 0, 0, 0);
         RgbImage white = TestImages.uniform(3, 2, 255, 255, 255);
         int each = Tensors.floatCount(black);
         float[] batch = new float[2 * each];
-        Tensors.writeNchw(black, batch, 0);
-        Tensors.writeNchw(white, batch, each);
+        FloatBuffer buffer = FloatBuffer.wrap(batch);
+        Tensors.writeNchw(black, buffer);
+        Tensors.writeNchw(white, buffer);
         for (int i = 0; i < each; i++) {
             assertEquals(-1f, batch[i]);
             assertEquals(1f, batch[each + i]);
@@ -45,7 +46,7 @@ class TensorsTest {
 
     /** The batcher's path: images written one after another into one (direct) buffer. */
     @Test
-    void writesIntoABufferAsIntoAnArray() {
+    void writesIntoADirectBuffer() {
         RgbImage first = new RgbImage(2, 1, new byte[] {0, 51, 102, (byte) 153, (byte) 204, (byte) 255});
         RgbImage second = new RgbImage(2, 1, new byte[] {1, 2, 3, 4, 5, 6});
         FloatBuffer buffer = ByteBuffer.allocateDirect(12 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -54,9 +55,8 @@ class TensorsTest {
         assertEquals(0, buffer.remaining());
         float[] written = new float[12];
         buffer.flip().get(written);
-        float[] expected = new float[12];
-        Tensors.writeNchw(first, expected, 0);
-        Tensors.writeNchw(second, expected, 6);
+        float[] expected = {scaled(0), scaled(153), scaled(51), scaled(204), scaled(102), scaled(255),
+            scaled(1), scaled(4), scaled(2), scaled(5), scaled(3), scaled(6)};
         assertArrayEquals(expected, written);
         assertThrows(BufferOverflowException.class, () -> Tensors.writeNchw(first, FloatBuffer.allocate(5)));
     }
@@ -73,14 +73,29 @@ class TensorsTest {
         float[] written = new float[Tensors.floatCount(image)];
         buffer.flip().position(1);
         buffer.get(written);
-        assertArrayEquals(Tensors.toNchw(image), written);
+        float[] expected = new float[written.length];
+        for (int c = 0; c < 3; c++) {
+            for (int p = 0; p < 5000; p++) {
+                expected[c * 5000 + p] = scaled(rgb[3 * p + c] & 0xFF);
+            }
+        }
+        assertArrayEquals(expected, written);
         assertEquals(scaled(rgb[3 * 4999 + 2] & 0xFF), written[written.length - 1]);
     }
 
     @Test
     void refusesABufferTooSmall() {
         RgbImage image = TestImages.uniform(3, 2, 0, 0, 0);
-        assertThrows(IndexOutOfBoundsException.class, () -> Tensors.writeNchw(image, new float[18], 1));
+        FloatBuffer buffer = FloatBuffer.allocate(18).position(1);
+        assertThrows(BufferOverflowException.class, () -> Tensors.writeNchw(image, buffer));
+        assertEquals(1, buffer.position(), "nothing was written");
+    }
+
+    /** The tensor of one image, written as the batcher writes its batches. */
+    private static float[] toNchw(RgbImage image) {
+        float[] tensor = new float[Tensors.floatCount(image)];
+        Tensors.writeNchw(image, FloatBuffer.wrap(tensor));
+        return tensor;
     }
 
     private static float scaled(int v) {

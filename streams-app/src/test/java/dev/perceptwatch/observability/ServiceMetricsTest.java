@@ -19,7 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,7 @@ class ServiceMetricsTest {
     }
 
     @Test
-    void healthIsAlwaysOkAndReadyFollowsTheCheck() throws Exception {
+    void healthIsAlwaysOkAndReadyFollowsTheStreamsState() throws Exception {
         assertEquals(200, fixture.get("/health").statusCode());
 
         HttpResponse<String> unready = fixture.get("/ready");
@@ -138,10 +139,10 @@ class ServiceMetricsTest {
                 "default check: the bound client is not RUNNING (a model is loaded)");
         assertEquals(0, value(Sample.parseAll(fixture.scrape()), "perceptwatch_ready", Map.of()));
 
-        AtomicBoolean running = new AtomicBoolean(false);
-        fixture.metrics.readinessCheck(() -> running.get() ? Readiness.ready() : Readiness.notReady("warming up"));
-        assertEquals("not ready: warming up\n", fixture.get("/ready").body());
-        running.set(true);
+        AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.REBALANCING);
+        fixture.metrics.bindKafkaStreams(new KafkaStreamsMetrics.Source(Map::of, List::of, state::get));
+        assertEquals("not ready: kafka streams REBALANCING\n", fixture.get("/ready").body());
+        state.set(KafkaStreams.State.RUNNING);
         HttpResponse<String> ready = fixture.get("/ready");
         assertEquals(200, ready.statusCode());
         assertEquals("ready\n", ready.body());

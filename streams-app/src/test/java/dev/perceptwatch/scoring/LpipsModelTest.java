@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
-import dev.perceptwatch.testing.SharedFiles;
 import dev.perceptwatch.imaging.RgbImage;
-import dev.perceptwatch.imaging.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +35,7 @@ class LpipsModelTest {
             assertEquals(ScoringDevice.CPU, model.device());
             assertEquals("cpu", model.device().toString());
             RgbImage ref = TestImages.read("ex_ref.png");
-            List<PerceptualScore> scores = model.score(64, 64, Tensors.toNchw(ref), Tensors.toNchw(ref), false);
+            List<PerceptualScore> scores = model.score(64, 64, TestImages.tensor(ref), TestImages.tensor(ref), false);
             assertEquals(0.0, scores.get(0).lpips(), "d(a,a) = 0 (MODELS.md)");
             assertNull(scores.get(0).spatialMap());
         }
@@ -57,8 +55,8 @@ class LpipsModelTest {
         assumeTrue(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
                 "this check is for the -Pcuda build (onnxruntime_gpu)");
         ResolvedModel alex = TestModels.resolver().resolve("lpips-alex");
-        float[] ref = Tensors.toNchw(TestImages.read("ex_ref.png"));
-        float[] p0 = Tensors.toNchw(TestImages.read("ex_p0.png"));
+        float[] ref = TestImages.tensor(TestImages.read("ex_ref.png"));
+        float[] p0 = TestImages.tensor(TestImages.read("ex_p0.png"));
         LpipsModel onCuda;
         try {
             onCuda = LpipsModel.open(alex, ScoringDevice.parse("cuda"), false, 1);
@@ -85,9 +83,9 @@ class LpipsModelTest {
     void scoresSeveralPairsInOneCallAndRefusesMismatchedTensors() {
         RgbImage ref = TestImages.read("ex_ref.png");
         RgbImage p0 = TestImages.read("ex_p0.png");
-        float[] refs = concat(Tensors.toNchw(ref), Tensors.toNchw(ref));
-        float[] others = concat(Tensors.toNchw(p0), Tensors.toNchw(ref));
-        try (LpipsModel model = LpipsModel.open("lpips-squeeze", List.of(SharedFiles.modelsDir()), ScoringDevice.CPU,
+        float[] refs = concat(TestImages.tensor(ref), TestImages.tensor(ref));
+        float[] others = concat(TestImages.tensor(p0), TestImages.tensor(ref));
+        try (LpipsModel model = LpipsModel.open(TestModels.resolver().resolve("lpips-squeeze"), ScoringDevice.CPU,
                 false, 1)) {
             List<PerceptualScore> scores = model.score(64, 64, refs, others, true);
             assertEquals(2, scores.size());

@@ -4,9 +4,11 @@ import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.imaging.RgbImage;
+import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.testing.SharedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,6 +27,13 @@ final class TestImages {
         } catch (ImageRejectedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A 1x3xHxW tensor of the image, written as the batcher writes its batches. */
+    static float[] tensor(RgbImage image) {
+        float[] tensor = new float[Tensors.floatCount(image)];
+        Tensors.writeNchw(image, FloatBuffer.wrap(tensor));
+        return tensor;
     }
 
     static LpipsPair pair(RgbImage img0, RgbImage img1, boolean wantSpatial) {

@@ -17,10 +17,9 @@ import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
+import dev.perceptwatch.observability.MetricSnapshots;
 import dev.perceptwatch.observability.ServiceMetrics;
 import dev.perceptwatch.testing.SchemaRegistry;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -236,7 +234,7 @@ class WindowDriftStagesTest {
     @Test
     void closingTheTaskTakesItsDriftSeriesOffThisInstancesMetrics() {
         driver.close();
-        ServiceMetrics metrics = new ServiceMetrics();
+        ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         for (int minute = 0; minute < 3; minute++) {
             window("v7", minute, 0.20);
@@ -263,7 +261,7 @@ class WindowDriftStagesTest {
     @Test
     void aDriftFiredAsWarningExportsStateOneAlsoAfterARestart() {
         driver.close();
-        ServiceMetrics metrics = new ServiceMetrics();
+        ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         for (int minute = 0; minute < 3; minute++) {
             window("v7", minute, 0.20);
@@ -283,16 +281,13 @@ class WindowDriftStagesTest {
         try (var all = driver.<String, byte[]>getKeyValueStore(DriftStage.DRIFT_STORE).all()) {
             stored = all.next().value;
         }
-        ServiceMetrics restarted = new ServiceMetrics();
+        ServiceMetrics restarted = new ServiceMetrics(settings.observability().maxModelSeries());
         new MetricsDriftListener(restarted).onRestored(new DriftKey("faces", "v7", null), DriftState.fromBytes(stored));
         return driftStates(restarted);
     }
 
     private static Map<String, Double> driftStates(ServiceMetrics metrics) {
-        return metrics.registry().scrape().stream()
-                .filter(snapshot -> snapshot.getMetadata().getName().equals("perceptwatch_drift_state"))
-                .flatMap(snapshot -> ((GaugeSnapshot) snapshot).getDataPoints().stream())
-                .collect(Collectors.toMap(point -> point.getLabels().get("metric"), GaugeDataPointSnapshot::getValue));
+        return MetricSnapshots.gauge(metrics, "perceptwatch_drift_state", "metric");
     }
 
     @Test

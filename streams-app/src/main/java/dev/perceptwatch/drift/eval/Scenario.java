@@ -1,7 +1,7 @@
 package dev.perceptwatch.drift.eval;
 
 /** A synthetic LPIPS change; the name is what drift-eval reports. */
-public enum Scenario {
+enum Scenario {
     MEAN_5("mean+5%"),
     MEAN_10("mean+10%"),
     MEAN_25("mean+25%"),
@@ -18,7 +18,7 @@ public enum Scenario {
         this.reportName = reportName;
     }
 
-    public String reportName() {
+    String reportName() {
         return reportName;
     }
 
