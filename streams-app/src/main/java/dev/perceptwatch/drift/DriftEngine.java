@@ -58,8 +58,8 @@ public final class DriftEngine {
         List<AlertDecision> alerts = new ArrayList<>();
         state.metrics().forEach((metric, current) -> {
             if (current.lifecycle().firing()) {
-                alerts.add(closedWithoutWindow(key, metric, current, window.start(), window.end(),
-                        AlertSentences.rebaselined(key, metric, from), window));
+                alerts.add(closedWithoutWindow(key, metric, current, window,
+                        AlertSentences.rebaselined(key, metric, from)));
             }
         });
         return new DriftStep(new DriftState(Map.of(), from.toEpochMilli()), alerts);
@@ -103,25 +103,26 @@ public final class DriftEngine {
         state.metrics().forEach((metric, current) -> {
             if (current.lifecycle().firing()) {
                 long lastEnd = current.last().end();
-                alerts.add(closedWithoutWindow(key, metric, current, lastEnd, streamTime,
-                        AlertSentences.idle(key, metric, Instant.ofEpochMilli(lastEnd)), new ClosedWindow(lastEnd,
-                                streamTime, List.of(), Map.of())));
+                alerts.add(closedWithoutWindow(key, metric, current,
+                        new ClosedWindow(lastEnd, streamTime, List.of(), Map.of()),
+                        AlertSentences.idle(key, metric, Instant.ofEpochMilli(lastEnd))));
                 next.put(metric, current.withLifecycle(current.lifecycle().closed()));
             }
         });
         return new DriftStep(new DriftState(next, state.rebaselinedFrom()), alerts);
     }
 
-    /** A RESOLVED that no detector judged: statistic and threshold are NaN. */
+    /** A RESOLVED that no detector judged, over {@code window}'s bounds: statistic and threshold are NaN. */
     private static AlertDecision closedWithoutWindow(DriftKey key, String metric, MetricDriftState current,
-                                                     long start, long end, String sentence, ClosedWindow window) {
+                                                     ClosedWindow window, String sentence) {
         Lifecycle episode = current.lifecycle();
         MetricSummary observed = window.metrics().stream().filter(summary -> summary.metric().equals(metric))
                 .findFirst().orElse(new MetricSummary(metric, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                         Double.NaN, Double.NaN, Double.NaN));
         Baseline baseline = current.baseline();
         return new AlertDecision(episode.alertId(), key.modelId(), key.modelVersion(), key.segment(), metric,
-                AlertState.RESOLVED, episode.severity(), episode.detector().wireName(), start, end, observed,
+                AlertState.RESOLVED, episode.severity(), episode.detector().wireName(), window.start(), window.end(),
+                observed,
                 baseline.mean(), baseline.std(), baseline.p90(), Double.NaN, Double.NaN,
                 window.worstEventIds().getOrDefault(metric, List.of()), sentence);
     }
