@@ -11,10 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Reads image bytes behind a uri, within a {@link UriPolicy}. Thread-safe. */
 public final class ImageFetcher {
@@ -32,20 +32,29 @@ public final class ImageFetcher {
                 .build();
     }
 
-    public byte[] fetch(String uriText) throws RejectedEventException {
-        URI uri;
+    /**
+     * The bytes behind the uri. An http(s) fetch runs on the HTTP client's threads, so the caller (a stream
+     * thread) goes on with other events meanwhile; a file is read at once. A refused or failed fetch fails the
+     * future with a {@link RejectedEventException} naming the uri and the reason.
+     */
+    public CompletableFuture<byte[]> fetch(String uriText) {
         try {
-            uri = new URI(uriText);
-        } catch (URISyntaxException e) {
-            throw new RejectedEventException(RejectReason.URI_FORBIDDEN, "'" + uriText + "' is not a valid uri");
+            URI uri;
+            try {
+                uri = new URI(uriText);
+            } catch (URISyntaxException e) {
+                throw new RejectedEventException(RejectReason.URI_FORBIDDEN, "'" + uriText + "' is not a valid uri");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return switch (scheme) {
+                case "file" -> CompletableFuture.completedFuture(readFile(uri));
+                case "http", "https" -> readHttp(uri);
+                default -> throw new RejectedEventException(RejectReason.URI_FORBIDDEN,
+                        uriText + ": scheme '" + scheme + "' is not allowed (file and http(s) only)");
+            };
+        } catch (RejectedEventException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        return switch (scheme) {
-            case "file" -> readFile(uri);
-            case "http", "https" -> readHttp(uri);
-            default -> throw new RejectedEventException(RejectReason.URI_FORBIDDEN,
-                    uriText + ": scheme '" + scheme + "' is not allowed (file and http(s) only)");
-        };
     }
 
     private byte[] readFile(URI uri) throws RejectedEventException {
@@ -79,7 +88,7 @@ public final class ImageFetcher {
                 uri + " is outside the allowed file roots " + policy.fileRoots());
     }
 
-    private byte[] readHttp(URI uri) throws RejectedEventException {
+    private CompletableFuture<byte[]> readHttp(URI uri) throws RejectedEventException {
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
         if (!policy.httpHosts().contains(host)) {
             throw new RejectedEventException(RejectReason.URI_FORBIDDEN,
@@ -89,31 +98,30 @@ public final class ImageFetcher {
         // A byte array holds no more than this, so a larger policy limit cannot be reached anyway.
         long limit = Math.min(policy.maxBytes(), Integer.MAX_VALUE - 8);
         CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, LimitedBody.handler(limit));
-        HttpResponse<byte[]> response;
-        try {
-            // One deadline for connect, headers and body: a request timeout bounds only the wait for the headers,
-            // and a server dripping the body would otherwise hold the stream thread, and its transaction, open.
-            response = pending.get(policy.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new RejectedEventException(RejectReason.FETCH_FAILED,
-                    uri + ": no complete response within the " + policy.timeout().toMillis() + " ms timeout");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": " + why, cause);
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": interrupted");
-        }
-        if (response.statusCode() != 200) {
-            throw new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": HTTP status " + response.statusCode());
-        }
-        if (response.body() == null) {
-            throw tooLarge(uri);
-        }
-        return response.body();
+        // One deadline for connect, headers and body: a request timeout bounds only the wait for the headers, and
+        // a server dripping the body would hold the event, and its task's transaction, open. Cancelling closes
+        // the connection; cancelling a completed fetch does nothing.
+        CompletableFuture.delayedExecutor(policy.timeout().toNanos(), TimeUnit.NANOSECONDS)
+                .execute(() -> pending.cancel(true));
+        return pending.handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                String why = cause instanceof CancellationException
+                        ? "no complete response within the " + policy.timeout().toMillis() + " ms timeout"
+                        : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+                throw new CompletionException(new RejectedEventException(RejectReason.FETCH_FAILED, uri + ": " + why,
+                        cause));
+            }
+            if (response.statusCode() != 200) {
+                throw new CompletionException(new RejectedEventException(RejectReason.FETCH_FAILED,
+                        uri + ": HTTP status " + response.statusCode()));
+            }
+            if (response.body() == null) {
+                throw new CompletionException(tooLarge(uri));
+            }
+            return response.body();
+        });
     }
 
     private byte[] readLimited(InputStream in, URI uri) throws IOException, RejectedEventException {

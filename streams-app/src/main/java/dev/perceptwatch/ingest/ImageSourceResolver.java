@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -31,9 +32,13 @@ public final class ImageSourceResolver {
     }
 
     /**
+     * Checks the event now and returns its images: at once when both are inline or references, when fetched
+     * for uris. A fetch that fails fails the future with a {@link RejectedEventException}.
+     *
      * @param references looks a reference_id up; returns null when there is none
+     * @throws RejectedEventException when the event breaks the contract or names an unknown reference
      */
-    public EncodedPair resolve(GenerationEvent event, Function<String, ReferenceImage> references)
+    public CompletableFuture<EncodedPair> resolve(GenerationEvent event, Function<String, ReferenceImage> references)
             throws RejectedEventException {
         requireText(event.getEventId(), "event_id");
         requireText(event.getModelId(), "model_id");
@@ -45,13 +50,16 @@ public final class ImageSourceResolver {
             throw new RejectedEventException(RejectReason.BAD_EVENT,
                     "event " + event.getEventId() + ": generated must be inline data or a uri, not a reference_id");
         }
-        byte[] generatedBytes = bytesOf(generated, "generated", event, references);
-        byte[] referenceBytes = bytesOf(reference, "reference", event, references);
-        return new EncodedPair(generatedBytes, referenceBytes, reference.getReferenceId());
+        CompletableFuture<byte[]> generatedBytes = bytesOf(generated, "generated", event, references);
+        CompletableFuture<byte[]> referenceBytes = bytesOf(reference, "reference", event, references);
+        return generatedBytes.thenCombine(referenceBytes,
+                (generatedImage, referenceImage) -> new EncodedPair(generatedImage, referenceImage,
+                        reference.getReferenceId()));
     }
 
-    private byte[] bytesOf(ImageSource source, String role, GenerationEvent event,
-                           Function<String, ReferenceImage> references) throws RejectedEventException {
+    private CompletableFuture<byte[]> bytesOf(ImageSource source, String role, GenerationEvent event,
+                                              Function<String, ReferenceImage> references)
+            throws RejectedEventException {
         int given = (source.getData() != null ? 1 : 0) + (source.getUri() != null ? 1 : 0)
                 + (source.getReferenceId() != null ? 1 : 0);
         if (given != 1) {
@@ -59,7 +67,7 @@ public final class ImageSourceResolver {
                     + " must have exactly one of data, uri, reference_id (has " + given + ")");
         }
         if (source.getData() != null) {
-            return toArray(source.getData());
+            return CompletableFuture.completedFuture(toArray(source.getData()));
         }
         if (source.getUri() != null) {
             return fetcher.fetch(source.getUri());
@@ -69,7 +77,7 @@ public final class ImageSourceResolver {
             throw new RejectedEventException(RejectReason.MISSING_REFERENCE, "event " + event.getEventId()
                     + ": reference_id '" + source.getReferenceId() + "' is not on the references topic");
         }
-        return toArray(image.getData());
+        return CompletableFuture.completedFuture(toArray(image.getData()));
     }
 
     // Windows read produced_at as event time, and stream time only moves forward: one event from the future

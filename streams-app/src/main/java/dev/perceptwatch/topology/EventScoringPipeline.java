@@ -35,21 +35,26 @@ final class EventScoringPipeline implements EventScorer {
     @Override
     public CompletableFuture<QualityScore> submit(GenerationEvent event, Function<String, ReferenceImage> references)
             throws RejectedEventException {
-        ImageSourceResolver.EncodedPair pair = resolver.resolve(event, references);
         String id = event.getEventId();
-        return scorer.score(new EncodedImages(pair.generated(), "event " + id + " generated",
-                        pair.reference(), "event " + id + " reference"), false)
-                .handle((scores, failure) -> {
+        // Fetches of uris run off the stream thread: it goes on with the next events meanwhile.
+        return resolver.resolve(event, references)
+                .thenCompose(pair -> scorer.score(new EncodedImages(pair.generated(), "event " + id + " generated",
+                                pair.reference(), "event " + id + " reference"), false)
+                        .thenApply(scores -> toScore(event, pair.referenceId(), scores)))
+                .handle((score, failure) -> {
                     if (failure != null) {
                         throw new CompletionException(rejection(failure));
                     }
-                    return toScore(event, pair.referenceId(), scores);
+                    return score;
                 });
     }
 
     private static RejectedEventException rejection(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof RejectedEventException rejected) {
+            return rejected;
+        }
         if (cause instanceof ImageRejectedException image) {
             // The imaging reasons are dead-letter reason codes of the same names.
             return new RejectedEventException(RejectReason.valueOf(image.reason().name()), image.getMessage(), image);

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageFetcherTest {
+    private static final long WAIT_S = 30;
+
 
     @TempDir
     Path root;
@@ -85,13 +89,25 @@ class ImageFetcherTest {
     }
 
     private static RejectReason reasonOf(ImageFetcher fetcher, String uri) {
-        return assertThrows(RejectedEventException.class, () -> fetcher.fetch(uri)).reason();
+        return assertThrows(RejectedEventException.class, () -> fetchNow(fetcher, uri)).reason();
+    }
+
+    /** The fetch's bytes, or its RejectedEventException as thrown. */
+    private static byte[] fetchNow(ImageFetcher fetcher, String uri) throws Exception {
+        try {
+            return fetcher.fetch(uri).get(WAIT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RejectedEventException rejected) {
+                throw rejected;
+            }
+            throw e;
+        }
     }
 
     @Test
     void readsFilesUnderTheRoots() throws Exception {
         Path image = Files.write(root.resolve("a.png"), new byte[] {9, 8, 7});
-        assertArrayEquals(new byte[] {9, 8, 7}, fetcher().fetch(image.toUri().toString()));
+        assertArrayEquals(new byte[] {9, 8, 7}, fetchNow(fetcher(), image.toUri().toString()));
     }
 
     @Test
@@ -118,7 +134,7 @@ class ImageFetcherTest {
     void refusesHostsNotAllowedAndOtherSchemes() {
         ImageFetcher fetcher = fetcher();
         RejectedEventException metadata = assertThrows(RejectedEventException.class,
-                () -> fetcher.fetch("http://169.254.169.254/latest/meta-data/"));
+                () -> fetchNow(fetcher, "http://169.254.169.254/latest/meta-data/"));
         assertEquals(RejectReason.URI_FORBIDDEN, metadata.reason());
         assertTrue(metadata.getMessage().contains("169.254.169.254"), metadata.getMessage());
         assertEquals(RejectReason.URI_FORBIDDEN, reasonOf(fetcher, "http://localhost:" + server.getAddress().getPort() + "/small"));
@@ -130,8 +146,8 @@ class ImageFetcherTest {
     @Test
     void fetchesFromAllowedHostsWithinTheSizeLimit() throws Exception {
         ImageFetcher fetcher = fetcher();
-        assertArrayEquals(new byte[] {1, 2, 3}, fetcher.fetch(base + "/small"));
-        assertArrayEquals(new byte[] {1, 2, 3}, fetcher.fetch(base + "/small-chunked"));
+        assertArrayEquals(new byte[] {1, 2, 3}, fetchNow(fetcher, base + "/small"));
+        assertArrayEquals(new byte[] {1, 2, 3}, fetchNow(fetcher, base + "/small-chunked"));
         assertEquals(RejectReason.IMAGE_TOO_LARGE, reasonOf(fetcher, base + "/big"));
         assertEquals(RejectReason.IMAGE_TOO_LARGE, reasonOf(fetcher, base + "/big-chunked"));
         assertEquals(RejectReason.FETCH_FAILED, reasonOf(fetcher, base + "/missing"));
@@ -142,7 +158,7 @@ class ImageFetcherTest {
     void theTimeoutBoundsTheWholeFetchBodyIncluded() {
         ImageFetcher fetcher = new ImageFetcher(
                 new UriPolicy(List.of(root), Set.of("127.0.0.1"), 1024, Duration.ofMillis(300)));
-        RejectedEventException e = assertThrows(RejectedEventException.class, () -> fetcher.fetch(base + "/drip"));
+        RejectedEventException e = assertThrows(RejectedEventException.class, () -> fetchNow(fetcher, base + "/drip"));
         assertEquals(RejectReason.FETCH_FAILED, e.reason());
         assertTrue(e.getMessage().contains(base + "/drip"), e.getMessage());
         assertTrue(e.getMessage().contains("300 ms"), e.getMessage());
@@ -150,7 +166,8 @@ class ImageFetcherTest {
 
     @Test
     void neverFollowsRedirects() {
-        RejectedEventException e = assertThrows(RejectedEventException.class, () -> fetcher().fetch(base + "/redirect"));
+        RejectedEventException e = assertThrows(RejectedEventException.class,
+                () -> fetchNow(fetcher(), base + "/redirect"));
         assertEquals(RejectReason.FETCH_FAILED, e.reason());
         assertTrue(e.getMessage().contains("302"), e.getMessage());
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.perceptwatch.client.BadRecordException;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.events.DeadLetter;
@@ -22,6 +23,8 @@ import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.testing.PngHeaders;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +40,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -117,8 +124,9 @@ class ScoringStageTest {
 
     private TopologyTestDriver driverFor(Settings settings, AvroSerdes serdes, Path stateDir) {
         EventScorer pipeline = new EventScoringPipeline(new ImageSourceResolver(new ImageFetcher(
-                new UriPolicy(List.of(SharedFiles.sharedDir().resolve("images")), Set.of("images.example.com"),
-                        1 << 20, Duration.ofSeconds(2))), settings.windows().maxFutureSkew(), Clock.systemUTC()),
+                new UriPolicy(List.of(SharedFiles.sharedDir().resolve("images")), Set.of("images.example.com",
+                        "127.0.0.1"), 1 << 20, Duration.ofSeconds(5))), settings.windows().maxFutureSkew(),
+                Clock.systemUTC()),
                 scorer, "lpips-alex", engine.modelSha256(), Clock.systemUTC());
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-stage-test");
@@ -262,6 +270,42 @@ class ScoringStageTest {
             assertNotNull(cause, "the registry's failure is the cause: " + failure);
             assertFalse(cause instanceof BadRecordException, "an outage is not a bad record");
             assertTrue(letters.isEmpty(), "a good event is not dead-lettered because the registry is down");
+        }
+    }
+
+    @Test
+    void aSlowUriDoesNotHoldUpTheEventsBehindIt() throws Exception {
+        byte[] ref = SharedFiles.imageBytes("ex_ref.png");
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/slow-ref.png", exchange -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, ref.length);
+            exchange.getResponseBody().write(ref);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newSingleThreadExecutor());
+        server.start();
+        try {
+            pipe(TestEvents.event("slow", TestEvents.inline(SharedFiles.imageBytes("ex_p0.png")),
+                    TestEvents.uri("http://127.0.0.1:" + server.getAddress().getPort() + "/slow-ref.png"), T0));
+            pipe(TestEvents.exampleP0("fast", T0));
+            awaitOutputs(1);
+            assertEquals("fast", scores.readValue().getEventId(), "scored while the other event's image is fetched");
+            release.countDown();
+            awaitOutputs(1);
+            QualityScore slow = scores.readValue();
+            assertEquals("slow", slow.getEventId());
+            // MODELS.md: LPIPS alex ex_ref vs ex_p0 = 0.721881, the reference read over HTTP.
+            assertEquals(0.721881, slow.getLpips(), 1e-5);
+        } finally {
+            release.countDown();
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
         }
     }
 
