@@ -48,11 +48,8 @@ final class DriftSettingsReader {
                     s.intValue("drift.resolve-after-windows", defaults.resolveAfterWindows(), 1, 1000),
                     s.longValue("drift.min-quantile-count", defaults.minQuantileCount(), 1),
                     metrics);
-            Duration idleAfter = s.duration("drift.idle-after", Duration.ofMinutes(30));
-            if (idleAfter.isZero()) {
-                throw new SettingsException("drift.idle-after must be greater than zero");
-            }
-            return new Settings.Drift(detection, pins(s), rebaselines(s), idleAfter);
+            return new Settings.Drift(detection, pins(s), rebaselines(s),
+                    Settings.positive(s, "drift.idle-after", Duration.ofMinutes(30)));
         } catch (IllegalArgumentException e) {
             throw new SettingsException("drift: " + e.getMessage());
         }

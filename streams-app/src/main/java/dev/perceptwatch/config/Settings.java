@@ -211,7 +211,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
                 s.intValue("metrics.max-model-series", 200, 1, 100_000));
     }
 
-    private static Duration positive(SettingsSource s, String key, Duration fallback) {
+    static Duration positive(SettingsSource s, String key, Duration fallback) {
         Duration value = s.duration(key, fallback);
         if (value.isZero()) {
             throw new SettingsException(key + " must be greater than zero");

@@ -16,8 +16,7 @@ import java.util.TreeMap;
  * Everything drift detection remembers for one key (model, version, segment): per metric the warm-up sums
  * or frozen baseline, the CUSUM and the alert lifecycle. Immutable. Bytes are UTF-8 JSON, so a state store
  * entry can be read by a person and new fields can be added with defaults.
- */
-/**
+ *
  * @param metrics         per metric: warm-up or frozen baseline, CUSUM, last window, alert lifecycle
  * @param rebaselinedFrom the instant (epoch ms) of the last re-baseline applied, so that each configured
  *                        instant applies once; null when none was (and in state written before re-baselines)

@@ -44,6 +44,13 @@ public final class ServiceMetrics {
     static final Set<String> DEAD_LETTER_REASONS = Stream.concat(
             Arrays.stream(RejectReason.values()).map(Enum::name), Stream.of("OTHER")).collect(Collectors.toSet());
 
+    /** {@code perceptwatch_drift_state} while no alert episode is open. */
+    static final int DRIFT_QUIET = 0;
+    /** {@code perceptwatch_drift_state} while an episode fired as WARNING is open. */
+    static final int DRIFT_FIRING_WARNING = 1;
+    /** {@code perceptwatch_drift_state} while an episode fired as CRITICAL is open (pages). */
+    static final int DRIFT_FIRING_CRITICAL = 2;
+
     private static final String[] MODEL_METRIC_LABELS = {"model_id", "model_version", "metric"};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -196,13 +203,6 @@ public final class ServiceMetrics {
         }
     }
 
-    /** {@code perceptwatch_drift_state} while no alert episode is open. */
-    static final int DRIFT_QUIET = 0;
-    /** {@code perceptwatch_drift_state} while an episode fired as WARNING is open. */
-    static final int DRIFT_FIRING_WARNING = 1;
-    /** {@code perceptwatch_drift_state} while an episode fired as CRITICAL is open (pages). */
-    static final int DRIFT_FIRING_CRITICAL = 2;
-
     /**
      * For state restored at start-up and after each window, when no alert is emitted; {@link #driftAlert}
      * covers the rest.
@@ -242,11 +242,10 @@ public final class ServiceMetrics {
             return;
         }
         windowEvents.remove(modelId, modelVersion);
+        List<Gauge> perMetric = List.of(windowMean, windowP50, windowP90, windowP99, baselineMean, baselineStd,
+                driftState);
         for (String metric : QUALITY_METRICS) {
-            for (Gauge gauge : List.of(windowMean, windowP50, windowP90, windowP99, baselineMean, baselineStd,
-                    driftState)) {
-                gauge.remove(modelId, modelVersion, metric);
-            }
+            perMetric.forEach(gauge -> gauge.remove(modelId, modelVersion, metric));
         }
     }
 
