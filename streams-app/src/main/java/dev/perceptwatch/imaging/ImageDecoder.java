@@ -21,12 +21,18 @@ import javax.imageio.stream.ImageInputStream;
  * their pixels are decoded. Conversion rules are those of {@link Rasters}. Only the first image of a
  * multi-image file is read. Pixels are taken as stored, like PIL's {@code Image.open}: EXIF orientation
  * and embedded ICC profiles are not applied. A reader warning (a JPEG's missing EOI marker or premature
- * end of data, for instance) rejects the image: a partly decoded image would be scored silently as if it were whole.
+ * end of data, for instance) rejects the image: a partly decoded image would be scored silently as if it were whole;
+ * the warning that a CMYK or YCCK JPEG has no ICC profile does not.
  */
 public final class ImageDecoder {
 
     /** ImageIO format names accepted; other formats ImageIO happens to read (GIF, BMP, WBMP, TIFF) are refused. */
     private static final Set<String> SUPPORTED_FORMATS = Set.of("png", "jpeg", "webp");
+    /**
+     * TwelveMonkeys' JPEG reader warns so for a CMYK or YCCK JPEG without an ICC profile (PIL writes them so)
+     * and converts with the plain formula, R = (255 - C)(255 - K) / 255, which is PIL's too: the data is whole.
+     */
+    private static final String NO_CMYK_PROFILE = "No embedded ICC color profile";
 
     private ImageDecoder() {
     }
@@ -56,7 +62,11 @@ public final class ImageDecoder {
                 reader.setInput(input, true, true);
                 checkPixelLimit(reader.getWidth(0), reader.getHeight(0), sourceName, limits);
                 Set<String> warnings = new LinkedHashSet<>();
-                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    if (!warning.startsWith(NO_CMYK_PROFILE)) {
+                        warnings.add(warning);
+                    }
+                });
                 BufferedImage image = reader.read(0, storedColours(reader));
                 if (!warnings.isEmpty()) {
                     throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,

@@ -154,6 +154,32 @@ class ImageDecoderTest {
         }
     }
 
+    /**
+     * CMYK and YCCK JPEGs without an ICC profile, as PIL writes CMYK (make_cmyk_jpegs.py beside them): the
+     * reader warns that it converts without a profile, which is no corruption. Expected colours: PIL's own
+     * conversion of the CMYK file, R = (255 - C)(255 - K) / 255 and so on, which TwelveMonkeys' conversion
+     * without a profile also is; within 4 for the two decoders' IDCTs and YCCK's rounding.
+     */
+    @ParameterizedTest
+    @CsvSource({"cmyk-48x40.jpg", "ycck-48x40.jpg"})
+    void convertsCmykAndYcckJpegsWithoutAProfile(String name) throws Exception {
+        RgbImage image = ImageDecoder.decode(resource(name), name, LIMITS);
+        RgbImage expected = ImageDecoder.decode(resource("cmyk-48x40.rgb.png"), "cmyk-48x40.rgb.png", LIMITS);
+        assertEquals(expected.width(), image.width());
+        assertEquals(expected.height(), image.height());
+        int worst = 0;
+        for (int i = 0; i < expected.rgb().length; i++) {
+            worst = Math.max(worst, Math.abs((expected.rgb()[i] & 0xff) - (image.rgb()[i] & 0xff)));
+        }
+        assertTrue(worst <= 4, name + " is off PIL's colours by up to " + worst);
+    }
+
+    private byte[] resource(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/images/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
     @Test
     void truncatedSampleJpegIsUndecodable() throws Exception {
         assertRejected(SharedFiles.imageBytes("truncated.jpg"), "truncated.jpg", Reason.UNDECODABLE_IMAGE, "");
