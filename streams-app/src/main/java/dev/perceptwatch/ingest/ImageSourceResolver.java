@@ -40,9 +40,9 @@ public final class ImageSourceResolver {
      */
     public CompletableFuture<EncodedPair> resolve(GenerationEvent event, Function<String, ReferenceImage> references)
             throws RejectedEventException {
-        requireText(event.getEventId(), "event_id");
-        requireText(event.getModelId(), "model_id");
-        requireText(event.getModelVersion(), "model_version");
+        requireId(event.getEventId(), "event_id");
+        requireId(event.getModelId(), "model_id");
+        requireId(event.getModelVersion(), "model_version");
         checkProducedAt(event);
         ImageSource generated = event.getGenerated();
         ImageSource reference = event.getReference();
@@ -80,15 +80,9 @@ public final class ImageSourceResolver {
         return CompletableFuture.completedFuture(toArray(image.getData()));
     }
 
-    // Windows read produced_at as event time, and stream time only moves forward: one event from the future
-    // (microseconds sent as milliseconds, a wrong clock) would make every later event on its partition late.
     private void checkProducedAt(GenerationEvent event) throws RejectedEventException {
         Instant producedAt = event.getProducedAt();
-        Instant now = clock.instant();
-        String problem = producedAt.toEpochMilli() < 0 ? "is before 1970"
-                : producedAt.isAfter(now.plus(maxFutureSkew)) ? "is more than " + maxFutureSkew.toSeconds()
-                        + " s ahead of this instance's clock, " + now + " (windows.max-future-skew)"
-                : null;
+        String problem = EventContract.producedAtProblem(producedAt, clock.instant(), maxFutureSkew);
         if (problem != null) {
             throw new RejectedEventException(RejectReason.BAD_EVENT, "event " + event.getEventId() + ": produced_at "
                     + producedAt + " (" + producedAt.toEpochMilli() + ") " + problem
@@ -96,14 +90,10 @@ public final class ImageSourceResolver {
         }
     }
 
-    private static void requireText(String value, String field) throws RejectedEventException {
-        if (value == null || value.isBlank()) {
-            throw new RejectedEventException(RejectReason.BAD_EVENT, field + " is empty");
-        }
-        // Ids become Kafka keys and Prometheus labels joined by a control character: none may hold one.
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw new RejectedEventException(RejectReason.BAD_EVENT, field + " '" + value.replaceAll("\\p{Cntrl}", "?")
-                    + "' contains a control character");
+    private static void requireId(String value, String field) throws RejectedEventException {
+        String problem = EventContract.idProblem(value);
+        if (problem != null) {
+            throw new RejectedEventException(RejectReason.BAD_EVENT, field + " " + problem);
         }
     }
 

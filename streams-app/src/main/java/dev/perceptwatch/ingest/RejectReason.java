@@ -26,5 +26,11 @@ public enum RejectReason {
      * Consumed before a restart, not yet scored, and deleted by the input topic's retention before the service
      * came back: its dead letter has the position but not the bytes.
      */
-    INPUT_EXPIRED
+    INPUT_EXPIRED,
+    /**
+     * The service failed on the record, not the record on the contract: a processor threw on it, or the broker
+     * refused its result (a dead-letters topic whose max.message.bytes is below the generations topic's, say).
+     * The message has the exception and where; the stream went on. See docs/STREAMING.md.
+     */
+    INTERNAL_ERROR
 }

@@ -1,16 +1,20 @@
 package dev.perceptwatch.observability;
 
+import dev.perceptwatch.ingest.EventContract;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bounds the number of distinct (model_id, model_version) label pairs. Model ids and versions come from
  * the input events, so an unbounded set would let one misbehaving producer blow up Prometheus; past the
- * cap, new pairs are reported as {@code model_id="other", model_version="other"}.
+ * cap, new pairs are reported as {@code model_id="other", model_version="other"}. Ids that break the event
+ * contract (blank, over-long, a control character: a dead letter's, say) are reported as
+ * {@code model_id="invalid", model_version="invalid"}: observability must never fail on what an event holds.
  */
 final class ModelSeriesGuard {
 
     static final String OTHER = "other";
+    static final String INVALID = "invalid";
 
     private final int maxSeries;
     private final Runnable onFold;
@@ -27,6 +31,9 @@ final class ModelSeriesGuard {
 
     /** The labels to report for this model: itself when admitted, otherwise the shared "other" pair. */
     ModelKey labelsFor(String modelId, String modelVersion) {
+        if (!EventContract.validId(modelId) || !EventContract.validId(modelVersion)) {
+            return ModelKey.INVALID;
+        }
         ModelKey key = new ModelKey(modelId, modelVersion);
         if (admitted.contains(key)) {
             return key;
@@ -40,19 +47,14 @@ final class ModelSeriesGuard {
         return ModelKey.FOLDED;
     }
 
-    /** Whether the pair reports under its own labels (not folded into "other"). */
-    boolean admitted(ModelKey key) {
-        return admitted.contains(key);
+    /** Whether the pair reports under its own labels (not folded into "other", nor "invalid"). */
+    boolean admitted(String modelId, String modelVersion) {
+        return admitted.contains(new ModelKey(modelId, modelVersion));
     }
 
+    /** The labels of a pair; only {@link #labelsFor} makes one from event ids. */
     record ModelKey(String modelId, String modelVersion) {
         static final ModelKey FOLDED = new ModelKey(OTHER, OTHER);
-
-        ModelKey {
-            if (modelId == null || modelId.isBlank() || modelVersion == null || modelVersion.isBlank()) {
-                throw new IllegalArgumentException(
-                        "model_id and model_version must be non-blank, got " + modelId + "/" + modelVersion);
-            }
-        }
+        static final ModelKey INVALID = new ModelKey(ModelSeriesGuard.INVALID, ModelSeriesGuard.INVALID);
     }
 }

@@ -71,6 +71,13 @@ public final class ServiceMetrics {
             .help("Input records sent to the dead-letter topic, by reason code.")
             .labelNames("reason")
             .register(registry);
+    private final Counter internalErrors = Counter.builder()
+            .name("perceptwatch_internal_errors")
+            .help("Failures the stream outlived, by kind: observability (a listener threw), processing (a record "
+                    + "made a processor throw: INTERNAL_ERROR dead letter), production (a record the serializer or "
+                    + "the broker refused), deserialization (an unreadable record on a topic read back).")
+            .labelNames("kind")
+            .register(registry);
     private final Counter foldedSeries = Counter.builder()
             .name("perceptwatch_model_series_folded")
             .help("Updates reported under model_id=\"other\" because the model/version series cap was reached.")
@@ -127,6 +134,7 @@ public final class ServiceMetrics {
     public ServiceMetrics(int maxModelSeries) {
         models = new ModelSeriesGuard(maxModelSeries, foldedSeries::inc);
         DEAD_LETTER_REASONS.forEach(deadLetters::initLabelValues);
+        Arrays.stream(InternalError.values()).forEach(kind -> internalErrors.initLabelValues(kind.label()));
         GaugeWithCallback.builder()
                 .name("perceptwatch_ready")
                 .help("1 when this instance is ready (streams RUNNING and models loaded), else 0.")
@@ -153,6 +161,10 @@ public final class ServiceMetrics {
     /** @param reason a DeadLetter reason code; unknown codes count as OTHER */
     public void deadLetter(String reason) {
         deadLetters.labelValues(DEAD_LETTER_REASONS.contains(reason) ? reason : "OTHER").inc();
+    }
+
+    public void internalError(InternalError kind) {
+        internalErrors.labelValues(kind.label()).inc();
     }
 
     public void scoringBatch(int pairs, Duration elapsed) {
@@ -195,9 +207,8 @@ public final class ServiceMetrics {
 
     /** Warming up (again, after a re-baseline): no baseline to draw, so none is exported. */
     public void noBaseline(String modelId, String modelVersion, String metric) {
-        ModelKey key = new ModelKey(modelId, modelVersion);
-        if (models.admitted(key)) {
-            String[] labels = labels(key, metric);
+        if (models.admitted(modelId, modelVersion)) {
+            String[] labels = labels(new ModelKey(modelId, modelVersion), metric);
             baselineMean.remove(labels);
             baselineStd.remove(labels);
         }
@@ -237,8 +248,7 @@ public final class ServiceMetrics {
      * keep the alert rule firing after the new owner resolved it. Folded versions share "other" and stay.
      */
     public void forgetModelVersion(String modelId, String modelVersion) {
-        ModelKey key = new ModelKey(modelId, modelVersion);
-        if (!models.admitted(key)) {
+        if (!models.admitted(modelId, modelVersion)) {
             return;
         }
         windowEvents.remove(modelId, modelVersion);

@@ -29,10 +29,13 @@ final class DeadLetters {
     }
 
     /** The producer's {@code max.request.size} as Kafka Streams will configure it from these settings. */
-    static DeadLetters forConfig(Map<String, Object> appConfigs) {
+    static DeadLetters forConfig(Map<String, ?> appConfigs) {
         Object configured = appConfigs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         if (configured == null) {
-            configured = appConfigs.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
+            configured = appConfigs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        if (configured == null) {
+            configured = 1024 * 1024;
         }
         return new DeadLetters((Integer) ConfigDef.parseType(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, configured,
                 ConfigDef.Type.INT));

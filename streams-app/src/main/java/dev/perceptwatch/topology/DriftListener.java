@@ -6,7 +6,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
 import java.util.Collection;
 
-/** What the drift stage tells observability; called on stream threads. */
+/** What the drift stage tells observability; called on stream threads, through {@link #guarded}. */
 interface DriftListener {
     /** A key's state as restored at start-up, before any new window. */
     void onRestored(DriftKey key, DriftState state);
@@ -20,6 +20,32 @@ interface DriftListener {
      * instance is stopping.
      */
     void onClosed(Collection<DriftKey> keys);
+
+    /** This listener, with every failure of it counted and logged by {@code errors} instead of thrown. */
+    static DriftListener guarded(DriftListener listener, InternalErrors errors) {
+        return new DriftListener() {
+            @Override
+            public void onRestored(DriftKey key, DriftState state) {
+                errors.guard("DriftListener.onRestored of " + key, () -> listener.onRestored(key, state));
+            }
+
+            @Override
+            public void onWindow(WindowStats window, DriftState state) {
+                errors.guard("DriftListener.onWindow of " + window.getModelId() + "/" + window.getModelVersion()
+                        + " at " + window.getWindowStart(), () -> listener.onWindow(window, state));
+            }
+
+            @Override
+            public void onAlert(DriftAlert alert) {
+                errors.guard("DriftListener.onAlert " + alert.getAlertId(), () -> listener.onAlert(alert));
+            }
+
+            @Override
+            public void onClosed(Collection<DriftKey> keys) {
+                errors.guard("DriftListener.onClosed", () -> listener.onClosed(keys));
+            }
+        };
+    }
 
     DriftListener NONE = new DriftListener() {
         @Override

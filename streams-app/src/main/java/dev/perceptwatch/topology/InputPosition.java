@@ -8,6 +8,14 @@ record InputPosition(String topic, int partition, long offset) {
         return String.format("%s-%05d-%019d", topic, partition, offset);
     }
 
+    /** The inverse of {@link #toString()}: topic names cannot hold '@'. */
+    static InputPosition parse(String text) {
+        int at = text.lastIndexOf('@');
+        int dash = text.lastIndexOf('-', at);
+        return new InputPosition(text.substring(0, dash), Integer.parseInt(text.substring(dash + 1, at)),
+                Long.parseLong(text.substring(at + 1)));
+    }
+
     @Override
     public String toString() {
         return topic + "-" + partition + "@" + offset;

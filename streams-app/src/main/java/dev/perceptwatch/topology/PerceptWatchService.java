@@ -4,6 +4,7 @@ import dev.perceptwatch.client.AvroSerde;
 import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.client.SchemaRegistryClient;
 import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.ingest.ImageFetcher;
 import dev.perceptwatch.ingest.ImageSourceResolver;
 import dev.perceptwatch.observability.MetricsServer;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,14 +70,25 @@ public final class PerceptWatchService implements AutoCloseable {
             MetricsServer server = metricsServer(metrics, settings.observability());
             opened.push(server);
             Clock clock = Clock.systemUTC();
+            AvroSerdes serdes = registrySerdes(settings.kafka());
+            InternalErrors errors = new InternalErrors(metrics::internalError,
+                    serdes.valueSerde(DeadLetter.class).serializer(), settings.kafka().topics(), clock);
             EventScorer pipeline = new EventScoringPipeline(new ImageSourceResolver(new ImageFetcher(settings.uris()),
                     settings.windows().maxFutureSkew(), clock), scorer, settings.scoring().model(),
                     engine.modelSha256(), clock);
+            Properties properties = streamsProperties(settings.kafka(), settings.processing().maxInFlightPerTask());
+            errors.addTo(properties);
             KafkaStreams streams = new KafkaStreams(
-                    PerceptWatchTopology.build(settings, registrySerdes(settings.kafka()), pipeline,
-                            new MetricsScoringListener(metrics), new MetricsDriftListener(metrics), clock),
-                    streamsProperties(settings.kafka(), settings.processing().maxInFlightPerTask()));
+                    PerceptWatchTopology.build(settings, serdes, pipeline, new MetricsScoringListener(metrics),
+                            new MetricsDriftListener(metrics), errors, clock),
+                    properties);
             opened.push(streams);
+            // A thread whose transaction a refused record doomed is replaced: its tasks read their input again
+            // and the scoring stage dead-letters that event (ProductionErrorHandler). Any other failure stops
+            // the service, to be restarted (docs/STREAMING.md, "What still stops the service").
+            streams.setUncaughtExceptionHandler(failure -> errors.isRememberedRefusal(failure)
+                    ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
+                    : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
             metrics.bindKafkaStreams(streams);
             PerceptWatchService service = new PerceptWatchService(engine, scorer, server, streams);
             streams.setStateListener((now, before) -> {

@@ -13,14 +13,15 @@ final class PerceptWatchTopology {
     private PerceptWatchTopology() {
     }
 
+    /** Observability never stops a stream thread: both listeners are called through {@code errors}' guard. */
     static Topology build(Settings settings, AvroSerdes serdes, EventScorer scorer, ScoringListener scoringListener,
-                          DriftListener driftListener, Clock clock) {
+                          DriftListener driftListener, InternalErrors errors, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
         Topics topics = settings.kafka().topics();
         ScoringStage.add(builder, topics, serdes, scorer, settings.processing().maxInFlightPerTask(),
-                settings.processing().drainInterval(), clock, scoringListener);
+                settings.processing().drainInterval(), clock, ScoringListener.guarded(scoringListener, errors), errors);
         KStream<String, WindowStats> windows = WindowStage.add(builder, topics, serdes, settings.windows());
-        DriftStage.add(builder, windows, topics, serdes, settings.drift(), driftListener);
+        DriftStage.add(builder, windows, topics, serdes, settings.drift(), DriftListener.guarded(driftListener, errors));
         return builder.build();
     }
 }

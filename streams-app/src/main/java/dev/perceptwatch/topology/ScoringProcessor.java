@@ -4,6 +4,7 @@ import dev.perceptwatch.client.BadRecordException;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.ingest.EventContract;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
 import java.time.Clock;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -56,6 +59,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     private final Duration drainInterval;
     private final Clock clock;
     private final ScoringListener listener;
+    private final InternalErrors errors;
 
     /** In input order, so results are published in the order the events arrived where they finish together. */
     private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
@@ -72,7 +76,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
 
     ScoringProcessor(String pendingStoreName, Deserializer<GenerationEvent> events, ReferenceLookup references,
                      EventScorer scorer, int maxInFlight, Duration drainInterval, Clock clock,
-                     ScoringListener listener) {
+                     ScoringListener listener, InternalErrors errors) {
         this.pendingStoreName = pendingStoreName;
         this.references = references;
         this.events = events;
@@ -81,6 +85,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         this.drainInterval = drainInterval;
         this.clock = clock;
         this.listener = listener;
+        this.errors = errors;
     }
 
     @Override
@@ -134,6 +139,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     }
 
     private void start(PendingRecord record, boolean storeIt) {
+        Exception refusal = errors.refusalOf(record.position());
+        if (refusal != null) {
+            rejectRefused(record, refusal, storeIt);
+            return;
+        }
         GenerationEvent event = null;
         try {
             event = events.deserialize(record.topic(), record.value());
@@ -158,6 +168,19 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
             // A bug on one event must not stop the stream: the event is kept, replayable, on the dead-letter topic.
             reject(record, event, RejectReason.SCORING_FAILED, e.toString(), storeIt);
         }
+    }
+
+    /**
+     * The broker refused this event's result, and the transaction it was in was aborted (see
+     * ProductionErrorHandler): now it gets an INTERNAL_ERROR dead letter without its bytes, which may have been
+     * what the broker refused.
+     */
+    private void rejectRefused(PendingRecord record, Exception refusal, boolean wasNew) {
+        PendingRecord withoutValue = new PendingRecord(record.topic(), record.partition(), record.offset(),
+                record.timestamp(), record.key(), null, record.headers());
+        reject(withoutValue, null, RejectReason.INTERNAL_ERROR, "the broker refused the result of this event: "
+                + refusal + "; the event is at " + record.position() + " while the topic's retention keeps it",
+                wasNew);
     }
 
     private void reject(PendingRecord record, GenerationEvent event, RejectReason reason, String message,
@@ -188,7 +211,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
                 QualityScore score = work.score().join();
                 // Record time = scored_at, so retention counts from scoring; windows read produced_at instead.
                 context.forward(new Record<String, SpecificRecord>(
-                        scoreKey(score), score, score.getScoredAt().toEpochMilli()));
+                        scoreKey(score), score, score.getScoredAt().toEpochMilli(), inputHeaders(work.record())));
                 listener.onScored(score, clock.instant());
             } catch (CompletionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -216,10 +239,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     private void publishDeadLetter(PendingRecord record, GenerationEvent event, RejectReason reason,
                                    String message) {
         DeadLetter letter = deadLetters.of(record, event, reason, message, clock.instant());
-        String key = event == null ? null : event.getEventId();
+        // Keyed by event id when it is a valid one (EventContract): a blank or over-long id keys nothing.
+        String key = event == null || !EventContract.validId(event.getEventId()) ? null : event.getEventId();
         // Record time = failed_at, as scores carry scored_at: a replay's dead letters are kept for the whole
-        // retention; windows read the event time from produced_at.
-        context.forward(new Record<String, SpecificRecord>(key, letter, letter.getFailedAt().toEpochMilli()));
+        // retention, and the broker accepts it whatever the event's own time; windows read produced_at
+        // instead, when it passed validation (ProducedAtExtractor).
+        context.forward(new Record<String, SpecificRecord>(key, letter, letter.getFailedAt().toEpochMilli(),
+                inputHeaders(record)));
         listener.onDeadLetter(reason);
     }
 
@@ -231,6 +257,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
                 + " was consumed before a restart and was no longer in the topic (retention, or a recreated topic)"
                 + " when it was to be scored again");
         pending.delete(position.storeKey());
+    }
+
+    /** The event's position, for the exception handlers: see {@link InternalErrors#INPUT_HEADER}. */
+    private static Headers inputHeaders(PendingRecord record) {
+        return new RecordHeaders().add(InternalErrors.inputHeader(record.position()));
     }
 
     /** Scores are keyed by model and version, the key the aggregation groups by. */

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -22,12 +23,15 @@ import org.apache.kafka.streams.state.Stores;
 final class ScoringStage {
     static final String PENDING_STORE = "scoring-pending";
     static final String REFERENCES_STORE = "references";
+    /** The scoring processor's node name, by which Kafka Streams' exception handlers recognise it. */
+    static final String PROCESSOR = "score-events";
 
     private ScoringStage() {
     }
 
     static void add(StreamsBuilder builder, Topics topics, AvroSerdes serdes, EventScorer scorer,
-                    int maxInFlight, Duration drainInterval, Clock clock, ScoringListener listener) {
+                    int maxInFlight, Duration drainInterval, Clock clock, ScoringListener listener,
+                    InternalErrors errors) {
         Deserializer<ReferenceImage> referenceReader = serdes.valueSerde(ReferenceImage.class).deserializer();
         StoreBuilder<KeyValueStore<String, byte[]>> referenceStore = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(REFERENCES_STORE), Serdes.String(), Serdes.ByteArray())
@@ -42,7 +46,8 @@ final class ScoringStage {
                 .stream(topics.generations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new ScoringProcessor(PENDING_STORE, eventReader,
                         new ReferenceLookup(REFERENCES_STORE, topics.references(), referenceReader),
-                        scorer, maxInFlight, drainInterval, clock, listener), PENDING_STORE);
+                        scorer, maxInFlight, drainInterval, clock, listener, errors), Named.as(PROCESSOR),
+                        PENDING_STORE);
         results.filter((key, value) -> value instanceof QualityScore)
                 .mapValues(value -> (QualityScore) value)
                 .to(topics.scores(), Produced.with(Serdes.String(), serdes.valueSerde(QualityScore.class)));

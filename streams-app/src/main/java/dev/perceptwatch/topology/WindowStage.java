@@ -6,6 +6,7 @@ import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.ingest.EventContract;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -36,8 +37,9 @@ final class WindowStage {
         Serde<QualityScore> scoreSerde = serdes.valueSerde(QualityScore.class);
         Serde<WindowStats> statsSerde = serdes.valueSerde(WindowStats.class);
         String segment = windows.segmentAttribute();
+        ProducedAtExtractor eventTimes = new ProducedAtExtractor(windows.maxFutureSkew());
         KStream<String, QualityScore> scores = builder.stream(topics.scores(),
-                Consumed.with(Serdes.String(), scoreSerde).withTimestampExtractor(new ProducedAtExtractor()));
+                Consumed.with(Serdes.String(), scoreSerde).withTimestampExtractor(eventTimes));
         // Scores are already keyed by model and version: without segments no repartition is needed.
         // Re-keyed streams go through an explicit repartition: cogrouping a stream re-keyed by groupBy() makes
         // Kafka Streams require its source topic to be co-partitioned with the scores topic, and the
@@ -53,13 +55,15 @@ final class WindowStage {
             return window;
         });
         if (segment == null) {
-            // A dead letter carries no attributes, so errors are counted only in unsegmented windows.
+            // A dead letter carries no attributes, so errors are counted only in unsegmented windows. Only letters
+            // whose ids and event time pass the event contract: a bad id cannot key a window, a bad time (the
+            // extractor then gives failed_at) must move no stream time and reach no repartition topic.
             Serde<DeadLetter> deadLetterSerde = serdes.valueSerde(DeadLetter.class);
             KGroupedStream<String, DeadLetter> errors = builder
                     .stream(topics.deadLetters(), Consumed.with(Serdes.String(), deadLetterSerde)
-                            .withTimestampExtractor(new ProducedAtExtractor()))
-                    .filter((key, letter) -> letter != null && letter.getModelId() != null
-                            && letter.getModelVersion() != null)
+                            .withTimestampExtractor(eventTimes))
+                    .filter((key, letter) -> letter != null && EventContract.validId(letter.getModelId())
+                            && EventContract.validId(letter.getModelVersion()) && eventTimes.eventTime(letter) != null)
                     .selectKey((key, letter) -> ModelKey.of(letter.getModelId(), letter.getModelVersion()))
                     .repartition(Repartitioned.with(Serdes.String(), deadLetterSerde).withName("dead-letters-by-model"))
                     .groupByKey(Grouped.with(Serdes.String(), deadLetterSerde));

@@ -107,6 +107,7 @@ final class ExercisedMetrics implements AutoCloseable {
         }
         metrics.deadLetter("UNDECODABLE_IMAGE");
         metrics.deadLetter("NO_SUCH_REASON");
+        metrics.internalError(InternalError.PROCESSING);
         metrics.scoringBatch(4, Duration.ofMillis(120));
         metrics.scoringBatch(4, Duration.ofMillis(80));
         Instant now = Instant.now();

@@ -221,8 +221,30 @@ class ServiceMetricsTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> fixture.metrics.baseline(MODEL, VERSION, "fid", 1, 1));
         assertTrue(error.getMessage().contains("'fid'"), error.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> fixture.metrics.eventScored(" ", VERSION));
         assertThrows(IllegalArgumentException.class, () -> new ServiceMetrics(0));
+    }
+
+    /** Ids that break the event contract (a dead letter's, an old record's) never make a metric throw. */
+    @Test
+    void reportsIdsThatBreakTheEventContractUnderAFixedLabel() throws Exception {
+        ServiceMetrics fresh = new ServiceMetrics(2);
+        fresh.eventScored(" ", VERSION);
+        fresh.windowClosed(ExercisedMetrics.window("", VERSION, null));
+        fresh.windowClosed(ExercisedMetrics.window(MODEL, "v\u0001", null));
+        fresh.baseline("x".repeat(300), VERSION, "lpips", 0.2, 0.1);
+        fresh.driftState(MODEL, "   ", "lpips", Severity.WARNING);
+        fresh.noBaseline("", "", "lpips");
+        fresh.forgetModelVersion(" ", null);
+        fresh.eventScored(MODEL, VERSION);
+        try (MetricsServer server = MetricsServer.start(fresh, "127.0.0.1", 0)) {
+            List<Sample> samples = Sample.parseAll(scrape(server));
+            assertEquals(1, value(samples, "perceptwatch_events_scored_total",
+                    Map.of("model_id", "invalid", "model_version", "invalid")));
+            assertEquals(50, value(samples, "perceptwatch_window_events", Map.of("model_id", "invalid")));
+            assertEquals(1, value(samples, "perceptwatch_events_scored_total", Map.of("model_id", MODEL)),
+                    "invalid ids take no place under the series cap");
+            assertEquals(0, value(samples, "perceptwatch_model_series_folded_total", Map.of()));
+        }
     }
 
     private static String scrape(MetricsServer server) throws Exception {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -74,10 +75,12 @@ class PendingReplayTest {
                 submitted.add(event);
                 return new CompletableFuture<>();
             };
+            InternalErrors errors = new CountedErrors(serdes, settings.kafka().topics()).errors;
+            Properties properties = PerceptWatchService.streamsProperties(settings.kafka(),
+                    settings.processing().maxInFlightPerTask());
+            errors.addTo(properties);
             try (KafkaStreams first = new KafkaStreams(PerceptWatchTopology.build(settings, serdes, neverFinishes,
-                    ScoringListener.NONE, DriftListener.NONE, Clock.systemUTC()),
-                    PerceptWatchService.streamsProperties(settings.kafka(),
-                            settings.processing().maxInFlightPerTask()))) {
+                    ScoringListener.NONE, DriftListener.NONE, errors, Clock.systemUTC()), properties)) {
                 first.start();
                 awaitCommittedInputOffsets(kafka, settings.kafka().applicationId(), topics.generations(), EVENTS);
                 assertEquals(EVENTS, submitted.size());

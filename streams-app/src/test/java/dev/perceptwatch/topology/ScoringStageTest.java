@@ -133,8 +133,10 @@ class ScoringStageTest {
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        InternalErrors errors = new CountedErrors(serdes, settings.kafka().topics()).errors;
+        errors.addTo(properties);
         return new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, pipeline, ScoringListener.NONE,
-                DriftListener.NONE, Clock.systemUTC()), properties, T0);
+                DriftListener.NONE, errors, Clock.systemUTC()), properties, T0);
     }
 
     @AfterEach

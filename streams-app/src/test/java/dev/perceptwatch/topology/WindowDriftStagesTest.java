@@ -17,6 +17,7 @@ import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
+import dev.perceptwatch.observability.InternalError;
 import dev.perceptwatch.observability.MetricSnapshots;
 import dev.perceptwatch.observability.ServiceMetrics;
 import dev.perceptwatch.testing.SchemaRegistry;
@@ -59,6 +60,7 @@ class WindowDriftStagesTest {
     private Settings settings;
     private AvroSerdes serdes;
     private TopologyTestDriver driver;
+    private CountedErrors errors;
     private TestInputTopic<String, QualityScore> scores;
     private TestOutputTopic<String, WindowStats> windows;
     private TestOutputTopic<String, DriftAlert> alerts;
@@ -95,9 +97,11 @@ class WindowDriftStagesTest {
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "window-drift-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        errors = new CountedErrors(serdes, settings.kafka().topics());
+        errors.errors.addTo(properties);
         // (A restart is tested on a real broker, DriftRestartTest: this driver wipes its state when closed.)
         driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, noScoring, ScoringListener.NONE,
-                driftListener, Clock.systemUTC()), properties, T0);
+                driftListener, errors.errors, Clock.systemUTC()), properties, T0);
         var topics = settings.kafka().topics();
         scores = driver.createInputTopic(topics.scores(), new StringSerializer(),
                 serdes.valueSerde(QualityScore.class).serializer());
@@ -187,6 +191,140 @@ class WindowDriftStagesTest {
         assertEquals(T0, emitted.get(0).getWindowStart());
         assertEquals(1, emitted.get(0).getCount());
         assertEquals(1, emitted.get(0).getErrors(), "dead-lettered a month later, counted at its produced_at");
+    }
+
+    private void pipeDeadLetter(String modelId, String modelVersion, Instant producedAt, Instant failedAt) {
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setEventId("bad-" + eventCounter++).setModelId(modelId).setModelVersion(modelVersion)
+                .setReason("BAD_EVENT").setMessage("refused")
+                .setSourceTopic("generations").setSourcePartition(0).setSourceOffset(eventCounter)
+                .setFailedAt(failedAt).setProducedAt(producedAt)
+                .build();
+        driver.createInputTopic(settings.kafka().topics().deadLetters(), new StringSerializer(),
+                serdes.valueSerde(DeadLetter.class).serializer()).pipeInput(letter.getEventId(), letter, failedAt);
+    }
+
+    /**
+     * Issue 23, 1 and 3: a dead letter of an event refused for its produced_at (30 minutes, ten years ahead)
+     * carried that time into the windows: the suppression took it as stream time and published every later
+     * update of the model's windows at once, with partial counts (and a broker refuses the repartition record
+     * of one more than an hour ahead). Such a letter now belongs to no window.
+     */
+    @Test
+    void aDeadLetterWhoseEventTimeFailedValidationMovesNoWindow() {
+        pipe(score("v7", 0.10, T0.plusSeconds(10)));
+        pipeDeadLetter("faces", "v7", T0.plus(Duration.ofMinutes(30)), T0.plusSeconds(11));
+        pipeDeadLetter("faces", "v7", T0.plus(Duration.ofDays(3650)), T0.plusSeconds(12));
+        pipeDeadLetter("faces", "v7", Instant.ofEpochMilli(T0.toEpochMilli() * 1000), T0.plusSeconds(13));
+        pipe(score("v7", 0.30, T0.plusSeconds(20)));
+        pipe(score("v7", 0.50, T0.plusSeconds(70)));
+        assertTrue(windows.isEmpty(), "no window closed: stream time is 10:01:10");
+        pipe(score("v7", 0.20, T0.plusSeconds(100)));   // closes the first window
+        List<WindowStats> emitted = windows.readValuesToList();
+        assertEquals(1, emitted.size(), "each window once");
+        assertEquals(T0, emitted.get(0).getWindowStart());
+        assertEquals(2, emitted.get(0).getCount());
+        assertEquals(0, emitted.get(0).getErrors(), "a letter without a valid event time counts in no window");
+    }
+
+    /** Issue 23, 2: a blank model_id or model_version made the metrics throw when its window closed. */
+    @Test
+    void deadLettersWhoseIdsBreakTheContractAreInNoWindowAndStopNothing() {
+        driver.close();
+        ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
+        startDriver(new MetricsDriftListener(metrics));
+        pipeDeadLetter("", "v7", T0.plusSeconds(5), T0.plusSeconds(5));
+        pipeDeadLetter("   ", "v7", T0.plusSeconds(6), T0.plusSeconds(6));
+        pipeDeadLetter("faces", " ", T0.plusSeconds(7), T0.plusSeconds(7));
+        pipeDeadLetter("faces", "v" + "7".repeat(300), T0.plusSeconds(8), T0.plusSeconds(8));
+        pipeDeadLetter("faces", "v7", T0.plusSeconds(9), T0.plusSeconds(9));
+        pipe(score("v7", 0.10, T0.plusSeconds(10)));
+        pipe(score("v7", 0.30, T0.plusSeconds(100)));   // closes the first window
+        List<WindowStats> emitted = windows.readValuesToList();
+        assertEquals(1, emitted.size(), "only faces/v7's window");
+        assertEquals("faces", emitted.get(0).getModelId());
+        assertEquals(1, emitted.get(0).getErrors(), "the one letter with valid ids");
+        assertEquals(0, errors.count(InternalError.OBSERVABILITY));
+    }
+
+    /** Issue 23: observability can never stop a stream thread. */
+    @Test
+    void aListenerThatThrowsStopsNoWindowAndNoAlert() {
+        driver.close();
+        startDriver(new DriftListener() {
+            @Override
+            public void onRestored(DriftKey key, DriftState state) {
+                throw new IllegalStateException("injected");
+            }
+
+            @Override
+            public void onWindow(WindowStats window, DriftState state) {
+                throw new IllegalStateException("injected");
+            }
+
+            @Override
+            public void onAlert(DriftAlert alert) {
+                throw new IllegalStateException("injected");
+            }
+
+            @Override
+            public void onClosed(java.util.Collection<DriftKey> keys) {
+                throw new IllegalStateException("injected");
+            }
+        });
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        window("v7", 3, 0.30);
+        closeWindowsBefore("v7", 4);
+        assertEquals(4, windows.readValuesToList().size());
+        assertEquals(AlertState.FIRING, alerts.readValue().getState());
+        assertEquals(5, errors.count(InternalError.OBSERVABILITY), "4 windows and 1 alert, counted");
+    }
+
+    /**
+     * The guard for the next poison pill: a record that makes a processor throw is dead-lettered as
+     * INTERNAL_ERROR and the stream goes on. Here a score written to the scores topic by someone else, under a
+     * key that is no model key, makes the window stage throw when its window closes.
+     */
+    @Test
+    void aRecordThatMakesAProcessorThrowIsDeadLetteredAsInternalError() {
+        TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(
+                settings.kafka().topics().deadLetters(), new StringDeserializer(),
+                serdes.valueSerde(DeadLetter.class).deserializer());
+        QualityScore foreign = score("v7", 0.4, T0.plusSeconds(15));
+        scores.pipeInput("not-a-model-key", foreign, foreign.getProducedAt());
+        pipe(score("v7", 0.10, T0.plusSeconds(10)));
+        pipe(score("v7", 0.30, T0.plusSeconds(100)));   // closes both windows of minute 0
+        pipe(score("v7", 0.30, T0.plusSeconds(200)));   // and the next one: the stream went on
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertEquals(1, letters.size());
+        DeadLetter letter = letters.get(0);
+        assertEquals("INTERNAL_ERROR", letter.getReason());
+        assertTrue(letter.getMessage().contains("IllegalArgumentException: not a model key: not-a-model-key"),
+                letter.getMessage());
+        assertEquals(settings.kafka().topics().scores(), letter.getSourceTopic());
+        assertEquals(1, errors.count(InternalError.PROCESSING));
+        List<WindowStats> emitted = windows.readValuesToList();
+        assertEquals(List.of(T0, T0.plus(MINUTE)), emitted.stream().map(WindowStats::getWindowStart).toList());
+        assertEquals(1, emitted.get(0).getCount());
+    }
+
+    /** A record on the scores topic that is not a QualityScore at all: dead-lettered with its bytes, skipped. */
+    @Test
+    void anUnreadableRecordOnTheScoresTopicIsDeadLetteredAndSkipped() {
+        TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(
+                settings.kafka().topics().deadLetters(), new StringDeserializer(),
+                serdes.valueSerde(DeadLetter.class).deserializer());
+        driver.createInputTopic(settings.kafka().topics().scores(), new StringSerializer(), new StringSerializer())
+                .pipeInput("x", "not avro", T0.plusSeconds(1));
+        pipe(score("v7", 0.10, T0.plusSeconds(10)));
+        pipe(score("v7", 0.30, T0.plusSeconds(100)));
+        DeadLetter letter = deadLetters.readValue();
+        assertEquals("INTERNAL_ERROR", letter.getReason());
+        assertEquals("not avro", java.nio.charset.StandardCharsets.UTF_8.decode(letter.getOriginalValue()).toString());
+        assertEquals(1, errors.count(InternalError.DESERIALIZATION));
+        assertEquals(1, windows.readValue().getCount());
     }
 
     @Test

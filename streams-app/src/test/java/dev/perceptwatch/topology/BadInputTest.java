@@ -1,0 +1,360 @@
+package dev.perceptwatch.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.perceptwatch.client.PerceptWatchPublisher;
+import dev.perceptwatch.events.DeadLetter;
+import dev.perceptwatch.events.GenerationEvent;
+import dev.perceptwatch.events.ImageSource;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.testing.PngHeaders;
+import dev.perceptwatch.testing.SchemaRegistry;
+import dev.perceptwatch.testing.SharedFiles;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Function;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standing bad-input test (issue 23): the real service, as its own process, on a broker process with the
+ * broker's default timestamp limits ({@code message.timestamp.after.max.ms} one hour), gets each kind of bad
+ * input between good events: the cases that stopped the service for good (produced_at far ahead, blank and
+ * over-long ids), the documented bad inputs of the README's "Bad input", a CMYK JPEG, and a dead letter too
+ * large for its topic, which the broker refuses. Every event gets exactly one result with its documented
+ * reason, every good event is scored, the service stays up through it and after a restart (SIGKILL), and the
+ * windows of the good events are each published once, with their counts.
+ */
+@ExtendWith(SchemaRegistry.class)
+class BadInputTest {
+    private static final Logger LOG = LoggerFactory.getLogger(BadInputTest.class);
+    private static final Duration WINDOW = Duration.ofSeconds(10);
+    private static final Duration RESULTS_TIMEOUT = Duration.ofMinutes(3);
+    /** The dead-letters topic takes less than the generations topic: what an operator may get wrong. */
+    private static final int DEAD_LETTER_TOPIC_MAX_BYTES = 1 << 20;
+    private static final List<String> STOPPED = List.of("-> ERROR", "-> PENDING_ERROR", "-> PENDING_SHUTDOWN",
+            "-> NOT_RUNNING");
+
+    @TempDir
+    Path dir;
+
+    /**
+     * One input: its record value, the reason it must get (null: scored), and whether its dead letter counts
+     * as an error in its model's window (valid ids and a valid event time).
+     */
+    private record Case(String id, byte[] value, String reason, boolean windowError, Instant producedAt) {
+    }
+
+    @Test
+    void everyBadInputGetsItsReasonAndTheServiceNeverStops(SchemaRegistry.Server registry) throws Exception {
+        try (ProcessBroker broker = new ProcessBroker(dir.resolve("broker"))) {
+            String bootstrap = broker.start(null);
+            PipelineTopics topics;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                topics = PipelineTopics.create(admin, "bad-input");
+                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.deadLetters()),
+                        List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                Integer.toString(DEAD_LETTER_TOPIC_MAX_BYTES)), AlterConfigOp.OpType.SET)))).all().get();
+            }
+            int closedPort;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                closedPort = socket.getLocalPort();
+            }
+            // Windows of 10 s with a grace that outlasts any scoring delay on a loaded machine: no good event is
+            // late, so each window's count is known.
+            Path config = ServiceConfig.write(dir, bootstrap, registry.url(), topics, Map.of(
+                    "windows.size", "10s", "windows.grace", "30s", "kafka.commit.interval.ms", "200",
+                    "uri.http-hosts", "127.0.0.1", "drift.warmup-windows", "1000"));
+            AvroSerdes serdes = PerceptWatchService.registrySerdes(ServiceConfig.load(config).kafka());
+            Path log = Path.of(System.getProperty("user.dir"), "target", "bad-input", "service.log");
+            try (PipelineInput input = new PipelineInput(bootstrap, serdes, topics, Map.of());
+                 PipelineOutputs outputs = new PipelineOutputs(bootstrap, serdes, topics);
+                 ServiceProcess service = new ServiceProcess(config, log, dir)) {
+                input.reference(TestEvents.reference(MixedTraffic.REFERENCE_ID, SharedFiles.imageBytes("ex_ref.png")));
+                service.start();
+                assertTrue(service.awaitRunning(Duration.ofMinutes(2)), "the service did not start");
+
+                List<Case> sent = new ArrayList<>();
+                int[] good = {0};
+                Function<Instant, Case> goodEvent = now -> {
+                    String id = "good-" + good[0]++;
+                    return new Case(id, input.avro(TestEvents.exampleP0(id, now)), null, false, now);
+                };
+                for (Kind bad : badInputs(closedPort)) {
+                    send(input, goodEvent.apply(Instant.now()), sent);
+                    send(input, bad.at(input, Instant.now()), sent);
+                }
+                send(input, goodEvent.apply(Instant.now()), sent);
+                awaitResults(outputs, sent, service);
+                assertStillRunning(service, "after the bad inputs");
+
+                // A dead letter read again after a restart stopped the service again: restart it.
+                assertEquals(137, service.kill());
+                service.start();
+                assertTrue(service.awaitRunning(Duration.ofMinutes(2)), "the service did not start again");
+                for (int i = 0; i < 5; i++) {
+                    send(input, goodEvent.apply(Instant.now()), sent);
+                }
+                // Far enough ahead to close every window before it (a minute is within windows.max-future-skew).
+                Case closer = goodEvent.apply(Instant.now().plus(Duration.ofMinutes(1)));
+                send(input, closer, sent);
+                awaitResults(outputs, sent, service);
+
+                Map<Instant, int[]> expected = expectedWindows(sent, closer);
+                List<WindowStats> windows = awaitWindows(bootstrap, serdes, topics, expected.size());
+                assertStillRunning(service, "after the restart and the windows");
+                int stopStatus = service.stop(Duration.ofSeconds(60));
+                outputs.readToEnd(Duration.ofMinutes(1));
+
+                outputs.assertExactlyOnce(sent.stream().map(Case::id).toList());
+                assertEquals(Map.of(), misrouted(sent, outputs), "events whose result is not the documented one");
+                assertEquals(expectedText(expected), windowText(windows),
+                        "faces/v7's windows: each once, with its scored events and its errors (count, errors)");
+                assertEquals(0, stopStatus, "SIGTERM stops the service cleanly (an ERROR state exits 1)");
+                LOG.info("bad input: {} events ({} good) each with its one documented result; {} windows once each; "
+                                + "{} internal errors logged", sent.size(), good[0], windows.size(),
+                        service.countInLog("internal error ("));
+            } catch (Throwable failure) {
+                LOG.error("bad-input test failed; service output in {}", log);
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * A kind of bad input: its event made at the time it is sent (or raw bytes), the reason it must get (null:
+     * scored), and whether its dead letter counts as an error in faces/v7's window (valid ids and event time).
+     */
+    private record Kind(String name, Function<Instant, GenerationEvent> event, byte[] raw, String reason,
+                        boolean windowError) {
+        Case at(PipelineInput input, Instant now) {
+            String id = "bad-" + name;
+            if (event == null) {
+                return new Case(id, raw, reason, windowError, null);
+            }
+            GenerationEvent made = GenerationEvent.newBuilder(event.apply(now)).setEventId(id).build();
+            return new Case(id, input.avro(made), reason, windowError, made.getProducedAt());
+        }
+    }
+
+    private static Kind kind(String name, Function<Instant, GenerationEvent> event, String reason, boolean windowError) {
+        return new Kind(name, event, null, reason, windowError);
+    }
+
+    private List<Kind> badInputs(int closedPort) throws IOException {
+        byte[] generated = SharedFiles.imageBytes("ex_p0.png");
+        byte[] reference = SharedFiles.imageBytes("ex_ref.png");
+        byte[] cmyk = resource("cmyk-48x40.jpg");
+        byte[] ycck = resource("ycck-48x40.jpg");
+        byte[] noise = new byte[2 << 20];
+        new Random(23).nextBytes(noise);
+        return List.of(
+                // Issue 23: each of these stopped the service for good.
+                kind("a-day-ahead", now -> event(now.plus(Duration.ofDays(1))), "BAD_EVENT", false),
+                kind("ten-years-ahead", now -> event(now.plus(Duration.ofDays(3653))), "BAD_EVENT", false),
+                kind("microseconds", now -> event(Instant.ofEpochMilli(now.toEpochMilli() * 1000)), "BAD_EVENT", false),
+                kind("long-max", now -> event(Instant.ofEpochMilli(Long.MAX_VALUE)), "BAD_EVENT", false),
+                kind("half-an-hour-ahead", now -> event(now.plus(Duration.ofMinutes(30))), "BAD_EVENT", false),
+                kind("empty-model", now -> ids(now, "", "v7"), "BAD_EVENT", false),
+                kind("blank-model", now -> ids(now, "   ", "v7"), "BAD_EVENT", false),
+                kind("empty-version", now -> ids(now, "faces", ""), "BAD_EVENT", false),
+                kind("blank-version", now -> ids(now, "faces", "  "), "BAD_EVENT", false),
+                kind("control-character", now -> ids(now, "fa\u0000ces", "v7"), "BAD_EVENT", false),
+                kind("over-long-model", now -> ids(now, "m".repeat(300), "v7"), "BAD_EVENT", false),
+                kind("cmyk-jpeg", now -> images(now, TestEvents.inline(cmyk),
+                        TestEvents.inline(ycck)), null, false),
+                kind("refused-dead-letter", now -> images(now, TestEvents.inline(noise), TestEvents.inline(reference)),
+                        "INTERNAL_ERROR", false),
+                // README, "Bad input".
+                new Kind("not-avro", null, "not avro".getBytes(StandardCharsets.UTF_8), "BAD_SCHEMA", false),
+                new Kind("no-value", null, null, "BAD_SCHEMA", false),
+                kind("before-1970", now -> event(Instant.ofEpochMilli(-1000)), "BAD_EVENT", false),
+                kind("blank-event-id", now -> GenerationEvent.newBuilder(event(now)).setEventId(" ").build(),
+                        "BAD_EVENT", true),
+                kind("two-sources", now -> images(now, ImageSource.newBuilder(TestEvents.inline(generated))
+                        .setUri("file:///etc/passwd").build(), TestEvents.inline(reference)), "BAD_EVENT", true),
+                kind("missing-reference", now -> images(now, TestEvents.inline(generated),
+                        TestEvents.referenceId("no-such-reference")), "MISSING_REFERENCE", true),
+                kind("truncated", now -> images(now, TestEvents.inline(SharedFiles.imageBytes("truncated.jpg")),
+                        TestEvents.inline(reference)), "UNDECODABLE_IMAGE", true),
+                kind("huge-header", now -> images(now, TestEvents.inline(PngHeaders.headerOnly(100_000, 100_000)),
+                        TestEvents.inline(reference)), "IMAGE_TOO_LARGE", true),
+                kind("tiny", now -> images(now, TestEvents.inline(png(16, 16)), TestEvents.inline(png(16, 16))),
+                        "IMAGE_TOO_SMALL", true),
+                kind("size-mismatch", now -> images(now, TestEvents.inline(generated), TestEvents.inline(cmyk)),
+                        "SIZE_MISMATCH", true),
+                kind("file-uri", now -> images(now, TestEvents.uri("file:///etc/passwd"), TestEvents.inline(reference)),
+                        "URI_FORBIDDEN", true),
+                kind("unreachable-host", now -> images(now, TestEvents.uri("http://127.0.0.1:" + closedPort + "/a.png"),
+                        TestEvents.inline(reference)), "FETCH_FAILED", true));
+    }
+
+    private static GenerationEvent event(Instant producedAt) {
+        return TestEvents.exampleP0("unset", producedAt);
+    }
+
+    private static GenerationEvent ids(Instant now, String modelId, String modelVersion) {
+        return GenerationEvent.newBuilder(event(now)).setModelId(modelId).setModelVersion(modelVersion).build();
+    }
+
+    private static GenerationEvent images(Instant now, ImageSource generated, ImageSource reference) {
+        return TestEvents.event("unset", generated, reference, now);
+    }
+
+    private byte[] resource(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/images/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] png(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void send(PipelineInput input, Case next, List<Case> sent) {
+        input.sendRaw(next.id(), next.value());
+        input.flush();
+        sent.add(next);
+    }
+
+    private static void awaitResults(PipelineOutputs outputs, List<Case> sent, ServiceProcess service)
+            throws InterruptedException {
+        List<String> ids = sent.stream().map(Case::id).toList();
+        long deadline = System.nanoTime() + RESULTS_TIMEOUT.toNanos();
+        while (!outputs.awaitResults(ids, Duration.ofSeconds(1)) && System.nanoTime() < deadline) {
+            assertTrue(service.isAlive(), () -> "the service died:\n" + service.tail(60));
+        }
+        assertTrue(outputs.awaitResults(ids, Duration.ZERO), () -> "results for " + outputs.counts().size() + " of "
+                + ids.size() + " events; service output:\n" + service.tail(60));
+    }
+
+    private static void assertStillRunning(ServiceProcess service, String when) {
+        assertTrue(service.isAlive(), () -> "the service died " + when + ":\n" + service.tail(60));
+        for (String stopped : STOPPED) {
+            assertEquals(0, service.countInLog(stopped),
+                    () -> "kafka streams went " + stopped + " " + when + ":\n" + service.tail(60));
+        }
+    }
+
+    private static Map<String, String> misrouted(List<Case> sent, PipelineOutputs outputs) {
+        Map<String, String> actual = new HashMap<>();
+        outputs.scores().stream().map(QualityScore::getEventId).forEach(id -> actual.put(id, "SCORED"));
+        outputs.deadLetters().forEach(letter -> actual.put(PipelineOutputs.eventIdOf(letter), letter.getReason()));
+        Map<String, String> wrong = new TreeMap<>();
+        for (Case next : sent) {
+            String expected = next.reason() == null ? "SCORED" : next.reason();
+            if (!expected.equals(actual.get(next.id()))) {
+                wrong.put(next.id(), expected + " expected, got " + actual.get(next.id()) + messageOf(outputs, next.id()));
+            }
+        }
+        return wrong;
+    }
+
+    private static String messageOf(PipelineOutputs outputs, String id) {
+        return outputs.deadLetters().stream().filter(letter -> PipelineOutputs.eventIdOf(letter).equals(id))
+                .map(letter -> ": " + letter.getMessage()).findFirst().orElse("");
+    }
+
+    /** Window start -> {scored events, errors} of faces/v7, for the windows before the closer's. */
+    private static Map<Instant, int[]> expectedWindows(List<Case> sent, Case closer) {
+        Instant closed = windowOf(closer.producedAt());
+        Map<Instant, int[]> windows = new TreeMap<>();
+        for (Case next : sent) {
+            boolean scored = next.reason() == null && next != closer;
+            if ((scored || next.windowError()) && windowOf(next.producedAt()).isBefore(closed)) {
+                windows.computeIfAbsent(windowOf(next.producedAt()), start -> new int[2])[scored ? 0 : 1]++;
+            }
+        }
+        return windows;
+    }
+
+    private static Instant windowOf(Instant time) {
+        long size = WINDOW.toMillis();
+        return Instant.ofEpochMilli(Math.floorDiv(time.toEpochMilli(), size) * size);
+    }
+
+    private static String expectedText(Map<Instant, int[]> expected) {
+        StringBuilder text = new StringBuilder();
+        expected.forEach((start, counts) -> text.append(start).append(' ').append(counts[0]).append(", ")
+                .append(counts[1]).append('\n'));
+        return text.toString();
+    }
+
+    /** faces/v7's windows in order of publication, so a window published twice shows twice. */
+    private static String windowText(List<WindowStats> windows) {
+        StringBuilder text = new StringBuilder();
+        windows.stream().filter(w -> w.getModelId().equals("faces") && w.getModelVersion().equals("v7"))
+                .sorted((a, b) -> a.getWindowStart().compareTo(b.getWindowStart()))
+                .forEach(w -> text.append(w.getWindowStart()).append(' ').append(w.getCount()).append(", ")
+                        .append(w.getErrors()).append('\n'));
+        return text.toString();
+    }
+
+    /**
+     * The window-stats topic, read_committed, once at least {@code expected} windows are there and a little
+     * longer, so that a window published twice would be seen.
+     */
+    private static List<WindowStats> awaitWindows(String bootstrap, AvroSerdes serdes, PipelineTopics topics,
+                                                  int expected) {
+        Deserializer<WindowStats> reader = serdes.valueSerde(WindowStats.class).deserializer();
+        List<WindowStats> windows = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topics.windowStats(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + RESULTS_TIMEOUT.toNanos();
+            long settled = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settled)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    windows.add(reader.deserialize(record.topic(), record.value()));
+                }
+                if (windows.size() >= expected && settled == Long.MAX_VALUE) {
+                    settled = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                }
+            }
+        }
+        return windows;
+    }
+}
