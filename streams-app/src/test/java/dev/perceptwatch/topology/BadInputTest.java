@@ -64,6 +64,8 @@ class BadInputTest {
     private static final Duration RESULTS_TIMEOUT = Duration.ofMinutes(3);
     /** The dead-letters topic takes less than the generations topic: what an operator may get wrong. */
     private static final int DEAD_LETTER_TOPIC_MAX_BYTES = 1 << 20;
+    /** The event id of a made event until {@link Kind#at} gives it the case's id (the record key is the id). */
+    private static final String UNSET_ID = "unset";
     private static final List<String> STOPPED = List.of("-> ERROR", "-> PENDING_ERROR", "-> PENDING_SHUTDOWN",
             "-> NOT_RUNNING");
 
@@ -127,6 +129,8 @@ class BadInputTest {
                 for (int i = 0; i < 5; i++) {
                     send(input, goodEvent.apply(Instant.now()), sent);
                 }
+                // Scored first: the closer moves stream time a minute ahead, and a score after it would be late.
+                awaitResults(outputs, sent, service);
                 // Far enough ahead to close every window before it (a minute is within windows.max-future-skew).
                 Case closer = goodEvent.apply(Instant.now().plus(Duration.ofMinutes(1)));
                 send(input, closer, sent);
@@ -142,7 +146,8 @@ class BadInputTest {
                 assertEquals(Map.of(), misrouted(sent, outputs), "events whose result is not the documented one");
                 assertEquals(expectedText(expected), windowText(windows),
                         "faces/v7's windows: each once, with its scored events and its errors (count, errors)");
-                assertEquals(0, stopStatus, "SIGTERM stops the service cleanly (an ERROR state exits 1)");
+                assertTrue(stopStatus == 0 || stopStatus == 128 + 15, "SIGTERM stops the service cleanly (an ERROR"
+                        + " state exits 1, a stop past 60 s is -1): " + stopStatus);
                 LOG.info("bad input: {} events ({} good) each with its one documented result; {} windows once each; "
                                 + "{} internal errors logged", sent.size(), good[0], windows.size(),
                         service.countInLog("internal error ("));
@@ -164,7 +169,10 @@ class BadInputTest {
             if (event == null) {
                 return new Case(id, raw, reason, windowError, null);
             }
-            GenerationEvent made = GenerationEvent.newBuilder(event.apply(now)).setEventId(id).build();
+            GenerationEvent made = event.apply(now);
+            if (made.getEventId().equals(UNSET_ID)) {   // a case about the event id keeps its own
+                made = GenerationEvent.newBuilder(made).setEventId(id).build();
+            }
             return new Case(id, input.avro(made), reason, windowError, made.getProducedAt());
         }
     }
@@ -222,7 +230,7 @@ class BadInputTest {
     }
 
     private static GenerationEvent event(Instant producedAt) {
-        return TestEvents.exampleP0("unset", producedAt);
+        return TestEvents.exampleP0(UNSET_ID, producedAt);
     }
 
     private static GenerationEvent ids(Instant now, String modelId, String modelVersion) {
@@ -230,7 +238,7 @@ class BadInputTest {
     }
 
     private static GenerationEvent images(Instant now, ImageSource generated, ImageSource reference) {
-        return TestEvents.event("unset", generated, reference, now);
+        return TestEvents.event(UNSET_ID, generated, reference, now);
     }
 
     private byte[] resource(String name) throws IOException {
