@@ -4,6 +4,7 @@ import dev.perceptwatch.client.AvroSerde;
 import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.client.SchemaRegistryClient;
 import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.config.SettingsException;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.ingest.ImageFetcher;
 import dev.perceptwatch.ingest.ImageSourceResolver;
@@ -13,6 +14,8 @@ import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.ScoringEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -24,6 +27,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -161,7 +165,17 @@ public final class PerceptWatchService implements AutoCloseable {
         properties.putAll(kafka.clientProperties());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        StaticMembership.addDefaults(properties, PerceptWatchService::hostName);
         return properties;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new SettingsException("cannot tell this host's name for the default kafka.group.instance.id ("
+                    + e.getMessage() + "): set kafka.group.instance.id to a name unique to this instance");
+        }
     }
 
     /** Blocks until the streams client stops (closed, or failed). */
@@ -187,7 +201,10 @@ public final class PerceptWatchService implements AutoCloseable {
 
     @Override
     public void close() {
-        if (streams.close(Duration.ofSeconds(30))) {
+        // A static member stays in its group when it stops, and its partitions would wait a session timeout for
+        // it: one that stops on purpose leaves (a crashed one rejoins at once under its id: StaticMembership).
+        if (streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)))) {
             scorer.close();
             engine.close();
         } else {

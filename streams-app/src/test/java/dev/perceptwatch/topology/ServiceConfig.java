@@ -25,9 +25,8 @@ final class ServiceConfig {
         properties.put("kafka.bootstrap.servers", bootstrapServers);
         properties.put("kafka.application.id", "perceptwatch-test-" + UUID.randomUUID().toString().substring(0, 8));
         properties.put("kafka.state.dir", dir.resolve("state").toString());
-        // A restarted instance must not wait the default 45 s for its killed predecessor's session to expire.
-        properties.put("kafka.session.timeout.ms", "6000");
-        properties.put("kafka.heartbeat.interval.ms", "1500");
+        // No session or membership settings: a restarted service rejoins at once with the service's defaults
+        // (static membership under an id derived from this state dir, StaticMembership).
         properties.put("registry.url", registryUrl);
         properties.put("topics.generations", topics.generations());
         properties.put("topics.references", topics.references());
