@@ -9,6 +9,7 @@ import dev.perceptwatch.imaging.RgbImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -132,7 +133,10 @@ final class DemoCommand implements Callable<Integer> {
             Phase phase = phase(Duration.ofNanos(due - start));
             if (phase != announced) {
                 announced = phase;
-                out.println("demo: " + DEGRADING + "/" + DEGRADING_VERSION + " is now " + phase
+                // About the first changed event's produced_at (set when it is published, just below): the event
+                // time at which the windows see the change begin.
+                out.println("demo: " + DEGRADING + "/" + DEGRADING_VERSION + " is now " + phase + " from "
+                        + Instant.now()
                         + (phase == Phase.degraded ? " (heavy blur + JPEG artefacts)" : " (mild distortions again)"));
                 out.flush();
             }

@@ -1,5 +1,8 @@
 package dev.perceptwatch.drift;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
 /**
  * The frozen reference for one key and metric.
  *
@@ -12,9 +15,14 @@ package dev.perceptwatch.drift;
  * @param windows           warm-up windows pooled
  * @param count             scores pooled
  * @param source            "warm-up", or the model version it was pinned to
+ * @param p90Std            standard deviation of the warm-up windows' p90s; null in a baseline frozen before
+ *                          it was measured, which the p90 detector cannot judge against
+ * @param warmupWindowSize  the warm-up windows' harmonic mean count, the n at which {@code p90Std} was
+ *                          measured; 0 when not measured
  */
 public record Baseline(String metric, double mean, double std, double p90, double betweenWindowStd,
-                       int windows, long count, String source) {
+                       int windows, long count, String source, Double p90Std,
+                       @JsonSetter(nulls = Nulls.AS_EMPTY) double warmupWindowSize) {
 
     /** Smallest standard error used, so a constant baseline does not turn any change into infinity. */
     private static final double MIN_RELATIVE_ERROR = 1e-6;
@@ -30,8 +38,27 @@ public record Baseline(String metric, double mean, double std, double p90, doubl
         return Math.max(se, MIN_RELATIVE_ERROR * Math.max(Math.abs(mean), 1e-9));
     }
 
+    /**
+     * Standard error of the p90 of a window of n scores, or NaN when the warm-up did not measure it. The
+     * warm-up measured the spread of single windows' p90s at its own window size; that spread is split into
+     * sampling, which shrinks as 1/n, and traffic mix, which does not, in the proportion the window means
+     * showed (the mix moves a window's location, and with it mean and p90 alike). At the warm-up's window
+     * size this is exactly the measured spread.
+     */
+    public double standardErrorOfP90(long n) {
+        if (p90Std == null || !(warmupWindowSize > 0)) {
+            return Double.NaN;
+        }
+        double sampling = std * std / warmupWindowSize;
+        double between = betweenWindowStd * betweenWindowStd;
+        double mixShare = sampling + between > 0 ? between / (sampling + between) : 0;
+        double variance = p90Std * p90Std * ((1 - mixShare) * warmupWindowSize / n + mixShare);
+        return Math.max(Math.sqrt(variance), MIN_RELATIVE_ERROR * Math.max(Math.abs(p90), 1e-9));
+    }
+
     /** This baseline for use by another version of the same model ("compare v7 against v6"). */
     public Baseline pinnedFrom(String version) {
-        return new Baseline(metric, mean, std, p90, betweenWindowStd, windows, count, version);
+        return new Baseline(metric, mean, std, p90, betweenWindowStd, windows, count, version, p90Std,
+                warmupWindowSize);
     }
 }

@@ -2,7 +2,12 @@ package dev.perceptwatch.drift;
 
 import dev.perceptwatch.aggregation.MetricSummary;
 
-/** The detectors as pure functions of a window summary, the frozen baseline and (for CUSUM) its state. */
+/**
+ * The detectors as pure functions of a window summary, the frozen baseline and (for CUSUM) its state. Every
+ * shift is measured against the spread the warm-up measured (standard errors of the window mean or p90,
+ * corrected for the window's count) and calibrated for the warm-up's length ({@link Calibration}); relative
+ * changes are only floors against trivial shifts.
+ */
 final class Detectors {
 
     record CusumStep(DetectorResult result, CusumState state) {
@@ -13,30 +18,35 @@ final class Detectors {
 
     /** Window mean shift in standard errors; breaches when z >= effectSizeZ and the shift >= minRelativeChange. */
     static DetectorResult effectSize(MetricSummary window, Baseline baseline, MetricDriftSettings settings) {
-        double z = standardisedMean(window, baseline, settings.direction());
+        double z = Calibration.z(standardisedMean(window, baseline, settings.direction()), baseline.windows());
         double relative = relativeChange(window.mean(), baseline.mean(), settings.direction());
         boolean breach = z >= settings.effectSizeZ() && relative >= settings.minRelativeChange();
-        return new DetectorResult(DetectorKind.EFFECT_SIZE, z, settings.effectSizeZ(), breach, relative);
+        return new DetectorResult(DetectorKind.EFFECT_SIZE, z, settings.effectSizeZ(), breach, relative, z);
     }
 
     /**
-     * The last two windows together: s = (z of the previous window + z of this one) / sqrt(2), which is
-     * standard normal when neither moved, and their mean relative change. Breaches when s >= twoWindowZ and
-     * that change >= minRelativeChange. A shift of about 3 standard errors is too small to alarm on in one
-     * window without false alarms, and two windows of it are as strong as one of 4.2. The previous window
-     * counts only when it ends where this one starts; otherwise it is taken as on baseline (z 0).
+     * The last two windows together: their summed shift from the baseline in standard errors of that sum
+     * (standard normal when neither moved, once calibrated), and their mean relative change. Breaches when
+     * it is >= twoWindowZ and that change >= minRelativeChange. A shift of about 3 standard errors is too
+     * small to alarm on in one window without false alarms, and two windows of it are as strong as one of
+     * 4.2. The previous window counts only when it ends where this one starts; otherwise it is taken as on
+     * baseline.
      *
      * @param current  this window, as {@link #lastWindow} gives it
      * @param start    this window's start, epoch ms
      * @param previous the key's last judged window, or null
      */
-    static DetectorResult twoWindow(LastWindow current, long start, LastWindow previous,
+    static DetectorResult twoWindow(LastWindow current, long start, LastWindow previous, Baseline baseline,
                                     MetricDriftSettings settings) {
         boolean adjacent = previous != null && previous.end() == start;
-        double statistic = (current.z() + (adjacent ? previous.z() : 0)) / Math.sqrt(2);
+        // Both differences share the baseline's own error: Var(d1 + d2) = SE^2 (2 + 4/W), each z used SE^2 (1 + 1/W).
+        double w = baseline.windows();
+        double pooled = (current.z() + (adjacent ? previous.z() : 0)) * Math.sqrt((1 + 1 / w) / (2 + 4 / w));
+        double statistic = Calibration.z(pooled, baseline.windows());
         double relative = (current.relativeChange() + (adjacent ? previous.relativeChange() : 0)) / 2;
         boolean breach = statistic >= settings.twoWindowZ() && relative >= settings.minRelativeChange();
-        return new DetectorResult(DetectorKind.TWO_WINDOW, statistic, settings.twoWindowZ(), breach, relative);
+        return new DetectorResult(DetectorKind.TWO_WINDOW, statistic, settings.twoWindowZ(), breach, relative,
+                statistic);
     }
 
     /** A judged window ending at {@code end} as the two-window detector uses and keeps it. */
@@ -46,12 +56,12 @@ final class Detectors {
     }
 
     /**
-     * S = min(max(0, S + z - k), h + headroom). Breaches when S > h and the shift CUSUM estimates
-     * (k + S / runLength standard errors) is at least minRelativeChange of the baseline mean.
+     * S = min(max(0, S + z - k), h + headroom) of the calibrated window z. Breaches when S > h and the shift
+     * CUSUM estimates (k + S / runLength standard errors) is at least minRelativeChange of the baseline mean.
      */
     static CusumStep cusum(MetricSummary window, Baseline baseline, MetricDriftSettings settings,
                            CusumState previous) {
-        double z = standardisedMean(window, baseline, settings.direction());
+        double z = Calibration.z(standardisedMean(window, baseline, settings.direction()), baseline.windows());
         double h = settings.cusumDecision();
         double sum = Math.min(h + settings.cusumHeadroom(),
                 Math.max(0, previous.sum() + z - settings.cusumReference()));
@@ -60,27 +70,38 @@ final class Detectors {
                 : (settings.cusumReference() + sum / runLength) * baseline.standardErrorOfMean(window.count());
         boolean breach = sum > h && estimatedShift / denominator(baseline.mean()) >= settings.minRelativeChange();
         double relative = relativeChange(window.mean(), baseline.mean(), settings.direction());
-        return new CusumStep(new DetectorResult(DetectorKind.CUSUM, sum, h, breach, relative),
+        return new CusumStep(new DetectorResult(DetectorKind.CUSUM, sum, h, breach, relative, z),
                 new CusumState(sum, runLength));
     }
 
-    /** Relative change of the window p90; never breaches on windows smaller than minQuantileCount. */
+    /**
+     * The window p90's shift from the baseline p90 in standard errors of a window p90 (the warm-up windows'
+     * p90s' spread, corrected for this window's count), calibrated. Breaches when it is >= p90Z and the
+     * relative change of the p90 >= p90RelativeChange; never on windows smaller than minQuantileCount, nor
+     * against a baseline frozen before the p90 spread was measured (statistic NaN).
+     */
     static DetectorResult p90Shift(MetricSummary window, Baseline baseline, MetricDriftSettings settings,
                                    long minQuantileCount) {
         double relative = relativeChange(window.p90(), baseline.p90(), settings.direction());
-        boolean breach = window.count() >= minQuantileCount && relative >= settings.p90RelativeChange();
-        return new DetectorResult(DetectorKind.P90_SHIFT, relative, settings.p90RelativeChange(), breach, relative);
+        double se = baseline.standardErrorOfP90(window.count());
+        double z = Calibration.z(settings.direction().badShift(window.p90(), baseline.p90())
+                / (se * Calibration.predictionFactor(baseline.windows())), baseline.windows());
+        boolean breach = window.count() >= minQuantileCount && z >= settings.p90Z()
+                && relative >= settings.p90RelativeChange();
+        return new DetectorResult(DetectorKind.P90_SHIFT, z, settings.p90Z(), breach, relative, z);
     }
 
     /** Relative change of the window mean beyond a fixed fraction, whatever the window size or noise. */
     static DetectorResult naiveThreshold(MetricSummary window, Baseline baseline, MetricDriftSettings settings) {
         double relative = relativeChange(window.mean(), baseline.mean(), settings.direction());
         return new DetectorResult(DetectorKind.NAIVE_THRESHOLD, relative, settings.naiveRelativeChange(),
-                relative >= settings.naiveRelativeChange(), relative);
+                relative >= settings.naiveRelativeChange(), relative, Double.NaN);
     }
 
+    /** The shift of the window mean in standard errors of its difference from the baseline, uncalibrated. */
     private static double standardisedMean(MetricSummary window, Baseline baseline, Direction direction) {
-        return direction.badShift(window.mean(), baseline.mean()) / baseline.standardErrorOfMean(window.count());
+        return direction.badShift(window.mean(), baseline.mean())
+                / (baseline.standardErrorOfMean(window.count()) * Calibration.predictionFactor(baseline.windows()));
     }
 
     static double relativeChange(double observed, double reference, Direction direction) {

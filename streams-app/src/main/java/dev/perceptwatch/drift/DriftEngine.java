@@ -144,7 +144,7 @@ public final class DriftEngine {
             switch (kind) {
                 case EFFECT_SIZE -> results.put(kind, Detectors.effectSize(summary, baseline, metricSettings));
                 case TWO_WINDOW -> results.put(kind,
-                        Detectors.twoWindow(last, window.start(), current.last(), metricSettings));
+                        Detectors.twoWindow(last, window.start(), current.last(), baseline, metricSettings));
                 case CUSUM -> {
                     Detectors.CusumStep step = Detectors.cusum(summary, baseline, metricSettings, cusum);
                     results.put(kind, step.result());
@@ -155,7 +155,7 @@ public final class DriftEngine {
                 case NAIVE_THRESHOLD -> results.put(kind, Detectors.naiveThreshold(summary, baseline, metricSettings));
             }
         }
-        Lifecycle.Verdict verdict = verdict(results.values(), metricSettings.criticalRelativeChange());
+        Lifecycle.Verdict verdict = verdict(results.values(), metricSettings);
         String alertId = key.path() + "/" + summary.metric() + "/" + window.start();
         Lifecycle.Transition transition = current.lifecycle().step(verdict, settings.fireAfterWindows(),
                 settings.resolveAfterWindows(), alertId);
@@ -165,12 +165,12 @@ public final class DriftEngine {
         return new MetricDriftState(current.warmup(), baseline, cusum, last, transition.next());
     }
 
-    private static Lifecycle.Verdict verdict(Iterable<DetectorResult> results, double criticalRelativeChange) {
+    private static Lifecycle.Verdict verdict(Iterable<DetectorResult> results, MetricDriftSettings settings) {
         DetectorResult lead = null;
         boolean critical = false;
         for (DetectorResult result : results) {
             if (result.breach()) {
-                critical |= result.relativeChange() >= criticalRelativeChange;
+                critical |= result.critical(settings);
                 if (lead == null || result.margin() > lead.margin()) {
                     lead = result;
                 }

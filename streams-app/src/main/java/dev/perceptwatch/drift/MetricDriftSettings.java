@@ -18,15 +18,19 @@ import java.util.Set;
  * @param cusumDecision          CUSUM decision interval h
  * @param cusumHeadroom          the CUSUM sum is capped at h + headroom, so that an ended shift clears
  *                               within about headroom / k windows instead of as long as it lasted
- * @param p90RelativeChange      p90 shift: relative change of the window p90 that breaches
+ * @param p90RelativeChange      p90 shift: smallest relative change of the window p90 worth an alert (a
+ *                               floor against trivial shifts, as minRelativeChange is for the mean)
+ * @param p90Z                   p90 shift: window p90 shift, in standard errors of a window p90
  * @param naiveRelativeChange    naive threshold: relative change of the window mean that breaches
- * @param criticalRelativeChange a breach whose relative change (mean, or p90 for p90-shift) reaches this is
- *                               CRITICAL, and fires at once instead of after k windows
+ * @param criticalRelativeChange a breach is CRITICAL, and fires at once instead of after k windows, when its
+ *                               relative change (mean, or p90 for p90-shift) reaches this ...
+ * @param criticalZ              ... and its calibrated shift is at least this many standard errors
  */
 public record MetricDriftSettings(Direction direction, Set<DetectorKind> detectors, double effectSizeZ,
                                   double twoWindowZ, double minRelativeChange, double cusumReference,
                                   double cusumDecision, double cusumHeadroom, double p90RelativeChange,
-                                  double naiveRelativeChange, double criticalRelativeChange) {
+                                  double p90Z, double naiveRelativeChange, double criticalRelativeChange,
+                                  double criticalZ) {
 
     /** The detector set shipped by default; the naive threshold is for comparison only. */
     public static final Set<DetectorKind> DEFAULT_DETECTORS =
@@ -44,15 +48,17 @@ public record MetricDriftSettings(Direction direction, Set<DetectorKind> detecto
         requireNonNegative("cusumReference", cusumReference);
         requirePositive("cusumDecision", cusumDecision);
         requireNonNegative("cusumHeadroom", cusumHeadroom);
-        requirePositive("p90RelativeChange", p90RelativeChange);
+        requireNonNegative("p90RelativeChange", p90RelativeChange);
+        requirePositive("p90Z", p90Z);
         requirePositive("naiveRelativeChange", naiveRelativeChange);
         requirePositive("criticalRelativeChange", criticalRelativeChange);
+        requirePositive("criticalZ", criticalZ);
     }
 
     public MetricDriftSettings withDetectors(Set<DetectorKind> enabled) {
         return new MetricDriftSettings(direction, enabled, effectSizeZ, twoWindowZ, minRelativeChange,
-                cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, naiveRelativeChange,
-                criticalRelativeChange);
+                cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, p90Z, naiveRelativeChange,
+                criticalRelativeChange, criticalZ);
     }
 
     private static void requirePositive(String name, double value) {

@@ -87,7 +87,7 @@ class DriftEngineTest {
     @Test
     void aPinnedVersionIsJudgedAgainstTheOtherVersionsBaselineWithoutWarmUp() {
         DriftEngine engine = new DriftEngine(settings(30, 1, 1, MetricDriftSettings.DEFAULT_DETECTORS));
-        DriftState v6 = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        DriftState v6 = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up", null, 0));
         DriftState v7 = DriftState.EMPTY.pinnedTo(v6, "v6");
         assertEquals("v6", v7.baseline("lpips").source());
         assertEquals(0.2, v7.baseline("lpips").mean(), 0);
@@ -100,12 +100,12 @@ class DriftEngineTest {
     @Test
     void pinningAgainLeavesAnAdoptedBaselineAndItsCusumAlone() {
         DriftEngine engine = new DriftEngine(settings(30, 3, 1, MetricDriftSettings.DEFAULT_DETECTORS));
-        DriftState v6 = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        DriftState v6 = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up", null, 0));
         DriftState v7 = engine.onWindowClosed(KEY, window(0, lpips(200, 0.215, 0.08, 0.32)),
                 DriftState.EMPTY.pinnedTo(v6, "v6")).state();
         assertTrue(v7.metrics().get("lpips").cusum().sum() > 0, "a shift of 2.7 standard errors adds to the CUSUM");
 
-        DriftState v6Rebaselined = frozen(new Baseline("lpips", 0.3, 0.08, 0.41, 0, 30, 6000, "warm-up"));
+        DriftState v6Rebaselined = frozen(new Baseline("lpips", 0.3, 0.08, 0.41, 0, 30, 6000, "warm-up", null, 0));
         assertEquals(v7, v7.pinnedTo(v6Rebaselined, "v6"), "a metric with a baseline keeps it, and its history");
     }
 
@@ -113,7 +113,7 @@ class DriftEngineTest {
     void aRebaselineAppliesOnceFromItsInstantAndResolvesTheOpenEpisode() {
         DriftEngine engine = new DriftEngine(settings(30, 1, 3, MetricDriftSettings.DEFAULT_DETECTORS));
         DriftState firing = engine.onWindowClosed(KEY, window(0, lpips(200, 0.3, 0.08, 0.4)),
-                frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"))).state();
+                frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up", null, 0))).state();
         assertTrue(firing.firing("lpips"));
         Instant from = Instant.ofEpochMilli(2 * 60_000L);
 
@@ -141,7 +141,7 @@ class DriftEngineTest {
     void aKeyWithoutWindowsForIdleAfterIsResolvedAndNotRestored() {
         DriftEngine engine = new DriftEngine(settings(30, 1, 3, MetricDriftSettings.DEFAULT_DETECTORS));
         Duration idleAfter = Duration.ofMinutes(5);
-        Baseline baseline = new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up");
+        Baseline baseline = new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up", null, 0);
         DriftState retired = engine.onWindowClosed(KEY, window(0, lpips(200, 0.3, 0.08, 0.4)), frozen(baseline))
                 .state();   // judged on window 0, ending at minute 1, and firing
         DriftState live = engine.onWindowClosed(KEY, window(9, lpips(200, 0.2, 0.08, 0.31)), frozen(baseline))
@@ -171,7 +171,7 @@ class DriftEngineTest {
     @Test
     void firingAndResolvedCarryOneEpisodeIdAndPlainSentences() {
         DriftEngine engine = new DriftEngine(settings(30, 3, 2, Set.of(DetectorKind.EFFECT_SIZE)));
-        DriftState state = frozen(new Baseline("lpips", 0.21, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        DriftState state = frozen(new Baseline("lpips", 0.21, 0.08, 0.31, 0, 30, 6000, "warm-up", null, 0));
         List<AlertDecision> alerts = new ArrayList<>();
         double[] means = {0.25, 0.25, 0.25, 0.25, 0.21, 0.21};
         for (int i = 0; i < means.length; i++) {
@@ -190,8 +190,10 @@ class DriftEngineTest {
         assertEquals(Severity.WARNING, firing.severity());
         assertEquals("effect-size", firing.detector());
         assertEquals("X/v7/lpips/120000", firing.alertId());
-        // (0.25 - 0.21) / (0.08 / sqrt(200)) = 7.0711.
-        assertEquals(7.0711, firing.statistic(), 1e-4);
+        // (0.25 - 0.21) / (0.08 / sqrt(200)) = 7.0711 standard errors of one window, 6.9561 of the difference
+        // from a 30-window baseline (x 1 / sqrt(1 + 1/30)); Student's t with 29 degrees of freedom, as a
+        // standard normal deviate: 5.2932 (scipy: norm.isf(t.sf(6.9561, 29))).
+        assertEquals(5.2932, firing.statistic(), 1e-4);
         assertEquals(3.0, firing.threshold(), 0);
         assertEquals(List.of("worst-2", "second-2"), firing.worstEventIds());
 
@@ -210,7 +212,7 @@ class DriftEngineTest {
     @Test
     void aDownIsWorseMetricInASegmentFallsBelowBaselineAndBigShiftsAreCritical() {
         DriftEngine engine = new DriftEngine(settings(30, 3, 2, MetricDriftSettings.DEFAULT_DETECTORS));
-        DriftState state = frozen(new Baseline("ssim", 0.85, 0.06, 0.95, 0, 30, 6000, "warm-up"));
+        DriftState state = frozen(new Baseline("ssim", 0.85, 0.06, 0.95, 0, 30, 6000, "warm-up", null, 0));
         DriftKey segment = new DriftKey("X", "v7", "portrait");
         // (0.85 - 0.8) / 0.85 = 5.9% >= 5% critical: fires at once although k = 3.
         MetricSummary ssim = new MetricSummary("ssim", 200, 0.80, 0.06, 0.2, 1, 0.81, 0.93, 0.97);
@@ -226,15 +228,17 @@ class DriftEngineTest {
     @Test
     void twoWindowFiresOnTheSecondOfTwoModerateWindowsAndNotAcrossAGap() {
         DriftEngine engine = new DriftEngine(settings(30, 1, 1, Set.of(DetectorKind.TWO_WINDOW)));
-        DriftState baseline = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
-        // +2 SE per window: (2 + 2) / sqrt(2) = 2.83 >= 2.5 on the second adjacent window, through the bytes.
+        DriftState baseline = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up", null, 0));
+        // +2 SE per window: the sum 4 SE against its standard error SE sqrt(2 + 4/30) (both windows share the
+        // 30-window baseline's own error) is t = 2.7386, with 29 degrees of freedom z = 2.5610 (scipy:
+        // norm.isf(t.sf(2.7386, 29))) >= 2.5 on the second adjacent window, through the bytes.
         MetricSummary shifted = lpips(200, 0.2 + 2 * 0.08 / Math.sqrt(200), 0.08, 0.32);
         DriftStep first = engine.onWindowClosed(KEY, window(5, shifted), baseline);
         assertEquals(List.of(), first.alerts());
         DriftStep second = engine.onWindowClosed(KEY, window(6, shifted), DriftState.fromBytes(first.state().toBytes()));
         assertEquals(1, second.alerts().size());
         assertEquals("two-window", second.alerts().get(0).detector());
-        assertEquals(2.8284, second.alerts().get(0).statistic(), 1e-4);
+        assertEquals(2.5610, second.alerts().get(0).statistic(), 1e-4);
         // The same two windows with a window without scores between them are not pooled.
         DriftStep afterGap = engine.onWindowClosed(KEY, window(7, shifted), first.state());
         assertEquals(List.of(), afterGap.alerts());
@@ -242,7 +246,7 @@ class DriftEngineTest {
 
     @Test
     void stateWrittenBeforeTheTwoWindowDetectorStillReads() {
-        DriftState state = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        DriftState state = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up", null, 0));
         String json = new String(state.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(json.contains("\"last\":null"), json);
         DriftState old = DriftState.fromBytes(json.replace("\"last\":null,", "")
@@ -251,9 +255,38 @@ class DriftEngineTest {
     }
 
     @Test
+    void stateWrittenBeforeTheP90SpreadStillReadsAndJudgesItsMean() {
+        // The drift state of the previous release, as it stood in a store: a frozen LPIPS baseline without
+        // p90Std and warmupWindowSize, and an SSIM warm-up without its p90 sums (JSON of that release's records).
+        String stored = """
+                {"metrics":{"lpips":{"warmup":{"windows":30,"count":6000,"mean":0.2,"m2":38.4,"meanOfMeans":0.2,\
+                "m2OfMeans":0.0,"sumSamplingVariance":0.00096,"sumP90":9.3},"baseline":{"metric":"lpips","mean":0.2,\
+                "std":0.08,"p90":0.31,"betweenWindowStd":0.0,"windows":30,"count":6000,"source":"warm-up"},\
+                "cusum":{"sum":0.0,"runLength":0},"last":null,"lifecycle":{"firing":false,"breachRun":0,"cleanRun":0,\
+                "episodeWindows":0,"alertId":null,"detector":null,"severity":null}},"ssim":{"warmup":{"windows":2,\
+                "count":400,"mean":0.9,"m2":0.4,"meanOfMeans":0.9,"m2OfMeans":0.0,"sumSamplingVariance":1.0E-5,\
+                "sumP90":1.9},"baseline":null,"cusum":{"sum":0.0,"runLength":0},"last":null,"lifecycle":\
+                {"firing":false,"breachRun":0,"cleanRun":0,"episodeWindows":0,"alertId":null,"detector":null,\
+                "severity":null}}},"rebaselinedFrom":null}""";
+        DriftState old = DriftState.fromBytes(stored.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertNull(old.baseline("lpips").p90Std(), "not measured before");
+        DriftEngine engine = new DriftEngine(settings(3, 1, 1, MetricDriftSettings.DEFAULT_DETECTORS));
+        // A p90 far up but the mean on baseline: the p90 cannot be judged against an unmeasured spread.
+        DriftStep quiet = engine.onWindowClosed(KEY, window(40, lpips(200, 0.2, 0.08, 0.9),
+                new MetricSummary("ssim", 200, 0.9, 0.02, 0.8, 1, 0.9, 0.95, 0.99)), old);
+        assertEquals(List.of(), quiet.alerts());
+        // The SSIM warm-up completes (3 windows) without a p90 spread, since its first two windows had none.
+        assertNull(quiet.state().baseline("ssim").p90Std());
+        // The mean is judged as before.
+        DriftStep shifted = engine.onWindowClosed(KEY, window(41, lpips(200, 0.3, 0.08, 0.4)), quiet.state());
+        assertEquals(1, shifted.alerts().size());
+        assertEquals(AlertState.FIRING, shifted.alerts().get(0).state());
+    }
+
+    @Test
     void anOscillatingMetricDoesNotFlap() {
         DriftEngine engine = new DriftEngine(settings(30, 2, 2, Set.of(DetectorKind.EFFECT_SIZE)));
-        DriftState state = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up"));
+        DriftState state = frozen(new Baseline("lpips", 0.2, 0.08, 0.31, 0, 30, 6000, "warm-up", null, 0));
         List<AlertDecision> alerts = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             // Breaching (+10%, z = 3.5) and clean windows alternate, after 2 breaching ones to fire.

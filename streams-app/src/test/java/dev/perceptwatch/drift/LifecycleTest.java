@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LifecycleTest {
 
-    private static final DetectorResult BREACH = new DetectorResult(DetectorKind.EFFECT_SIZE, 5, 3, true, 0.1);
+    private static final DetectorResult BREACH = new DetectorResult(DetectorKind.EFFECT_SIZE, 5, 3, true, 0.1, 5);
     private static final Lifecycle.Verdict BREACHING = new Lifecycle.Verdict(true, false, BREACH);
     private static final Lifecycle.Verdict CRITICAL = new Lifecycle.Verdict(true, true, BREACH);
     private static final Lifecycle.Verdict CLEAN = new Lifecycle.Verdict(false, false, null);

@@ -46,13 +46,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Windows and drift on the TopologyTestDriver with explicit event times: scores are piped into the scores
  * topic as the scoring stage would publish them. Windows of 1 minute with 30 s grace; baselines freeze after
- * 3 windows; an alert fires after 1 breaching window and resolves after 2 clean ones, counted once the CUSUM
+ * 10 windows; an alert fires after 1 breaching window and resolves after 2 clean ones, counted once the CUSUM
  * has cleared (about 2 windows after a shift ends, docs/DETECTION.md): 5 clean windows resolve an episode.
  */
 @ExtendWith(SchemaRegistry.class)
 class WindowDriftStagesTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Duration MINUTE = Duration.ofMinutes(1);
+    /**
+     * Warm-up windows: few enough for a quick test, enough that the calibration for the warm-up's length
+     * (Student's t with 9 degrees of freedom) still lets a shift of 0.1 (40 standard errors) through.
+     */
+    private static final int WARMUP = 10;
+    /** The minute after the warm-up: later minutes are counted from it. */
+    private static final int LATER = WARMUP;
 
     @TempDir
     Path stateDir;
@@ -75,12 +82,17 @@ class WindowDriftStagesTest {
                 "PERCEPTWATCH_REGISTRY_URL", registry.url(),
                 "PERCEPTWATCH_WINDOWS_SIZE", "1m",
                 "PERCEPTWATCH_WINDOWS_GRACE", "30s",
-                "PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", "3",
+                "PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", String.valueOf(WARMUP),
                 "PERCEPTWATCH_DRIFT_FIRE_AFTER_WINDOWS", "1",
                 "PERCEPTWATCH_DRIFT_RESOLVE_AFTER_WINDOWS", "2",
                 "PERCEPTWATCH_DRIFT_PINNED_BASELINES", "faces:v8=v7",
-                "PERCEPTWATCH_DRIFT_REBASELINES", "faces:v10@" + T0.plus(MINUTE.multipliedBy(5)),
+                "PERCEPTWATCH_DRIFT_REBASELINES", "faces:v10@" + T0.plus(MINUTE.multipliedBy(WARMUP + 2)),
                 "PERCEPTWATCH_DRIFT_IDLE_AFTER", "5m"));
+        // Ten warm-up windows are a short baseline: the detectors calibrated for it need z 5 to be a shift of 11
+        // standard errors, and a CRITICAL z 10 one of about 1,700 (docs/DETECTION.md). These lifecycle tests
+        // use shifts of 10 to 40 standard errors, so their thresholds are lower than the shipped ones.
+        env.put("PERCEPTWATCH_DRIFT_LPIPS_EFFECT_SIZE_Z", "4");
+        env.put("PERCEPTWATCH_DRIFT_LPIPS_CRITICAL_Z", "6");
         for (String topic : List.of("generations", "references", "scores", "dead-letters", "window-stats", "alerts")) {
             env.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
         }
@@ -342,11 +354,11 @@ class WindowDriftStagesTest {
 
     @Test
     void firesOnceWhenQualityDriftsAndResolvesAfterCleanWindows() {
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        window("v7", 3, 0.30);
-        closeWindowsBefore("v7", 4);
+        window("v7", WARMUP, 0.30);
+        closeWindowsBefore("v7", LATER + 1);
         List<DriftAlert> fired = alerts.readValuesToList();
         assertEquals(1, fired.size(), "one alert for the lpips shift");
         DriftAlert alert = fired.get(0);
@@ -358,11 +370,11 @@ class WindowDriftStagesTest {
         assertEquals(5, alert.getWorstEventIds().size());
         assertTrue(alert.getSummary().contains("faces") && alert.getSummary().contains("lpips"), alert.getSummary());
 
-        window("v7", 4, 0.30);
-        for (int minute = 5; minute < 10; minute++) {
+        window("v7", LATER + 1, 0.30);
+        for (int minute = LATER + 2; minute < LATER + 7; minute++) {
             window("v7", minute, 0.20);
         }
-        closeWindowsBefore("v7", 10);
+        closeWindowsBefore("v7", LATER + 7);
         List<DriftAlert> later = alerts.readValuesToList();
         assertEquals(1, later.size(), "no second FIRING in the same episode, then one RESOLVED");
         assertEquals(AlertState.RESOLVED, later.get(0).getState());
@@ -374,11 +386,11 @@ class WindowDriftStagesTest {
         driver.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        window("v7", 3, 0.30);
-        closeWindowsBefore("v7", 4);
+        window("v7", WARMUP, 0.30);
+        closeWindowsBefore("v7", LATER + 1);
         DriftAlert fired = alerts.readValue();
         assertEquals(AlertState.FIRING, fired.getState());
         assertEquals(Severity.CRITICAL, fired.getSeverity(), "+50% is past LPIPS's critical relative change");
@@ -401,11 +413,11 @@ class WindowDriftStagesTest {
         driver.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        window("v7", 3, 0.225);
-        closeWindowsBefore("v7", 4);
+        window("v7", WARMUP, 0.225);
+        closeWindowsBefore("v7", LATER + 1);
         DriftAlert fired = alerts.readValue();
         assertEquals(AlertState.FIRING, fired.getState());
         assertEquals(Severity.WARNING, fired.getSeverity(), "+12% is below LPIPS's critical relative change");
@@ -430,13 +442,13 @@ class WindowDriftStagesTest {
 
     @Test
     void anOscillatingMetricFiresOnceAndDoesNotFlap() {
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        for (int minute = 3; minute < 11; minute++) {
+        for (int minute = WARMUP; minute < LATER + 8; minute++) {
             window("v7", minute, minute % 2 == 1 ? 0.30 : 0.20);
         }
-        closeWindowsBefore("v7", 11);
+        closeWindowsBefore("v7", LATER + 8);
         List<DriftAlert> all = alerts.readValuesToList();
         assertEquals(1, all.size(), "bad and good windows alternating: one FIRING, never resolved in between");
         assertEquals(AlertState.FIRING, all.get(0).getState());
@@ -444,12 +456,12 @@ class WindowDriftStagesTest {
 
     @Test
     void aPinnedVersionIsJudgedAgainstTheOtherVersionsBaselineWithoutWarmingUp() {
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        closeWindowsBefore("v7", 3);
-        window("v8", 4, 0.30);
-        closeWindowsBefore("v8", 5);
+        closeWindowsBefore("v7", WARMUP);
+        window("v8", LATER + 1, 0.30);
+        closeWindowsBefore("v8", LATER + 2);
         List<DriftAlert> fired = alerts.readValuesToList();
         assertEquals(1, fired.size());
         assertEquals("v8", fired.get(0).getModelVersion());
@@ -458,17 +470,17 @@ class WindowDriftStagesTest {
 
     @Test
     void aPinnedVersionKeepsItsDetectorHistoryFromWindowToWindow() {
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        closeWindowsBefore("v7", 3);
+        closeWindowsBefore("v7", WARMUP);
         // +5%: about 4 standard errors of a window mean, under effect-size's z of 5 in any one window, so only
         // the detectors that add windows up (two-window, CUSUM) can see it. These scores have no MS-SSIM, so
         // that metric never gets a baseline: the pin must not be applied again every window for its sake.
-        for (int minute = 4; minute < 10; minute++) {
+        for (int minute = LATER + 1; minute < LATER + 7; minute++) {
             window("v8", minute, 0.21);
         }
-        closeWindowsBefore("v8", 10);
+        closeWindowsBefore("v8", LATER + 7);
         List<DriftAlert> fired = alerts.readValuesToList();
         assertEquals(1, fired.size(), "one FIRING for the persistent shift: " + fired);
         assertEquals(AlertState.FIRING, fired.get(0).getState());
@@ -478,31 +490,31 @@ class WindowDriftStagesTest {
 
     @Test
     void aRebaselineResolvesTheOpenEpisodeAndLearnsTheNewLevel() {
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v10", minute, 0.20);
         }
-        window("v10", 3, 0.30);
-        window("v10", 4, 0.30);
-        closeWindowsBefore("v10", 5);
+        window("v10", WARMUP, 0.30);
+        window("v10", LATER + 1, 0.30);
+        closeWindowsBefore("v10", LATER + 2);
         DriftAlert firing = alerts.readValue();
         assertEquals(AlertState.FIRING, firing.getState());
 
         // drift.rebaselines faces:v10@minute 5: the intended new look is accepted from that window on.
-        for (int minute = 5; minute < 9; minute++) {
+        for (int minute = LATER + 2; minute < LATER + 2 + WARMUP; minute++) {
             window("v10", minute, 0.30);
         }
-        closeWindowsBefore("v10", 9);
+        closeWindowsBefore("v10", LATER + 2 + WARMUP);
         List<DriftAlert> after = alerts.readValuesToList();
         assertEquals(1, after.size(), "only the episode's RESOLVED, no new FIRING at the new level: " + after);
         DriftAlert resolved = after.get(0);
         assertEquals(AlertState.RESOLVED, resolved.getState());
         assertEquals(firing.getAlertId(), resolved.getAlertId());
-        assertEquals(T0.plus(MINUTE.multipliedBy(5)), resolved.getWindowStart(), "at the first window from then on");
+        assertEquals(T0.plus(MINUTE.multipliedBy(WARMUP + 2)), resolved.getWindowStart(), "at the first window from then on");
         assertTrue(Double.isNaN(resolved.getStatistic()), "no detector judged that window");
         assertTrue(resolved.getSummary().contains("re-baselined"), resolved.getSummary());
 
-        window("v10", 9, 0.45);
-        closeWindowsBefore("v10", 10);
+        window("v10", LATER + 2 + WARMUP, 0.45);
+        closeWindowsBefore("v10", LATER + 3 + WARMUP);
         DriftAlert next = alerts.readValue();
         assertEquals(AlertState.FIRING, next.getState(), "judged against the new baseline");
         assertEquals(0.30, next.getBaselineMean(), 0.01);
@@ -510,23 +522,23 @@ class WindowDriftStagesTest {
 
     @Test
     void aFiringVersionThatStopsProducingResolvesOnceIdle() {
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        window("v7", 3, 0.30);
-        closeWindowsBefore("v7", 4);
+        window("v7", WARMUP, 0.30);
+        closeWindowsBefore("v7", LATER + 1);
         DriftAlert firing = alerts.readValue();
         assertEquals(AlertState.FIRING, firing.getState());
 
         // v7 is retired; v11 of the same model keeps the task's stream time moving.
-        for (int minute = 4; minute < 8; minute++) {
+        for (int minute = LATER + 1; minute < LATER + 5; minute++) {
             window("v11", minute, 0.20);
         }
-        closeWindowsBefore("v11", 8);
+        closeWindowsBefore("v11", LATER + 5);
         assertTrue(alerts.isEmpty(), "4 quiet minutes are under drift.idle-after (5m)");
-        window("v11", 8, 0.20);
-        window("v11", 9, 0.20);
-        closeWindowsBefore("v11", 10);
+        window("v11", LATER + 5, 0.20);
+        window("v11", LATER + 6, 0.20);
+        closeWindowsBefore("v11", LATER + 7);
         List<DriftAlert> later = alerts.readValuesToList();
         assertEquals(1, later.size(), later.toString());
         DriftAlert resolved = later.get(0);
@@ -534,23 +546,23 @@ class WindowDriftStagesTest {
         assertEquals("v7", resolved.getModelVersion());
         assertEquals(firing.getAlertId(), resolved.getAlertId());
         // v7's last window is minute 4, holding the one score that closed minute 3.
-        assertEquals(T0.plus(MINUTE.multipliedBy(5)), resolved.getWindowStart(), "from v7's last window end");
+        assertEquals(T0.plus(MINUTE.multipliedBy(WARMUP + 2)), resolved.getWindowStart(), "from v7's last window end");
         assertTrue(resolved.getSummary().contains("no windows since"), resolved.getSummary());
     }
 
     @Test
     void aNewUnpinnedVersionWarmsUpOnItsOwn() {
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        for (int minute = 3; minute < 6; minute++) {
+        for (int minute = WARMUP; minute < 2 * WARMUP; minute++) {
             window("v9", minute, 0.30);
         }
-        window("v9", 6, 0.30);
-        closeWindowsBefore("v9", 7);
+        window("v9", 2 * WARMUP, 0.30);
+        closeWindowsBefore("v9", 2 * WARMUP + 1);
         assertTrue(alerts.isEmpty(), "v9 is its own baseline: steady at 0.30, no drift");
-        window("v9", 7, 0.45);
-        closeWindowsBefore("v9", 8);
+        window("v9", 2 * WARMUP + 1, 0.45);
+        closeWindowsBefore("v9", 2 * WARMUP + 2);
         DriftAlert alert = alerts.readValue();
         assertNotNull(alert);
         assertEquals(0.30, alert.getBaselineMean(), 0.01);
