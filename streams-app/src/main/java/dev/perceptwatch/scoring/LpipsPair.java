@@ -8,12 +8,26 @@ import java.util.Objects;
  * batcher writes their tensors straight into the batch's buffer, so a waiting pair costs a quarter of the
  * memory (and of the garbage collector's copying) and no intermediate float array is made.
  *
- * @param wantSpatial whether the result should carry the spatial distance map
+ * @param img0 the generated image
+ * @param img1 the reference
+ * @param wantSpatial whether the result should carry the spatial distance map (only the full model has it)
+ * @param reference the digest of the reference's encoded bytes, the key of its cached features; null when
+ *     they are not to be reused
+ * @param cached the reference's features, when they were in the cache as the pair was prepared
  */
-record LpipsPair(RgbImage img0, RgbImage img1, boolean wantSpatial) {
+record LpipsPair(RgbImage img0, RgbImage img1, boolean wantSpatial, ContentDigest reference,
+                 ReferenceFeatures cached) {
     LpipsPair {
         Objects.requireNonNull(img0, "img0");
         Objects.requireNonNull(img1, "img1");
+        if (cached != null && reference == null) {
+            throw new IllegalArgumentException("cached features need the reference's digest");
+        }
+    }
+
+    /** A pair scored by the full model, whose reference's features are not reused. */
+    LpipsPair(RgbImage img0, RgbImage img1, boolean wantSpatial) {
+        this(img0, img1, wantSpatial, null, null);
     }
 
     /** The width of {@code img0}, the size the pair is batched by. */
