@@ -55,12 +55,17 @@ public final class EncodedPairScorer implements AutoCloseable {
             try {
                 ReferenceFeatureCache cache = wantSpatial ? null : scorer.references();
                 ContentDigest key = cache == null ? null : ContentDigest.of(images.reference());
-                ReferenceFeatures cached = key == null ? null : cache.get(key);
+                CachedReference cached = key == null ? null : cache.get(key);
                 RgbImage generated = ImageDecoder.decode(images.generated(), images.generatedName(), limits);
                 RgbImage reference = cached != null ? cached.image()
                         : ImageDecoder.decode(images.reference(), images.referenceName(), limits);
+                if (key != null && cached == null) {
+                    cached = cache.entryFor(key, reference);
+                    // Another thread may have decoded the same bytes first: its entry, and image, win.
+                    reference = cached != null ? cached.image() : reference;
+                }
                 ImagePair pair = ImagePair.align(generated, reference, sizePolicy, images.generatedName());
-                return scorer.score(pair, key, cached, wantSpatial);
+                return scorer.score(pair, cached, wantSpatial);
             } catch (ImageRejectedException e) {
                 throw new CompletionException(e);
             } catch (InterruptedException e) {

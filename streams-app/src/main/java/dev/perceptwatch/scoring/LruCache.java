@@ -56,23 +56,59 @@ final class LruCache<K, V> {
      * weight is within the bound. A value heavier than the bound on its own is not added.
      */
     void put(K key, V value) {
-        long added = weigher.applyAsLong(value);
-        if (added > maxWeight) {
+        if (weigher.applyAsLong(value) > maxWeight) {
             return;
         }
         lock.lock();
         try {
-            V previous = entries.put(key, value);
-            weight += added - (previous == null ? 0 : weigher.applyAsLong(previous));
-            Iterator<Map.Entry<K, V>> eldest = entries.entrySet().iterator();
-            while (weight > maxWeight) {
-                V evicted = eldest.next().getValue();
-                eldest.remove();
-                weight -= weigher.applyAsLong(evicted);
-                listener.evicted(evicted);
+            add(key, value);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The value already there, made the most recently used, or else {@code value}, added as {@link #put} adds
+     * it; a value heavier than the bound is returned without being added.
+     */
+    V putIfAbsent(K key, V value) {
+        if (weigher.applyAsLong(value) > maxWeight) {
+            return value;
+        }
+        lock.lock();
+        try {
+            V present = entries.get(key);
+            if (present != null) {
+                return present;
+            }
+            add(key, value);
+            return value;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes the entry if it still holds {@code value}. */
+    void remove(K key, V value) {
+        lock.lock();
+        try {
+            if (entries.remove(key, value)) {
+                weight -= weigher.applyAsLong(value);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void add(K key, V value) {
+        V previous = entries.put(key, value);
+        weight += weigher.applyAsLong(value) - (previous == null ? 0 : weigher.applyAsLong(previous));
+        Iterator<Map.Entry<K, V>> eldest = entries.entrySet().iterator();
+        while (weight > maxWeight) {
+            V evicted = eldest.next().getValue();
+            eldest.remove();
+            weight -= weigher.applyAsLong(evicted);
+            listener.evicted(evicted);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.perceptwatch.scoring;
 
-import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,11 +7,10 @@ import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
@@ -56,23 +54,8 @@ final class MicroBatcher implements AutoCloseable {
      */
     static final long MAX_SPLIT_BATCH_PIXELS = 2L * 1024 * 1024;
 
-    /**
-     * The backbone and head of the model, and the cache of reference features they fill.
-     *
-     * @param featureFloatsPerPixel the backbone's feature floats per image pixel, to tell from a pair's size
-     *     whether its reference's entry fits the cache before any backbone run at that size
-     */
-    record FeatureReuse(LpipsSplitModel model, ReferenceFeatureCache cache, double featureFloatsPerPixel) {
-        /** Measured on one 256x256 image: the maps shrink with the strides, so the floats grow with the pixels. */
-        static FeatureReuse of(LpipsSplitModel model, ReferenceFeatureCache cache) {
-            return new FeatureReuse(model, cache, model.layout(256, 256).floats() / (256.0 * 256));
-        }
-
-        boolean admits(int width, int height) {
-            long pixels = (long) width * height;
-            return cache.admits((long) (featureFloatsPerPixel * pixels) * Float.BYTES + 3 * pixels
-                    + ReferenceFeatures.OVERHEAD_BYTES);
-        }
+    /** The backbone and head of the model, and the cache of reference features they fill. */
+    record FeatureReuse(LpipsSplitModel model, ReferenceFeatureCache cache) {
     }
 
     private final LpipsModel model;
@@ -180,12 +163,11 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * Whether the pair goes the split path: its reference's features can be reused (a digest, an entry the
-     * cache admits), and it wants no spatial map, which only the full model makes.
+     * Whether the pair goes the split path: its reference has an entry in the feature cache, and it wants no
+     * spatial map, which only the full model makes.
      */
     private boolean splits(LpipsPair pair) {
-        return reuse != null && pair.reference() != null && !pair.wantSpatial()
-                && reuse.admits(pair.width(), pair.height());
+        return reuse != null && pair.reference() != null && !pair.wantSpatial();
     }
 
     /** The smallest width and height the model runs on. */
@@ -313,66 +295,70 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * The split path: one backbone run over the generated images followed by the references found neither in
-     * the cache nor earlier in this batch, which are then cached; one head run over the pairs. The head's second
-     * input is the backbone's output itself when every pair brought its own new reference, in order (R = 1);
-     * otherwise it is packed pair by pair from the cached maps.
+     * The split path: one backbone run over the generated images followed by the references whose maps are not
+     * computed yet and that no other batch is computing, whose entries then get them; one head run over the
+     * pairs. A reference that another batch is computing is waited for, after this batch's own backbone run. The
+     * head's second input is the backbone's output itself when every pair brought its own new reference, in
+     * order (R = 1); otherwise it is packed pair by pair from the entries' maps.
      */
     private List<PerceptualScore> scoreSplit(Batch batch, BatchBuffers buffers) {
         int n = batch.pairs().size();
         int width = batch.group().width();
         int height = batch.group().height();
         FeatureLayout layout = reuse.model().layout(width, height);
-        ReferenceFeatures[] references = new ReferenceFeatures[n];
-        Map<ContentDigest, Integer> computed = new LinkedHashMap<>();
-        int[] slots = new int[n];
+        Map<CachedReference, Integer> claimed = new IdentityHashMap<>();
+        List<CachedReference> mine = new ArrayList<>();
+        CachedReference[] references = new CachedReference[n];
+        int hits = 0;
         for (int i = 0; i < n; i++) {
-            LpipsPair pair = batch.pairs().get(i).pair();
-            references[i] = pair.cached() != null ? pair.cached() : reuse.cache().get(pair.reference());
-            slots[i] = references[i] != null ? -1 : computed.computeIfAbsent(pair.reference(), key -> computed.size());
+            references[i] = batch.pairs().get(i).pair().reference();
+            if (references[i].ready()) {
+                hits++;
+            } else if (!claimed.containsKey(references[i]) && references[i].claim()) {
+                claimed.put(references[i], mine.size());
+                mine.add(references[i]);
+            }
         }
-        int hits = (int) Arrays.stream(references).filter(Objects::nonNull).count();
         reuse.cache().recordHits(hits);
         reuse.cache().recordMisses(n - hits);
-        reuse.cache().recordComputed(computed.size());
-
-        int images = n + computed.size();
-        FloatBuffer input = buffers.first(Math.multiplyExact(images, Math.multiplyExact(3 * width, height)));
-        batch.pairs().forEach(pending -> Tensors.writeNchw(pending.pair().img0(), input));
-        List<RgbImage> newReferences = new ArrayList<>(computed.size());
-        for (int i = 0; i < n; i++) {
-            if (slots[i] == newReferences.size()) {
-                RgbImage reference = batch.pairs().get(i).pair().img1();
-                newReferences.add(reference);
-                Tensors.writeNchw(reference, input);
+        reuse.cache().recordComputed(mine.size());
+        try {
+            int images = n + mine.size();
+            FloatBuffer input = buffers.first(Math.multiplyExact(images, Math.multiplyExact(3 * width, height)));
+            batch.pairs().forEach(pending -> Tensors.writeNchw(pending.pair().img0(), input));
+            mine.forEach(reference -> Tensors.writeNchw(reference.image(), input));
+            FloatBuffer[] features = buffers.features(layout, images);
+            reuse.model().features(width, height, images, input.flip(), features);
+            for (int slot = 0; slot < mine.size(); slot++) {
+                mine.get(slot).computed(copyImage(features, layout, n + slot));
             }
-        }
-        FloatBuffer[] features = buffers.features(layout, images);
-        reuse.model().features(width, height, images, input.flip(), features);
-
-        ReferenceFeatures[] made = new ReferenceFeatures[newReferences.size()];
-        for (Map.Entry<ContentDigest, Integer> entry : computed.entrySet()) {
-            int slot = entry.getValue();
-            made[slot] = new ReferenceFeatures(newReferences.get(slot), copyImage(features, layout, n + slot));
-            reuse.cache().put(entry.getKey(), made[slot]);
-        }
-        boolean ownReferencesInOrder = computed.size() == n;
-        FloatBuffer[] generated = new FloatBuffer[layout.layers().size()];
-        FloatBuffer[] referenced = ownReferencesInOrder ? new FloatBuffer[generated.length]
-                : buffers.references(layout, n);
-        for (int k = 0; k < generated.length; k++) {
-            int floats = layout.layers().get(k).floats();
-            generated[k] = range(features[k], 0, n * floats);
-            if (ownReferencesInOrder) {
-                referenced[k] = range(features[k], n * floats, n * floats);
-            } else {
-                for (int i = 0; i < n; i++) {
-                    referenced[k].put((references[i] != null ? references[i] : made[slots[i]]).layers()[k]);
+            // Each pair claimed its own reference, in pair order.
+            boolean ownReferencesInOrder = mine.size() == n;
+            FloatBuffer[] generated = new FloatBuffer[layout.layers().size()];
+            FloatBuffer[] referenced = ownReferencesInOrder ? new FloatBuffer[generated.length]
+                    : buffers.references(layout, n);
+            for (int k = 0; k < generated.length; k++) {
+                int floats = layout.layers().get(k).floats();
+                generated[k] = range(features[k], 0, n * floats);
+                if (ownReferencesInOrder) {
+                    referenced[k] = range(features[k], n * floats, n * floats);
+                } else {
+                    for (CachedReference reference : references) {
+                        referenced[k].put(reference.layers()[k]);
+                    }
+                    referenced[k].flip();
                 }
-                referenced[k].flip();
             }
+            return reuse.model().compare(width, height, n, generated, referenced);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            for (CachedReference reference : mine) {
+                if (!reference.ready()) {
+                    reference.failed(e);
+                    reuse.cache().forget(reference);
+                }
+            }
+            throw e;
         }
-        return reuse.model().compare(width, height, n, generated, referenced);
     }
 
     /** Image {@code index}'s maps, copied out of the batch's buffers into arrays the cache can keep. */

@@ -46,15 +46,14 @@ public final class PairScorer {
      * Queues the pair for its batch (blocking while the batcher is full: back-pressure), then computes the
      * classic metrics here, so both run at once.
      *
-     * @param reference the digest of the reference's encoded bytes, or null not to reuse its features
-     * @param cached the reference's features when {@link #references()} had them, else null
+     * @param reference the reference's entry in {@link #references()}, or null not to reuse its features
      */
-    CompletableFuture<PairScores> score(ImagePair pair, ContentDigest reference, ReferenceFeatures cached,
-                                        boolean wantSpatial) throws InterruptedException {
+    CompletableFuture<PairScores> score(ImagePair pair, CachedReference reference, boolean wantSpatial)
+            throws InterruptedException {
         int width = pair.reference().width();
         int height = pair.reference().height();
         CompletableFuture<PerceptualScore> lpips = perceptual
-                ? batcher.submit(new LpipsPair(pair.generated(), pair.reference(), wantSpatial, reference, cached))
+                ? batcher.submit(new LpipsPair(pair.generated(), pair.reference(), wantSpatial, reference))
                 : CompletableFuture.completedFuture(null);
         ClassicScores classicScores = classic.isEmpty()
                 ? new ClassicScores(null, null, null, null)

@@ -61,9 +61,9 @@ public final class ScoringEngine implements AutoCloseable {
         try {
             split = openSplit(options, resolver, resolved, model.device());
             ReferenceFeatureCache references = split == null ? null
-                    : new ReferenceFeatureCache(options.referenceCacheBytes());
+                    : new ReferenceFeatureCache(options.referenceCacheBytes(), split);
             MicroBatcher batcher = new MicroBatcher(model,
-                    split == null ? null : MicroBatcher.FeatureReuse.of(split, references), options.batchSize(),
+                    split == null ? null : new MicroBatcher.FeatureReuse(split, references), options.batchSize(),
                     options.maxWait(), options.queueCapacity(), options.batchWorkers(), listener);
             return new ScoringEngine(model, split, references, resolved.sha256(), batcher, options.metrics());
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.perceptwatch.scoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -53,6 +54,23 @@ class LruCacheTest {
         cache.put("e", 3L);
         assertEquals(10, cache.weight(), "replacing a value counts its new weight only");
         assertEquals(4, evictions.get());
+    }
+
+    @Test
+    void putIfAbsentKeepsWhatIsThereAndRemoveOnlyTheValueGiven() {
+        AtomicInteger evictions = new AtomicInteger();
+        LruCache<String, Long> cache = cache(10, evictions);
+        Long first = 4L;
+        assertSame(first, cache.putIfAbsent("a", first));
+        assertSame(first, cache.putIfAbsent("a", Long.valueOf(5)), "the first value stays");
+        assertEquals(4, cache.weight());
+        cache.remove("a", Long.valueOf(6));
+        assertEquals(1, cache.size(), "another value: nothing removed");
+        cache.remove("a", first);
+        assertEquals(0, cache.weight());
+        Long tooHeavy = 11L;
+        assertSame(tooHeavy, cache.putIfAbsent("b", tooHeavy));
+        assertNull(cache.get("b"));
     }
 
     @Test
