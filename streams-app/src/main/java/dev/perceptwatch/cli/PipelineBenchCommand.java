@@ -163,8 +163,9 @@ final class PipelineBenchCommand implements Callable<Integer> {
         try (ScoringEngine engine = ScoringEngine.open(settings.scoring(), BatchListener.NONE);
              EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
             int inFlight = 4 * settings.scoring().batchSize();
-            ScoringLoop.pairsPerSecond(scorer, samples, inFlight, Long.MAX_VALUE, warmUp);
-            double pairsPerSecond = ScoringLoop.pairsPerSecond(scorer, samples, inFlight, events, OFFLINE_SECONDS);
+            ScoringLoop.pairsPerSecond(scorer, ScoringLoop.cycling(samples), inFlight, Long.MAX_VALUE, warmUp);
+            double pairsPerSecond = ScoringLoop.pairsPerSecond(scorer, ScoringLoop.cycling(samples), inFlight, events,
+                    OFFLINE_SECONDS);
             figures.put("model", engine.model().name());
             figures.put("device", engine.model().device().toString());
             out.printf(Locale.ROOT, "offline  %s on %s, %d in flight, %s the pipeline: %.1f pairs/s%n",

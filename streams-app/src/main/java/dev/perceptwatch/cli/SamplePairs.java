@@ -56,7 +56,8 @@ final class SamplePairs {
         return tiles;
     }
 
-    private static final String[] DISTORTIONS = {"blur", "noise", "jpeg", "colour"};
+    /** The distortions of the generated images, in turn. */
+    static final String[] DISTORTIONS = {"blur", "noise", "jpeg", "colour"};
 
     static RgbImage distort(RgbImage image, String distortion, long seed) {
         return switch (distortion) {

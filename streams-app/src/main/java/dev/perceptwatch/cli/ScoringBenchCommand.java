@@ -7,8 +7,12 @@ import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
+import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
+import dev.perceptwatch.scoring.FeatureLayout;
 import dev.perceptwatch.scoring.LpipsModel;
+import dev.perceptwatch.scoring.LpipsSplitModel;
 import dev.perceptwatch.scoring.Metric;
+import dev.perceptwatch.scoring.ReferenceCacheStats;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.scoring.classic.ClassicMetric;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
@@ -26,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,24 +38,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "scoring", mixinStandardHelpOptions = true,
-        description = {"Throughput of the scoring path against its limit, the raw ONNX Runtime throughput.",
-                "raw: one session, pre-made tensors of --batch pairs, run back to back (by --batch-workers threads).",
-                "full: PNG bytes in, decode, tensors, shared batcher, every requested metric, scores out.",
-                "Both with the same model, size and batch, in this one run, alternating --rounds times."})
+        description = {"Throughput of the scoring path against its limits, the raw ONNX Runtime throughputs.",
+                "raw: the full model, pre-made tensors of --batch pairs, run back to back (by --batch-workers threads).",
+                "split raw: the backbone once per pair and the head, the references' features computed beforehand.",
+                "full: PNG bytes in, decode, tensors, shared batcher, every requested metric, scores out, with the "
+                        + "reference feature cache off (the full model for every pair).",
+                "cached: the same with the cache on; each reference is used by --reference-reuse pairs in a row.",
+                "All with the same model, size and batch, in this one run, alternating --rounds times."})
 final class ScoringBenchCommand implements Callable<Integer> {
 
     @Mixin
     SampleOptions input;
-    @Option(names = "--batch", defaultValue = "8", description = "Batch size of both paths (default 8).")
+    @Option(names = "--batch", defaultValue = "8", description = "Batch size of every path (default 8).")
     int batch;
     @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds of each path (default 20).")
     double seconds;
-    @Option(names = "--rounds", defaultValue = "4", description = "The two paths alternate this many times, "
-            + "--seconds / rounds each, so that a change of machine speed during the run affects both (default 4).")
+    @Option(names = "--rounds", defaultValue = "4", description = "The paths alternate this many times, "
+            + "--seconds / rounds each, so that a change of machine speed during the run affects all (default 4).")
     int rounds;
-    @Option(names = "--warm-up", defaultValue = "10", description = "Unmeasured seconds of the full path first, so "
+    @Option(names = "--warm-up", defaultValue = "10", description = "Unmeasured seconds of each full path first, so "
             + "that the JIT has compiled decoding and the metrics, whose compiler threads share the cores (default 10).")
     double warmUpSeconds;
+    @Option(names = "--reference-reuse", defaultValue = "1", description = "Pairs that use each reference, in a row "
+            + "(default 1: every pair brings a reference of its own, today's workload without reuse).")
+    int referenceReuse;
     @Mixin
     ScoringOptions scoring;
     @Spec
@@ -68,45 +79,89 @@ final class ScoringBenchCommand implements Callable<Integer> {
             scoring.batchSize = Integer.toString(batch);
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<SamplePairs.Sample> samples = input.load();
-        out.printf(Locale.ROOT, "%d pairs of %dx%d from %s, batch %d, %.0f s per path, %d cores%n",
-                samples.size(), input.size, input.size, input.images, batch, seconds,
-                Runtime.getRuntime().availableProcessors());
-        try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);
-             EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
-            RawModelRun rawRun = new RawModelRun(engine.model(), samples, scoring.engineOptions().batchWorkers());
+        ReusedReferences pairs = ReusedReferences.of(input.images, input.size, input.pairs, referenceReuse);
+        out.printf(Locale.ROOT, "%d tiles of %dx%d from %s, each reference used by %d pair(s), batch %d, %.0f s per "
+                        + "path, %d cores%n", pairs.tiles(), input.size, input.size, input.images, referenceReuse, batch,
+                seconds, Runtime.getRuntime().availableProcessors());
+        int workers = scoring.engineOptions().batchWorkers();
+        try (ScoringEngine today = scoring.openEngineWithoutReferenceCache(BatchListener.NONE);
+             EncodedPairScorer todayScorer = scoring.encodedScorer(today);
+             ScoringEngine cached = scoring.openEngine(BatchListener.NONE);
+             EncodedPairScorer cachedScorer = scoring.encodedScorer(cached)) {
+            LpipsSplitModel split = cached.splitModel().orElseThrow(() -> new IllegalArgumentException(
+                    "the reference feature cache is off (the log line above says why): bench scoring compares the"
+                            + " full model with it"));
+            RawModelRun rawRun = new RawModelRun(today.model(), pairs, workers);
+            RawSplitRun splitRun = new RawSplitRun(split, pairs, workers);
             for (int i = 0; i < 3; i++) {
                 rawRun.pairsPerSecond(0);
+                splitRun.pairsPerSecond(0);
             }
-            ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE, warmUpSeconds);
+            Supplier<EncodedImages> todayPairs = pairs.stream();
+            Supplier<EncodedImages> cachedPairs = pairs.stream();
+            int inFlight = 4 * batch;
+            ScoringLoop.pairsPerSecond(todayScorer, todayPairs, inFlight, Long.MAX_VALUE, warmUpSeconds);
+            ScoringLoop.pairsPerSecond(cachedScorer, cachedPairs, inFlight, Long.MAX_VALUE, warmUpSeconds);
+            ReferenceCacheStats warm = cached.referenceCacheStats();
             double raw = 0;
+            double splitRaw = 0;
             double full = 0;
+            double withCache = 0;
+            double share = seconds / rounds;
             for (int round = 1; round <= rounds; round++) {
-                double roundRaw = rawRun.pairsPerSecond(seconds / rounds);
-                double roundFull = ScoringLoop.pairsPerSecond(scorer, samples, 4 * batch, Long.MAX_VALUE,
-                        seconds / rounds);
-                out.printf(Locale.ROOT, "round %d: raw %.1f, full %.1f pairs/s (%.0f%%)%n", round, roundRaw,
-                        roundFull, 100 * roundFull / roundRaw);
+                double roundRaw = rawRun.pairsPerSecond(share);
+                double roundSplit = splitRun.pairsPerSecond(share);
+                double roundFull = ScoringLoop.pairsPerSecond(todayScorer, todayPairs, inFlight, Long.MAX_VALUE, share);
+                double roundCached = ScoringLoop.pairsPerSecond(cachedScorer, cachedPairs, inFlight, Long.MAX_VALUE,
+                        share);
+                out.printf(Locale.ROOT, "round %d: raw %.1f, split raw %.1f, full %.1f, cached %.1f pairs/s (full %.0f%%,"
+                                + " cached %.0f%% of raw)%n", round, roundRaw, roundSplit, roundFull, roundCached,
+                        100 * roundFull / roundRaw, 100 * roundCached / roundRaw);
+                out.flush();
                 raw += roundRaw / rounds;
+                splitRaw += roundSplit / rounds;
                 full += roundFull / rounds;
+                withCache += roundCached / rounds;
             }
-            out.printf(Locale.ROOT, "raw  %s on %s: %.1f pairs/s%n", engine.model().name(),
-                    engine.model().device(), raw);
-            out.printf(Locale.ROOT, "full %s: %.1f pairs/s (%.0f%% of raw)%n",
-                    engine.scorer().metrics().stream().map(m -> m.label()).sorted().toList(), full, 100 * full / raw);
-            PrepTimes prep = PrepTimes.measure(samples.get(0), Metric.classicOf(engine.scorer().metrics()));
+            ReferenceCacheStats stats = cached.referenceCacheStats();
+            long hits = stats.hits() - warm.hits();
+            long misses = stats.misses() - warm.misses();
+            long computed = stats.computed() - warm.computed();
+            List<String> metrics = today.scorer().metrics().stream().map(Metric::label).sorted().toList();
+            out.printf(Locale.ROOT, "raw       %s on %s, full model: %.1f pairs/s%n", today.model().name(),
+                    today.model().device(), raw);
+            out.printf(Locale.ROOT, "split raw backbone once per pair + head, references precomputed: %.1f pairs/s "
+                    + "(%.2fx raw)%n", splitRaw, splitRaw / raw);
+            out.printf(Locale.ROOT, "full      %s, cache off: %.1f pairs/s (%.0f%% of raw)%n", metrics, full,
+                    100 * full / raw);
+            out.printf(Locale.ROOT, "cached    %s, each reference used by %d: %.1f pairs/s (%.2fx raw, %.2fx full); "
+                            + "measured rounds: %d hits, %d misses, %d references through the backbone, cache %.0f MiB "
+                            + "of %.0f%n", metrics, referenceReuse, withCache, withCache / raw, withCache / full, hits,
+                    misses, computed, stats.bytes() / 1048576.0, stats.maxBytes() / 1048576.0);
+            PrepTimes prep = PrepTimes.measure(pairs.pair(0), Metric.classicOf(today.scorer().metrics()));
             out.printf(Locale.ROOT, "single-threaded: decode %.2f ms per image, classic metrics %.2f ms per pair, "
                     + "ssim alone %.2f ms per %dx%d pair%n", prep.decodeMillis(), prep.classicMillis(),
                     prep.ssimMillis(), input.size, input.size);
             Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("model", engine.model().name());
-            figures.put("device", engine.model().device().toString());
+            figures.put("model", today.model().name());
+            figures.put("device", today.model().device().toString());
             figures.put("size", input.size);
             figures.put("batch", batch);
-            figures.put("metrics", engine.scorer().metrics().stream().map(m -> m.label()).sorted().toList());
+            figures.put("metrics", metrics);
+            figures.put("reference_reuse", referenceReuse);
             figures.put("raw_pairs_per_second", round(raw));
+            figures.put("split_raw_pairs_per_second", round(splitRaw));
             figures.put("full_pairs_per_second", round(full));
+            figures.put("cached_pairs_per_second", round(withCache));
+            figures.put("split_raw_to_raw", round(splitRaw / raw));
             figures.put("full_to_raw", round(full / raw));
+            figures.put("cached_to_raw", round(withCache / raw));
+            figures.put("cached_to_full", round(withCache / full));
+            figures.put("cache_hits", hits);
+            figures.put("cache_misses", misses);
+            figures.put("references_computed", computed);
+            figures.put("cache_bytes", stats.bytes());
+            figures.put("cache_max_bytes", stats.maxBytes());
             figures.put("ssim_ms_per_pair", round(prep.ssimMillis()));
             figures.put("decode_ms_per_image", round(prep.decodeMillis()));
             figures.put("classic_ms_per_pair", round(prep.classicMillis()));
@@ -115,9 +170,37 @@ final class ScoringBenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Runs {@code batch} back to back on {@code workers} threads for {@code runSeconds} (at least once each). */
+    private double pairsPerSecond(int workers, double runSeconds, Callable<Runnable> perThread) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + (long) (runSeconds * 1e9);
+        ExecutorService threads = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<Long>> scored = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                scored.add(threads.submit(() -> {
+                    Runnable runBatch = perThread.call();
+                    long pairs = 0;
+                    do {
+                        runBatch.run();
+                        pairs += batch;
+                    } while (System.nanoTime() < deadline);
+                    return pairs;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> worker : scored) {
+                total += worker.get();
+            }
+            return total / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     /**
-     * The limit: one session, pre-made tensors of a batch in direct buffers (handed to ONNX Runtime without a
-     * copy, as the batcher's are), run back to back by as many threads as the batcher has workers.
+     * The full model's limit: one session, pre-made tensors of a batch in direct buffers (handed to ONNX Runtime
+     * without a copy, as the batcher's are), run back to back by as many threads as the batcher has workers.
      */
     private final class RawModelRun {
         private final LpipsModel model;
@@ -125,49 +208,74 @@ final class ScoringBenchCommand implements Callable<Integer> {
         private final FloatBuffer img1;
         private final int workers;
 
-        RawModelRun(LpipsModel model, List<SamplePairs.Sample> samples, int workers) throws Exception {
+        RawModelRun(LpipsModel model, ReusedReferences pairs, int workers) throws Exception {
             this.model = model;
             this.workers = workers;
-            int floats = 3 * input.size * input.size;
-            img0 = directFloats(batch * floats);
-            img1 = directFloats(batch * floats);
-            for (int i = 0; i < batch; i++) {
-                SamplePairs.Sample sample = samples.get(i % samples.size());
-                Tensors.writeNchw(decode(sample.generated()), img0);
-                Tensors.writeNchw(decode(sample.reference()), img1);
-            }
-            img0.flip();
-            img1.flip();
+            img0 = tensors(pairs, true);
+            img1 = tensors(pairs, false);
         }
 
-        /** Runs batches for {@code runSeconds} (at least one per worker) and returns pairs per second. */
         double pairsPerSecond(double runSeconds) throws Exception {
-            long start = System.nanoTime();
-            long deadline = start + (long) (runSeconds * 1e9);
-            ExecutorService threads = Executors.newFixedThreadPool(workers);
-            try {
-                List<Future<Long>> scored = new ArrayList<>();
-                for (int i = 0; i < workers; i++) {
-                    scored.add(threads.submit(() -> runUntil(deadline)));
-                }
-                long total = 0;
-                for (Future<Long> worker : scored) {
-                    total += worker.get();
-                }
-                return total / ((System.nanoTime() - start) / 1e9);
-            } finally {
-                threads.shutdownNow();
-            }
+            return ScoringBenchCommand.this.pairsPerSecond(workers, runSeconds, () -> () ->
+                    model.score(input.size, input.size, batch, img0.duplicate(), img1.duplicate(), new boolean[batch]));
+        }
+    }
+
+    /**
+     * The split path's limit: per batch one backbone run over the generated images and one head run, the
+     * references' feature maps made once beforehand, every thread writing its own feature buffers.
+     */
+    private final class RawSplitRun {
+        private final LpipsSplitModel split;
+        private final FeatureLayout layout;
+        private final FloatBuffer generated;
+        private final FloatBuffer[] references;
+        private final int workers;
+
+        RawSplitRun(LpipsSplitModel split, ReusedReferences pairs, int workers) throws Exception {
+            this.split = split;
+            this.workers = workers;
+            this.layout = split.layout(input.size, input.size);
+            this.generated = tensors(pairs, true);
+            this.references = featureBuffers();
+            split.features(input.size, input.size, batch, tensors(pairs, false), references);
         }
 
-        private long runUntil(long deadline) throws Exception {
-            long scored = 0;
-            do {
-                model.score(input.size, input.size, batch, img0.duplicate(), img1.duplicate(), new boolean[batch]);
-                scored += batch;
-            } while (System.nanoTime() < deadline);
-            return scored;
+        double pairsPerSecond(double runSeconds) throws Exception {
+            return ScoringBenchCommand.this.pairsPerSecond(workers, runSeconds, () -> {
+                FloatBuffer[] features = featureBuffers();
+                return () -> {
+                    split.features(input.size, input.size, batch, generated.duplicate(), duplicates(features));
+                    split.compare(input.size, input.size, batch, duplicates(features), duplicates(references));
+                };
+            });
         }
+
+        private FloatBuffer[] featureBuffers() {
+            FloatBuffer[] buffers = new FloatBuffer[layout.layers().size()];
+            for (int k = 0; k < buffers.length; k++) {
+                buffers[k] = directFloats(batch * layout.layers().get(k).floats());
+            }
+            return buffers;
+        }
+
+        private static FloatBuffer[] duplicates(FloatBuffer[] buffers) {
+            FloatBuffer[] copies = new FloatBuffer[buffers.length];
+            for (int k = 0; k < buffers.length; k++) {
+                copies[k] = buffers[k].duplicate();
+            }
+            return copies;
+        }
+    }
+
+    /** The generated images (or the references) of the stream's first {@code batch} pairs, as one batch tensor. */
+    private FloatBuffer tensors(ReusedReferences pairs, boolean generated) throws Exception {
+        FloatBuffer tensor = directFloats(batch * 3 * input.size * input.size);
+        for (int i = 0; i < batch; i++) {
+            EncodedImages pair = pairs.pair(i);
+            Tensors.writeNchw(decode(generated ? pair.generated() : pair.reference()), tensor);
+        }
+        return tensor.flip();
     }
 
     /** The CPU the full path spends beside the model, per step, on one thread after JIT warm-up. */
@@ -177,10 +285,10 @@ final class ScoringBenchCommand implements Callable<Integer> {
         // loops compiled first.
         private static final long WARM_UP_NANOS = 2_000_000_000L;
 
-        static PrepTimes measure(SamplePairs.Sample sample, Set<ClassicMetric> classic) throws Exception {
-            RgbImage a = decode(sample.generated());
-            RgbImage b = decode(sample.reference());
-            return new PrepTimes(millisPerRun(() -> decode(sample.generated())),
+        static PrepTimes measure(EncodedImages pair, Set<ClassicMetric> classic) throws Exception {
+            RgbImage a = decode(pair.generated());
+            RgbImage b = decode(pair.reference());
+            return new PrepTimes(millisPerRun(() -> decode(pair.generated())),
                     millisPerRun(() -> ClassicMetrics.compute(a, b, classic)),
                     millisPerRun(() -> ClassicMetrics.compute(a, b, Set.of(ClassicMetric.SSIM))));
         }

@@ -7,18 +7,28 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** Offline scoring throughput, shared by the benchmarks: sample pairs scored with several in flight. */
 final class ScoringLoop {
     private ScoringLoop() {
     }
 
+    /** The sample pairs over and over, in order. */
+    static Supplier<EncodedImages> cycling(List<SamplePairs.Sample> samples) {
+        long[] next = {0};
+        return () -> {
+            SamplePairs.Sample sample = samples.get((int) (next[0]++ % samples.size()));
+            return new EncodedImages(sample.generated(), "generated", sample.reference(), "reference");
+        };
+    }
+
     /**
-     * Keeps {@code inFlight} pairs in flight, as the stream does, cycling through {@code samples}, until
+     * Keeps {@code inFlight} pairs in flight, as the stream does, taking them from {@code pairs}, until
      * {@code maxPairs} are scored or {@code maxSeconds} have passed (then waits for those in flight); returns
      * completed pairs per second. A pair that fails to score fails the measurement.
      */
-    static double pairsPerSecond(EncodedPairScorer scorer, List<SamplePairs.Sample> samples, int inFlight,
+    static double pairsPerSecond(EncodedPairScorer scorer, Supplier<EncodedImages> pairs, int inFlight,
                                  long maxPairs, double maxSeconds) {
         Deque<CompletableFuture<PairScores>> pending = new ArrayDeque<>();
         long start = System.nanoTime();
@@ -27,9 +37,8 @@ final class ScoringLoop {
         long scored = 0;
         while (scored < maxPairs && System.nanoTime() < deadline) {
             while (pending.size() < inFlight && submitted < maxPairs) {
-                SamplePairs.Sample sample = samples.get((int) (submitted++ % samples.size()));
-                pending.add(scorer.score(new EncodedImages(sample.generated(), "generated",
-                        sample.reference(), "reference"), false));
+                submitted++;
+                pending.add(scorer.score(pairs.get(), false));
             }
             pending.poll().join();
             scored++;

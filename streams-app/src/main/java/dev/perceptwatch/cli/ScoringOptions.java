@@ -39,6 +39,9 @@ final class ScoringOptions {
     @Option(names = "--batch-workers",
             description = "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda).")
     String batchWorkers;
+    @Option(names = "--reference-cache-bytes", description = "Bound of the reference feature cache in bytes (default: "
+            + "1 GiB or a quarter of the heap, whichever is less; 0 turns it off).")
+    String referenceCacheBytes;
     @Option(names = "--prep-threads", description = "Threads decoding images and computing classic metrics (default: the number of cores).")
     String prepThreads;
     @Option(names = "--size-policy", description = "reject (default) or resize-to-reference.")
@@ -73,6 +76,7 @@ final class ScoringOptions {
         put(values, "scoring.max-wait", maxWait);
         put(values, "scoring.intra-op-threads", intraOpThreads);
         put(values, "scoring.batch-workers", batchWorkers);
+        put(values, "scoring.reference-cache-bytes", referenceCacheBytes);
         put(values, "processing.prep-threads", prepThreads);
         put(values, "imaging.size-policy", sizePolicy);
         put(values, "imaging.max-bytes", maxBytes);
@@ -94,6 +98,14 @@ final class ScoringOptions {
 
     ScoringEngine openEngine(BatchListener listener) {
         return ScoringEngine.open(engineOptions(), listener);
+    }
+
+    /** The engine as the options say, but with the reference feature cache off: today's full-model path. */
+    ScoringEngine openEngineWithoutReferenceCache(BatchListener listener) {
+        ScoringEngine.Options chosen = engineOptions();
+        return ScoringEngine.open(new ScoringEngine.Options(chosen.model(), chosen.modelSha256(), chosen.modelPath(),
+                chosen.device(), chosen.cpuFallback(), chosen.intraOpThreads(), chosen.batchWorkers(),
+                chosen.batchSize(), chosen.maxWait(), chosen.queueCapacity(), chosen.metrics(), 0), listener);
     }
 
     private static void put(Map<String, String> values, String key, String value) {

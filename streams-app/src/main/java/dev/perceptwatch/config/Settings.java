@@ -98,7 +98,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
             "imaging.max-bytes", "imaging.max-pixels", "imaging.size-policy",
             "scoring.model", "scoring.model-sha256", "scoring.model-path", "scoring.device",
             "scoring.device-fallback", "scoring.intra-op-threads", "scoring.batch-workers", "scoring.batch-size",
-            "scoring.max-wait", "scoring.queue-capacity", "scoring.metrics",
+            "scoring.max-wait", "scoring.queue-capacity", "scoring.metrics", "scoring.reference-cache-bytes",
             "uri.file-roots", "uri.http-hosts", "uri.max-bytes", "uri.timeout",
             "windows.size", "windows.grace", "windows.segment-attribute", "windows.max-future-skew",
             "metrics.host", "metrics.port", "metrics.max-model-series"), DriftSettingsReader.keys().stream()).toList();
@@ -187,7 +187,22 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
                 s.duration("scoring.max-wait", Duration.ofMillis(20)),
                 s.intValue("scoring.queue-capacity", Math.max(64, 4 * batchSize), batchSize, 1_000_000),
                 parse(s, "scoring.metrics", "lpips,feature_distance,mse,psnr,ssim,ms_ssim",
-                        text -> Metric.parseAll(List.of(text.split(",")))));
+                        text -> Metric.parseAll(List.of(text.split(",")))),
+                referenceCacheBytes(s, Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * The reference cache lives on the heap: by default 1 GiB (about 390 references of 256x256, docs/SCORING.md),
+     * or a quarter of the maximum heap when that is less; never more than half of it.
+     */
+    static long referenceCacheBytes(SettingsSource s, long maxHeap) {
+        long bytes = s.longValue("scoring.reference-cache-bytes", Math.min(1L << 30, maxHeap / 4), 0);
+        if (bytes > maxHeap / 2) {
+            throw new SettingsException("scoring.reference-cache-bytes is " + bytes + " bytes, more than half of"
+                    + " this JVM's maximum heap (" + maxHeap + " bytes), where the cache lives: lower it, or raise"
+                    + " the heap with -Xmx");
+        }
+        return bytes;
     }
 
     static UriPolicy uris(SettingsSource s, Imaging imaging) {

@@ -8,7 +8,9 @@ import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.ingest.RejectReason;
 import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
 import dev.perceptwatch.scoring.Metric;
+import dev.perceptwatch.scoring.ReferenceCacheStats;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -22,6 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
@@ -56,6 +60,7 @@ public final class ServiceMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ModelSeriesGuard models;
     private volatile KafkaStreamsMetrics.Source streams;
+    private volatile Supplier<ReferenceCacheStats> referenceCache = () -> ReferenceCacheStats.OFF;
 
     private final Counter eventsConsumed = Counter.builder()
             .name("perceptwatch_events_consumed")
@@ -141,7 +146,38 @@ public final class ServiceMetrics {
                 .callback(cb -> cb.call(readiness().isReady() ? 1 : 0))
                 .register(registry);
         KafkaStreamsMetrics.register(registry, () -> streams);
+        registerReferenceCache();
         JvmMetrics.builder().register(registry);
+    }
+
+    /** The reference feature cache's counters and size, read at scrape time; all 0 while it is off. */
+    private void registerReferenceCache() {
+        referenceCacheCounter("perceptwatch_reference_cache_hits",
+                "Image pairs whose reference's LPIPS features were in the reference cache.", ReferenceCacheStats::hits);
+        referenceCacheCounter("perceptwatch_reference_cache_misses",
+                "Image pairs whose reference's LPIPS features were not in the reference cache yet.",
+                ReferenceCacheStats::misses);
+        referenceCacheCounter("perceptwatch_reference_cache_evictions",
+                "Reference cache entries dropped, least recently used first, to stay within its bound.",
+                ReferenceCacheStats::evictions);
+        referenceCacheGauge("perceptwatch_reference_cache_bytes",
+                "Memory the reference cache's entries hold (feature maps, decoded image, overhead).",
+                ReferenceCacheStats::bytes);
+        referenceCacheGauge("perceptwatch_reference_cache_max_bytes",
+                "The reference cache's bound, scoring.reference-cache-bytes; 0 while the cache is off.",
+                ReferenceCacheStats::maxBytes);
+    }
+
+    private void referenceCacheCounter(String name, String help, ToLongFunction<ReferenceCacheStats> value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(cb -> cb.call(value.applyAsLong(referenceCache.get())))
+                .register(registry);
+    }
+
+    private void referenceCacheGauge(String name, String help, ToLongFunction<ReferenceCacheStats> value) {
+        GaugeWithCallback.builder().name(name).help(help).unit(Unit.BYTES)
+                .callback(cb -> cb.call(value.applyAsLong(referenceCache.get())))
+                .register(registry);
     }
 
     /** The registry the HTTP endpoint exposes; for the server and tests, not for adding metrics elsewhere. */
@@ -265,6 +301,11 @@ public final class ServiceMetrics {
 
     public void modelsLoaded(int count) {
         modelsLoaded.set(count);
+    }
+
+    /** Exposes the reference feature cache's hits, misses, evictions and bytes, read at scrape time. */
+    public void bindReferenceCache(Supplier<ReferenceCacheStats> stats) {
+        referenceCache = Objects.requireNonNull(stats, "stats");
     }
 
     /** Exposes the client's lag, commit latency and thread states, read at scrape time. */

@@ -4,6 +4,7 @@ import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.ImagePair;
 import dev.perceptwatch.imaging.ImageRejectedException;
+import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.SizePolicy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Scores pairs of encoded images: decoding, alignment and the classic metrics run on a small pool of prep
  * threads, the perceptual metrics in the shared batcher. Used by the offline scorer and by the stream alike,
  * so both give the same numbers for the same bytes.
+ *
+ * <p>With the reference feature cache on, the reference's bytes are hashed first: when the cache has them, the
+ * reference is neither decoded again nor run through the backbone.
  */
 public final class EncodedPairScorer implements AutoCloseable {
 
@@ -49,11 +53,19 @@ public final class EncodedPairScorer implements AutoCloseable {
     public CompletableFuture<PairScores> score(EncodedImages images, boolean wantSpatial) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                ImagePair pair = ImagePair.align(
-                        ImageDecoder.decode(images.generated(), images.generatedName(), limits),
-                        ImageDecoder.decode(images.reference(), images.referenceName(), limits),
-                        sizePolicy, images.generatedName());
-                return scorer.score(pair, wantSpatial);
+                ReferenceFeatureCache cache = wantSpatial ? null : scorer.references();
+                ContentDigest key = cache == null ? null : ContentDigest.of(images.reference());
+                CachedReference cached = key == null ? null : cache.get(key);
+                RgbImage generated = ImageDecoder.decode(images.generated(), images.generatedName(), limits);
+                RgbImage reference = cached != null ? cached.image()
+                        : ImageDecoder.decode(images.reference(), images.referenceName(), limits);
+                if (key != null && cached == null) {
+                    cached = cache.entryFor(key, reference);
+                    // Another thread may have decoded the same bytes first: its entry, and image, win.
+                    reference = cached != null ? cached.image() : reference;
+                }
+                ImagePair pair = ImagePair.align(generated, reference, sizePolicy, images.generatedName());
+                return scorer.score(pair, cached, wantSpatial);
             } catch (ImageRejectedException e) {
                 throw new CompletionException(e);
             } catch (InterruptedException e) {

@@ -5,15 +5,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.OrtSession.SessionOptions;
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -34,7 +30,7 @@ public final class LpipsModel implements AutoCloseable {
     static final String LAYER_DISTANCES = "layer_distances";
     static final String FEATURE_MSE = "feature_mse";
     static final String SPATIAL = "spatial";
-    private static final Set<String> SCALAR_OUTPUTS = Set.of(DISTANCE, LAYER_DISTANCES, FEATURE_MSE);
+    static final Set<String> SCALAR_OUTPUTS = Set.of(DISTANCE, LAYER_DISTANCES, FEATURE_MSE);
     private static final Set<String> ALL_OUTPUTS = Set.of(DISTANCE, LAYER_DISTANCES, FEATURE_MSE, SPATIAL);
 
     private final String name;
@@ -65,7 +61,7 @@ public final class LpipsModel implements AutoCloseable {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intra-op threads must be at least 1, got " + intraOpThreads);
         }
-        OrtEnvironment env = environment();
+        OrtEnvironment env = OrtSessions.environment();
         if (device.kind() == ScoringDevice.Kind.CUDA) {
             String problem;
             if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
@@ -98,23 +94,16 @@ public final class LpipsModel implements AutoCloseable {
 
     private static OrtSession createSession(OrtEnvironment env, ResolvedModel model, ScoringDevice device,
                                             int intraOpThreads) throws OrtException {
-        try (SessionOptions options = new SessionOptions()) {
-            options.setOptimizationLevel(OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(intraOpThreads);
-            if (device.kind() == ScoringDevice.Kind.CUDA) {
-                options.addCUDA(device.index());
-            }
-            OrtSession session = env.createSession(model.onnx(), options);
-            try {
-                checkContract(model, session);
-            } catch (RuntimeException | OrtException e) {
-                session.close();
-                throw e;
-            }
-            LOG.info("loaded model '{}' ({}, sha256 {}) on {} with {} intra-op threads", model.name(), model.file(),
-                    model.sha256(), device, intraOpThreads);
-            return session;
+        OrtSession session = OrtSessions.create(env, model.onnx(), device, intraOpThreads);
+        try {
+            checkContract(model, session);
+        } catch (RuntimeException | OrtException e) {
+            session.close();
+            throw e;
         }
+        LOG.info("loaded model '{}' ({}, sha256 {}) on {} with {} intra-op threads", model.name(), model.file(),
+                model.sha256(), device, intraOpThreads);
+        return session;
     }
 
     private static void checkContract(ResolvedModel model, OrtSession session) throws OrtException {
@@ -137,25 +126,6 @@ public final class LpipsModel implements AutoCloseable {
     /** The device the session actually runs on (cpu after a fallback). */
     public ScoringDevice device() {
         return device;
-    }
-
-    /**
-     * The ONNX Runtime environment, created on a thread with an 8 MB stack: ORT 1.29 crashes (SIGSEGV) while
-     * creating it on a 2 MB stack, such as the JVM's main thread, when the JVM's command line is long (seen
-     * from about 6 KB of -cp); once created it is used from any thread.
-     */
-    private static OrtEnvironment environment() {
-        FutureTask<OrtEnvironment> creation = new FutureTask<>(OrtEnvironment::getEnvironment);
-        Thread thread = new Thread(null, creation, "perceptwatch-onnxruntime-init", 8L << 20);
-        thread.start();
-        try {
-            return creation.get();
-        } catch (ExecutionException e) {
-            throw new ScoringException("cannot start ONNX Runtime: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ScoringException("interrupted while starting ONNX Runtime", e);
-        }
     }
 
     /**
@@ -203,20 +173,8 @@ public final class LpipsModel implements AutoCloseable {
              OnnxTensor t1 = OnnxTensor.createTensor(env, img1, shape);
              OrtSession.Result result = session.run(Map.of(IMG0, t0, IMG1, t1),
                      anySpatial ? ALL_OUTPUTS : SCALAR_OUTPUTS)) {
-            float[] distance = floats(result, DISTANCE, pairs);
-            float[] features = floats(result, FEATURE_MSE, pairs);
-            float[] layerTerms = floats(result, LAYER_DISTANCES, pairs * spec.layers());
             float[] maps = anySpatial ? floats(result, SPATIAL, pairs * height * width) : null;
-            List<PerceptualScore> scores = new ArrayList<>(pairs);
-            for (int i = 0; i < pairs; i++) {
-                double[] layers = new double[spec.layers()];
-                for (int k = 0; k < layers.length; k++) {
-                    layers[k] = layerTerms[i * layers.length + k];
-                }
-                float[] map = spatialFor[i] ? Arrays.copyOfRange(maps, i * height * width, (i + 1) * height * width) : null;
-                scores.add(new PerceptualScore(distance[i], features[i], layers, map, width, height));
-            }
-            return scores;
+            return scores(result, width, height, pairs, spec.layers(), maps, spatialFor);
         } catch (OrtException e) {
             throw new ScoringException("model '" + name + "' failed on " + pairs + " pair(s) of " + width + "x"
                     + height + ": " + e.getMessage(), e);
@@ -245,6 +203,27 @@ public final class LpipsModel implements AutoCloseable {
                     + " pair(s) of " + width + "x" + height + " RGB images (3*H*W = " + 3L * width * height
                     + " floats per image)");
         }
+    }
+
+    /**
+     * The scores of a run's {@code distance}, {@code feature_mse} and {@code layer_distances} outputs (the full
+     * model's, or the head's, which has the same three), with the spatial maps of the pairs that asked.
+     */
+    static List<PerceptualScore> scores(OrtSession.Result result, int width, int height, int pairs, int layerCount,
+                                        float[] maps, boolean[] spatialFor) {
+        float[] distance = floats(result, DISTANCE, pairs);
+        float[] features = floats(result, FEATURE_MSE, pairs);
+        float[] layerTerms = floats(result, LAYER_DISTANCES, pairs * layerCount);
+        List<PerceptualScore> scores = new ArrayList<>(pairs);
+        for (int i = 0; i < pairs; i++) {
+            double[] layers = new double[layerCount];
+            for (int k = 0; k < layers.length; k++) {
+                layers[k] = layerTerms[i * layers.length + k];
+            }
+            float[] map = spatialFor[i] ? Arrays.copyOfRange(maps, i * height * width, (i + 1) * height * width) : null;
+            scores.add(new PerceptualScore(distance[i], features[i], layers, map, width, height));
+        }
+        return scores;
     }
 
     private static float[] floats(OrtSession.Result result, String output, int expectedLength) {

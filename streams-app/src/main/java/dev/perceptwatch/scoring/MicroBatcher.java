@@ -7,6 +7,7 @@ import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * waited {@code maxWait}, whichever comes first. At most {@code capacity} pairs wait at a
  * time: {@link #submit(LpipsPair)} then blocks, so a slow scorer slows its callers instead of growing
  * memory. Each pair's future completes with its own score, or exceptionally when its batch fails.
+ *
+ * <p>With {@link FeatureReuse} (the model's backbone and head, and the reference feature cache), a pair whose
+ * reference has a digest and that wants no spatial map is scored in two steps: one backbone run over the
+ * batch's generated images and the references whose features are neither cached nor already in the batch,
+ * then the head over the pairs. Those pairs are grouped apart from the full model's.
  */
 final class MicroBatcher implements AutoCloseable {
 
@@ -40,7 +46,20 @@ final class MicroBatcher implements AutoCloseable {
      */
     static final long MAX_BATCH_PIXELS = 8L * 1024 * 1024;
 
+    /**
+     * The most pixels of one side in a batch of the split path: two 1024x1024 pairs, eight of 512x512. The
+     * backbone's feature maps take about 39 bytes a pixel (alex), and a worker keeps them for up to twice the
+     * batch's images (its generated images and its references) plus the references packed for the head, and
+     * the input tensors: at this cap at most about 280 MB of direct buffers per worker.
+     */
+    static final long MAX_SPLIT_BATCH_PIXELS = 2L * 1024 * 1024;
+
+    /** The backbone and head of the model, and the cache of reference features they fill. */
+    record FeatureReuse(LpipsSplitModel model, ReferenceFeatureCache cache) {
+    }
+
     private final LpipsModel model;
+    private final FeatureReuse reuse;
     private final int batchSize;
     private final long maxWaitNanos;
     private final int capacity;
@@ -50,22 +69,24 @@ final class MicroBatcher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workReady = lock.newCondition();
     private final Condition spaceFree = lock.newCondition();
-    private final Map<Size, ArrayDeque<Pending>> groups = new LinkedHashMap<>();
+    private final Map<Group, ArrayDeque<Pending>> groups = new LinkedHashMap<>();
     private int waiting;
     private boolean closed;
 
-    private record Size(int width, int height) {
+    /** Pairs batched together: one size, and one path (the split model's or the full model's). */
+    private record Group(int width, int height, boolean split) {
     }
 
-    /** Pairs of this size in a full batch. */
-    private int fullBatch(Size size) {
-        return (int) Math.max(1, Math.min(batchSize, MAX_BATCH_PIXELS / ((long) size.width() * size.height())));
+    /** Pairs of this group in a full batch. */
+    private int fullBatch(Group group) {
+        long cap = group.split() ? MAX_SPLIT_BATCH_PIXELS : MAX_BATCH_PIXELS;
+        return (int) Math.max(1, Math.min(batchSize, cap / ((long) group.width() * group.height())));
     }
 
     private record Pending(LpipsPair pair, CompletableFuture<PerceptualScore> result, long since) {
     }
 
-    private record Batch(Size size, List<Pending> pairs) {
+    private record Batch(Group group, List<Pending> pairs) {
     }
 
     /**
@@ -73,14 +94,15 @@ final class MicroBatcher implements AutoCloseable {
      * {@code scoring.batch-workers} instead (one per core on the CPU) through the other constructor.
      */
     MicroBatcher(LpipsModel model, int batchSize, Duration maxWait, int capacity) {
-        this(model, batchSize, maxWait, capacity, 1, BatchListener.NONE);
+        this(model, null, batchSize, maxWait, capacity, 1, BatchListener.NONE);
     }
 
     /**
      * @param capacity the most pairs that may wait for a batch; running batches come on top, so at most
      *     {@code capacity + workers * batchSize} pairs are held
+     * @param reuse the split model and reference cache, or null to score every pair with the full model
      */
-    MicroBatcher(LpipsModel model, int batchSize, Duration maxWait, int capacity, int workers,
+    MicroBatcher(LpipsModel model, FeatureReuse reuse, int batchSize, Duration maxWait, int capacity, int workers,
                  BatchListener listener) {
         if (batchSize < 1 || capacity < batchSize || workers < 1 || maxWait.isNegative()) {
             throw new IllegalArgumentException("micro-batcher needs batchSize >= 1, capacity >= batchSize,"
@@ -88,6 +110,7 @@ final class MicroBatcher implements AutoCloseable {
                     + ", workers=" + workers + ", maxWait=" + maxWait);
         }
         this.model = model;
+        this.reuse = reuse;
         this.batchSize = batchSize;
         this.maxWaitNanos = maxWait.toNanos();
         this.capacity = capacity;
@@ -124,19 +147,27 @@ final class MicroBatcher implements AutoCloseable {
                 result.completeExceptionally(new RejectedExecutionException("micro-batcher is closed"));
                 return result;
             }
-            Size size = new Size(pair.width(), pair.height());
-            ArrayDeque<Pending> group = groups.computeIfAbsent(size, key -> new ArrayDeque<>());
+            Group key = new Group(pair.width(), pair.height(), splits(pair));
+            ArrayDeque<Pending> group = groups.computeIfAbsent(key, k -> new ArrayDeque<>());
             group.add(new Pending(pair, result, System.nanoTime()));
             waiting++;
             // Idle workers sleep until the earliest deadline, which a new pair never moves earlier, so they
             // need waking only when there was nothing to wait for or a group just filled.
-            if (waiting == 1 || group.size() == fullBatch(size)) {
+            if (waiting == 1 || group.size() == fullBatch(key)) {
                 workReady.signal();
             }
             return result;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether the pair goes the split path: its reference has an entry in the feature cache, and it wants no
+     * spatial map, which only the full model makes.
+     */
+    private boolean splits(LpipsPair pair) {
+        return reuse != null && pair.reference() != null && !pair.wantSpatial();
     }
 
     /** The smallest width and height the model runs on. */
@@ -176,9 +207,9 @@ final class MicroBatcher implements AutoCloseable {
         try {
             while (true) {
                 long now = System.nanoTime();
-                Map.Entry<Size, ArrayDeque<Pending>> due = null;
+                Map.Entry<Group, ArrayDeque<Pending>> due = null;
                 long sleep = Long.MAX_VALUE;
-                for (Map.Entry<Size, ArrayDeque<Pending>> group : groups.entrySet()) {
+                for (Map.Entry<Group, ArrayDeque<Pending>> group : groups.entrySet()) {
                     long oldest = group.getValue().peekFirst().since();
                     long left = oldest + maxWaitNanos - now;
                     boolean ready = closed || left <= 0 || group.getValue().size() >= fullBatch(group.getKey());
@@ -204,41 +235,31 @@ final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    private Batch take(Size size, ArrayDeque<Pending> group) {
-        int full = fullBatch(size);
+    private Batch take(Group key, ArrayDeque<Pending> group) {
+        int full = fullBatch(key);
         List<Pending> pairs = new ArrayList<>(Math.min(full, group.size()));
         while (pairs.size() < full && !group.isEmpty()) {
             pairs.add(group.pollFirst());
         }
         if (group.isEmpty()) {
-            groups.remove(size);
+            groups.remove(key);
         }
         waiting -= pairs.size();
         spaceFree.signalAll();
         if (waiting > 0) {
             workReady.signal();
         }
-        return new Batch(size, pairs);
+        return new Batch(key, pairs);
     }
 
     private void run(Batch batch, BatchBuffers buffers) {
         int n = batch.pairs().size();
-        int width = batch.size().width();
-        int height = batch.size().height();
+        int width = batch.group().width();
+        int height = batch.group().height();
         long start = System.nanoTime();
         List<PerceptualScore> scores;
         try {
-            int floats = Math.multiplyExact(n, Math.multiplyExact(3 * width, height));
-            FloatBuffer img0 = buffers.first(floats);
-            FloatBuffer img1 = buffers.second(floats);
-            boolean[] spatialFor = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                LpipsPair pair = batch.pairs().get(i).pair();
-                Tensors.writeNchw(pair.img0(), img0);
-                Tensors.writeNchw(pair.img1(), img1);
-                spatialFor[i] = pair.wantSpatial();
-            }
-            scores = model.score(width, height, n, img0.flip(), img1.flip(), spatialFor);
+            scores = batch.group().split() ? scoreSplit(batch, buffers) : scoreFull(batch, buffers);
         } catch (RuntimeException | OutOfMemoryError e) {
             ScoringException failure = new ScoringException("LPIPS batch of " + n + " pair(s) of " + width + "x"
                     + height + " with model '" + model.name() + "' failed: " + e.getMessage(), e);
@@ -254,6 +275,106 @@ final class MicroBatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("batch listener failed: {}", e.toString());
         }
+    }
+
+    private List<PerceptualScore> scoreFull(Batch batch, BatchBuffers buffers) {
+        int n = batch.pairs().size();
+        int width = batch.group().width();
+        int height = batch.group().height();
+        int floats = Math.multiplyExact(n, Math.multiplyExact(3 * width, height));
+        FloatBuffer img0 = buffers.first(floats);
+        FloatBuffer img1 = buffers.second(floats);
+        boolean[] spatialFor = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            LpipsPair pair = batch.pairs().get(i).pair();
+            Tensors.writeNchw(pair.img0(), img0);
+            Tensors.writeNchw(pair.img1(), img1);
+            spatialFor[i] = pair.wantSpatial();
+        }
+        return model.score(width, height, n, img0.flip(), img1.flip(), spatialFor);
+    }
+
+    /**
+     * The split path: one backbone run over the generated images followed by the references whose maps are not
+     * computed yet and that no other batch is computing, whose entries then get them; one head run over the
+     * pairs. A reference that another batch is computing is waited for, after this batch's own backbone run. The
+     * head's second input is the backbone's output itself when every pair brought its own new reference, in
+     * order (R = 1); otherwise it is packed pair by pair from the entries' maps.
+     */
+    private List<PerceptualScore> scoreSplit(Batch batch, BatchBuffers buffers) {
+        int n = batch.pairs().size();
+        int width = batch.group().width();
+        int height = batch.group().height();
+        FeatureLayout layout = reuse.model().layout(width, height);
+        Map<CachedReference, Integer> claimed = new IdentityHashMap<>();
+        List<CachedReference> mine = new ArrayList<>();
+        CachedReference[] references = new CachedReference[n];
+        int hits = 0;
+        for (int i = 0; i < n; i++) {
+            references[i] = batch.pairs().get(i).pair().reference();
+            if (references[i].ready()) {
+                hits++;
+            } else if (!claimed.containsKey(references[i]) && references[i].claim()) {
+                claimed.put(references[i], mine.size());
+                mine.add(references[i]);
+            }
+        }
+        reuse.cache().recordHits(hits);
+        reuse.cache().recordMisses(n - hits);
+        reuse.cache().recordComputed(mine.size());
+        try {
+            int images = n + mine.size();
+            FloatBuffer input = buffers.first(Math.multiplyExact(images, Math.multiplyExact(3 * width, height)));
+            batch.pairs().forEach(pending -> Tensors.writeNchw(pending.pair().img0(), input));
+            mine.forEach(reference -> Tensors.writeNchw(reference.image(), input));
+            FloatBuffer[] features = buffers.features(layout, images);
+            reuse.model().features(width, height, images, input.flip(), features);
+            for (int slot = 0; slot < mine.size(); slot++) {
+                mine.get(slot).computed(copyImage(features, layout, n + slot));
+            }
+            // Each pair claimed its own reference, in pair order.
+            boolean ownReferencesInOrder = mine.size() == n;
+            FloatBuffer[] generated = new FloatBuffer[layout.layers().size()];
+            FloatBuffer[] referenced = ownReferencesInOrder ? new FloatBuffer[generated.length]
+                    : buffers.references(layout, n);
+            for (int k = 0; k < generated.length; k++) {
+                int floats = layout.layers().get(k).floats();
+                generated[k] = range(features[k], 0, n * floats);
+                if (ownReferencesInOrder) {
+                    referenced[k] = range(features[k], n * floats, n * floats);
+                } else {
+                    for (CachedReference reference : references) {
+                        referenced[k].put(reference.layers()[k]);
+                    }
+                    referenced[k].flip();
+                }
+            }
+            return reuse.model().compare(width, height, n, generated, referenced);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            for (CachedReference reference : mine) {
+                if (!reference.ready()) {
+                    reference.failed(e);
+                    reuse.cache().forget(reference);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Image {@code index}'s maps, copied out of the batch's buffers into arrays the cache can keep. */
+    private static float[][] copyImage(FloatBuffer[] features, FeatureLayout layout, int index) {
+        float[][] layers = new float[features.length][];
+        for (int k = 0; k < features.length; k++) {
+            int floats = layout.layers().get(k).floats();
+            layers[k] = new float[floats];
+            range(features[k], index * floats, floats).get(layers[k]);
+        }
+        return layers;
+    }
+
+    /** {@code length} floats of {@code buffer} from {@code offset}, as a buffer of their own (no copy). */
+    private static FloatBuffer range(FloatBuffer buffer, int offset, int length) {
+        return buffer.duplicate().position(offset).limit(offset + length).slice();
     }
 
     /**
@@ -294,10 +415,12 @@ final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    /** A worker's native input buffers, reused across batches and grown to the largest batch seen. */
+    /** A worker's native buffers, reused across batches and grown to the largest batch seen. */
     private static final class BatchBuffers {
         private FloatBuffer first = allocate(0);
         private FloatBuffer second = allocate(0);
+        private FloatBuffer features = allocate(0);
+        private FloatBuffer references = allocate(0);
 
         FloatBuffer first(int floats) {
             first = ensure(first, floats);
@@ -307,6 +430,29 @@ final class MicroBatcher implements AutoCloseable {
         FloatBuffer second(int floats) {
             second = ensure(second, floats);
             return second;
+        }
+
+        /** Per layer, room for exactly {@code images} images' maps, for the backbone to write. */
+        FloatBuffer[] features(FeatureLayout layout, int images) {
+            features = ensure(features, Math.toIntExact(layout.floats() * images));
+            return perLayer(features, layout, images);
+        }
+
+        /** Per layer, empty room for {@code images} images' maps, to pack the head's references into. */
+        FloatBuffer[] references(FeatureLayout layout, int images) {
+            references = ensure(references, Math.toIntExact(layout.floats() * images));
+            return perLayer(references, layout, images);
+        }
+
+        private static FloatBuffer[] perLayer(FloatBuffer buffer, FeatureLayout layout, int images) {
+            FloatBuffer[] layers = new FloatBuffer[layout.layers().size()];
+            int offset = 0;
+            for (int k = 0; k < layers.length; k++) {
+                int length = layout.layers().get(k).floats() * images;
+                layers[k] = range(buffer, offset, length);
+                offset += length;
+            }
+            return layers;
         }
 
         private static FloatBuffer ensure(FloatBuffer buffer, int floats) {

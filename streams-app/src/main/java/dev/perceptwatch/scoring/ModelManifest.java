@@ -20,11 +20,16 @@ record ModelManifest(int format, String defaultModel, Contract contract, Map<Str
     static final int FORMAT = 1;
     private static final String RESOURCE = "manifest.json";
 
-    /** The input and output names every model must have, with a description of each. */
-    record Contract(String source, int opset, Map<String, String> inputs, Map<String, String> outputs) {
+    /**
+     * The input and output names every model must have, with a description of each, and what the backbone
+     * and head of a split model are.
+     */
+    record Contract(String source, int opset, Map<String, String> inputs, Map<String, String> outputs,
+                    Map<String, String> split) {
         Contract {
             inputs = Map.copyOf(Objects.requireNonNull(inputs, "contract.inputs"));
             outputs = Map.copyOf(Objects.requireNonNull(outputs, "contract.outputs"));
+            split = Map.copyOf(Objects.requireNonNull(split, "contract.split"));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -53,21 +54,49 @@ final class ModelResolver {
      */
     ResolvedModel resolve(String name, String pinnedSha256) {
         ModelSpec spec = manifest.model(name);
-        String expected = pinnedSha256.toLowerCase(Locale.ROOT);
-        for (Path directory : modelPath) {
-            Path candidate = directory.resolve(spec.file());
-            if (Files.isRegularFile(candidate)) {
-                return verified(name, spec, candidate, expected);
-            }
-        }
-        throw new ModelResolutionException("model '" + name + "': file " + spec.file() + " not found; looked in "
-                + modelPath.stream().map(p -> p.toAbsolutePath().normalize().toString())
-                        .collect(Collectors.joining(", "))
-                + ". See models/README.md for how to obtain it (models/export_lpips_onnx.py exports it),"
-                + " or add its directory to scoring.model-path");
+        Path file = find(spec.file()).orElseThrow(() -> new ModelResolutionException("model '" + name + "': file "
+                + spec.file() + " not found; looked in " + searched() + ". See models/README.md for how to obtain it"
+                + " (models/export_lpips_onnx.py exports it), or add its directory to scoring.model-path"));
+        CheckedFile checked = verified(name, file, pinnedSha256.toLowerCase(Locale.ROOT), spec.sizeBytes(),
+                " If you exported this file yourself, pin its hash with scoring.model-sha256 (see models/README.md)");
+        return new ResolvedModel(name, spec, file, checked.sha256(), checked.bytes());
     }
 
-    private static ResolvedModel verified(String name, ModelSpec spec, Path file, String expected) {
+    /**
+     * The backbone and head of {@code name}, found on the model path like the full model (each file in the
+     * first directory that has it) and checked against the manifest's sha256; empty when either is on no
+     * directory of the path, which leaves the full model to score alone.
+     *
+     * @throws ModelResolutionException when a part is found but its sha256 differs from the manifest's
+     */
+    Optional<ResolvedSplit> resolveSplit(String name) {
+        ModelSpec.Split split = manifest.model(name).split();
+        Optional<Path> backbone = find(split.backbone().file());
+        Optional<Path> head = find(split.head().file());
+        if (backbone.isEmpty() || head.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResolvedSplit(part(name, split.backbone(), backbone.get()),
+                part(name, split.head(), head.get())));
+    }
+
+    /** Where {@link #resolveSplit} looked, for the line that says the cache is off. */
+    String searched() {
+        return modelPath.stream().map(p -> p.toAbsolutePath().normalize().toString())
+                .collect(Collectors.joining(", "));
+    }
+
+    private Optional<Path> find(String fileName) {
+        return modelPath.stream().map(directory -> directory.resolve(fileName)).filter(Files::isRegularFile)
+                .findFirst();
+    }
+
+    private static CheckedFile part(String name, ModelSpec.Part part, Path file) {
+        return verified(name, file, part.sha256(), part.sizeBytes(), " Replace it with the shared file, or remove it"
+                + " to score with the full model alone (models/README.md)");
+    }
+
+    private static CheckedFile verified(String name, Path file, String expected, long listedSize, String advice) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -78,10 +107,10 @@ final class ModelResolver {
         if (!actual.equals(expected)) {
             throw new ModelResolutionException("model '" + name + "': sha256 mismatch for "
                     + file.toAbsolutePath().normalize() + ": expected " + expected + ", actual " + actual
-                    + " (" + bytes.length + " bytes; the manifest lists " + spec.sizeBytes() + "). Refusing to load it. If you exported this file yourself,"
-                    + " pin its hash with scoring.model-sha256 (see models/README.md)");
+                    + " (" + bytes.length + " bytes; the manifest lists " + listedSize + "). Refusing to load it."
+                    + advice);
         }
-        return new ResolvedModel(name, spec, file, actual, bytes);
+        return new CheckedFile(file, actual, bytes);
     }
 
     static String sha256(byte[] bytes) {

@@ -14,12 +14,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PairScorer {
     private final MicroBatcher batcher;
+    private final ReferenceFeatureCache references;
     private final Set<Metric> metrics;
     private final Set<ClassicMetric> classic;
     private final boolean perceptual;
 
-    PairScorer(MicroBatcher batcher, Set<Metric> metrics) {
+    /** @param references the reference feature cache, or null when it is off */
+    PairScorer(MicroBatcher batcher, ReferenceFeatureCache references, Set<Metric> metrics) {
         this.batcher = batcher;
+        this.references = references;
         this.metrics = Set.copyOf(metrics);
         this.classic = Metric.classicOf(metrics);
         this.perceptual = metrics.stream().anyMatch(Metric::perceptual);
@@ -34,15 +37,23 @@ public final class PairScorer {
         return perceptual ? batcher.minInputSide() : 1;
     }
 
+    /** The cache of reference features, or null when it is off or no perceptual metric is wanted. */
+    ReferenceFeatureCache references() {
+        return perceptual ? references : null;
+    }
+
     /**
      * Queues the pair for its batch (blocking while the batcher is full: back-pressure), then computes the
      * classic metrics here, so both run at once.
+     *
+     * @param reference the reference's entry in {@link #references()}, or null not to reuse its features
      */
-    public CompletableFuture<PairScores> score(ImagePair pair, boolean wantSpatial) throws InterruptedException {
+    CompletableFuture<PairScores> score(ImagePair pair, CachedReference reference, boolean wantSpatial)
+            throws InterruptedException {
         int width = pair.reference().width();
         int height = pair.reference().height();
         CompletableFuture<PerceptualScore> lpips = perceptual
-                ? batcher.submit(new LpipsPair(pair.generated(), pair.reference(), wantSpatial))
+                ? batcher.submit(new LpipsPair(pair.generated(), pair.reference(), wantSpatial, reference))
                 : CompletableFuture.completedFuture(null);
         ClassicScores classicScores = classic.isEmpty()
                 ? new ClassicScores(null, null, null, null)

@@ -68,6 +68,7 @@ public final class PerceptWatchService implements AutoCloseable {
             opened.push(engine);
             metrics.scorerDevice(engine.model().device().toString());
             metrics.modelsLoaded(1);
+            metrics.bindReferenceCache(engine::referenceCacheStats);
             EncodedPairScorer scorer = new EncodedPairScorer(engine.scorer(), settings.imaging().limits(),
                     settings.imaging().sizePolicy(), settings.processing().prepThreads());
             opened.push(scorer);

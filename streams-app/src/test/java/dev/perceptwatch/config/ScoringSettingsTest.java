@@ -39,4 +39,20 @@ class ScoringSettingsTest {
                 () -> Settings.scoring(SettingsSource.of(Map.of("scoring.batch-workers", "0"))));
         assertTrue(error.getMessage().contains("scoring.batch-workers"), error.getMessage());
     }
+
+    @Test
+    void theReferenceCacheTakesOneGibibyteOrAQuarterOfASmallerHeapAndNeverOverHalfOfIt() {
+        SettingsSource none = SettingsSource.of(Map.of());
+        assertEquals(1L << 30, Settings.referenceCacheBytes(none, 6L << 30), "this machine's default heap, 6 GiB");
+        assertEquals(256L << 20, Settings.referenceCacheBytes(none, 1L << 30), "-Xmx1g");
+        assertEquals(0, Settings.referenceCacheBytes(SettingsSource.of(Map.of("scoring.reference-cache-bytes", "0")),
+                1L << 30), "0 turns it off");
+        SettingsException tooLarge = assertThrows(SettingsException.class, () -> Settings.referenceCacheBytes(
+                SettingsSource.of(Map.of("scoring.reference-cache-bytes", "600000000")), 1L << 30));
+        assertTrue(tooLarge.getMessage().contains("more than half of this JVM's maximum heap"), tooLarge.getMessage());
+        assertThrows(SettingsException.class, () -> Settings.referenceCacheBytes(
+                SettingsSource.of(Map.of("scoring.reference-cache-bytes", "-1")), 1L << 30));
+        assertEquals(Settings.referenceCacheBytes(none, Runtime.getRuntime().maxMemory()),
+                Settings.scoring(none).referenceCacheBytes());
+    }
 }

@@ -5,6 +5,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.scoring.ReferenceCacheStats;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -121,6 +122,7 @@ final class ExercisedMetrics implements AutoCloseable {
         metrics.driftAlert(alert(driftFiring ? AlertState.FIRING : AlertState.RESOLVED, "ssim", Severity.WARNING));
         metrics.scorerDevice("cpu");
         metrics.modelsLoaded(1);
+        metrics.bindReferenceCache(() -> new ReferenceCacheStats(30, 10, 6, 4, 5_000_000, 2, 1L << 30));
         bindStreamsWithKafkaSensors();
     }
 

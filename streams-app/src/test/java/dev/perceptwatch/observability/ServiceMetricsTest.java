@@ -77,6 +77,11 @@ class ServiceMetricsTest {
         assertEquals(0.05, value(samples, "perceptwatch_baseline_std", lpips));
         assertEquals(1, value(samples, "perceptwatch_scorer_device_info", Map.of("device", "cpu")));
         assertEquals(1, value(samples, "perceptwatch_models_loaded", Map.of()));
+        assertEquals(30, value(samples, "perceptwatch_reference_cache_hits_total", Map.of()));
+        assertEquals(10, value(samples, "perceptwatch_reference_cache_misses_total", Map.of()));
+        assertEquals(4, value(samples, "perceptwatch_reference_cache_evictions_total", Map.of()));
+        assertEquals(5_000_000, value(samples, "perceptwatch_reference_cache_bytes", Map.of()));
+        assertEquals(1L << 30, value(samples, "perceptwatch_reference_cache_max_bytes", Map.of()));
         assertTrue(samples.stream().anyMatch(s -> s.name().startsWith("jvm_memory")), "JVM metrics registered");
     }
 

@@ -101,7 +101,7 @@ class MicroBatcherTest {
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         int threads = 3;
         ExecutorService callers = Executors.newFixedThreadPool(threads);
-        try (MicroBatcher batcher = new MicroBatcher(model, 4, Duration.ofSeconds(2), 16, workers,
+        try (MicroBatcher batcher = new MicroBatcher(model, null, 4, Duration.ofSeconds(2), 16, workers,
                 (size, nanos) -> batchSizes.add(size))) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<List<CompletableFuture<PerceptualScore>>>> submitted = new ArrayList<>();
@@ -145,7 +145,7 @@ class MicroBatcherTest {
         LpipsPair large = new LpipsPair(new RgbImage(side, side, noise), other, false);
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
-        try (MicroBatcher batcher = new MicroBatcher(model, 8, Duration.ofMinutes(10), 16, 1,
+        try (MicroBatcher batcher = new MicroBatcher(model, null, 8, Duration.ofMinutes(10), 16, 1,
                 (size, nanos) -> batchSizes.add(size))) {
             for (int i = 0; i < 5; i++) {
                 futures.add(batcher.submit(large));
@@ -164,7 +164,7 @@ class MicroBatcherTest {
     void lonePairRunsAloneOnceMaxWaitHasPassed() throws Exception {
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         LpipsPair pair = mixedPairs().get(0);
-        try (MicroBatcher batcher = new MicroBatcher(model, 8, Duration.ofMillis(100), 16, 1,
+        try (MicroBatcher batcher = new MicroBatcher(model, null, 8, Duration.ofMillis(100), 16, 1,
                 (size, nanos) -> batchSizes.add(size))) {
             PerceptualScore score = batcher.submit(pair).get(WAIT_S, TimeUnit.SECONDS);
             assertSameScore(unbatched(pair), score, "lone pair");
@@ -186,7 +186,7 @@ class MicroBatcherTest {
         };
         LpipsPair pair = mixedPairs().get(0);
         int capacity = 2;
-        try (MicroBatcher batcher = new MicroBatcher(model, 1, Duration.ofMillis(10), capacity, 1, blockingListener)) {
+        try (MicroBatcher batcher = new MicroBatcher(model, null, 1, Duration.ofMillis(10), capacity, 1, blockingListener)) {
             List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
             futures.add(batcher.submit(pair));
             assertTrue(workerInsideBatch.await(WAIT_S, TimeUnit.SECONDS), "the worker took the first pair");
@@ -281,7 +281,7 @@ class MicroBatcherTest {
         LpipsPair pair = mixedPairs().get(0);
         List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
         long threadsBefore = batcherThreads();
-        MicroBatcher batcher = new MicroBatcher(model, 8, Duration.ofMinutes(10), 16, 2, BatchListener.NONE);
+        MicroBatcher batcher = new MicroBatcher(model, null, 8, Duration.ofMinutes(10), 16, 2, BatchListener.NONE);
         assertEquals(threadsBefore + 2, batcherThreads(), "two workers");
         for (int i = 0; i < 3; i++) {
             futures.add(batcher.submit(pair));

@@ -26,6 +26,7 @@ class ModelResolverTest {
         assertEquals(Set.of(LpipsModel.IMG0, LpipsModel.IMG1), manifest.contract().inputs().keySet());
         assertEquals(Set.of(LpipsModel.DISTANCE, LpipsModel.LAYER_DISTANCES, LpipsModel.FEATURE_MSE, LpipsModel.SPATIAL),
                 manifest.contract().outputs().keySet());
+        assertEquals(Set.of("source", "backbone", "head", "made_by"), manifest.contract().split().keySet());
     }
 
     @Test
@@ -35,6 +36,43 @@ class ModelResolverTest {
             assertEquals(manifest.model(name).sha256(), model.sha256());
             assertEquals(manifest.model(name).sizeBytes(), model.onnx().length);
         }
+    }
+
+    @Test
+    void backboneAndHeadResolveLikeTheFullModelWithTheirListedChecksums() {
+        for (String name : manifest.names()) {
+            ModelSpec.Split split = manifest.model(name).split();
+            ResolvedSplit parts = TestModels.resolver().resolveSplit(name).orElseThrow();
+            assertEquals(SharedFiles.modelsDir().resolve(split.backbone().file()), parts.backbone().file());
+            assertEquals(split.backbone().sha256(), ModelResolver.sha256(parts.backbone().bytes()));
+            assertEquals(split.head().sha256(), parts.head().sha256());
+            assertEquals(split.head().sizeBytes(), parts.head().bytes().length);
+        }
+    }
+
+    @Test
+    void withOnlyTheFullModelOnThePathThereIsNoSplit(@TempDir Path dir) throws IOException {
+        ModelSpec spec = manifest.model("lpips-squeeze");
+        Files.copy(SharedFiles.modelsDir().resolve(spec.file()), dir.resolve(spec.file()));
+        Files.copy(SharedFiles.modelsDir().resolve(spec.split().backbone().file()),
+                dir.resolve(spec.split().backbone().file()));
+        ModelResolver resolver = new ModelResolver(manifest, List.of(dir));
+        assertEquals(dir.resolve(spec.file()), resolver.resolve("lpips-squeeze").file());
+        assertTrue(resolver.resolveSplit("lpips-squeeze").isEmpty(), "the head is missing");
+    }
+
+    @Test
+    void anAlteredBackboneIsRefusedLikeAnAlteredModel(@TempDir Path dir) throws IOException {
+        ModelSpec.Part backbone = manifest.model("lpips-alex").split().backbone();
+        byte[] bytes = Files.readAllBytes(SharedFiles.modelsDir().resolve(backbone.file()));
+        bytes[bytes.length / 3] ^= 1;
+        Path altered = Files.write(dir.resolve(backbone.file()), bytes);
+        ModelResolver resolver = new ModelResolver(manifest, List.of(dir, SharedFiles.modelsDir()));
+        String message = assertThrows(ModelResolutionException.class, () -> resolver.resolveSplit("lpips-alex"))
+                .getMessage();
+        assertTrue(message.contains("sha256 mismatch for " + altered.toAbsolutePath()), message);
+        assertTrue(message.contains("expected " + backbone.sha256()), message);
+        assertTrue(message.contains("remove it to score with the full model alone"), message);
     }
 
     @Test

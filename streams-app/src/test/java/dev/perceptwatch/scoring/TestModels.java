@@ -13,6 +13,12 @@ final class TestModels {
         return new ModelResolver(ModelManifest.fromClasspath(), List.of(SharedFiles.modelsDir()));
     }
 
+    /** The model's backbone and head, one intra-op thread each, as the service runs them on a CPU. */
+    static LpipsSplitModel openSplitOnCpu(String name) {
+        return LpipsSplitModel.open(name, ModelManifest.fromClasspath().model(name),
+                resolver().resolveSplit(name).orElseThrow(), ScoringDevice.CPU, 1);
+    }
+
     static LpipsModel openOnCpu(String name) {
         return LpipsModel.open(resolver().resolve(name), ScoringDevice.CPU, false,
                 Runtime.getRuntime().availableProcessors());
