@@ -39,9 +39,9 @@ class ComposeEndToEndTest {
     private static final Duration STARTUP = Duration.ofMinutes(10);
     private static final Duration SCORES_WAIT = Duration.ofMinutes(3);
 
+    // Built from files alone (no compose image), the container runs the local `docker compose` (Compose v2).
     @Container
     private final ComposeContainer compose = new ComposeContainer(ComposeFiles.COMPOSE_FILE.toFile())
-            .withLocalCompose(true)
             .withBuild(true)
             .withPull(false) // the app's image is built, not pulled
             .withOptions("--profile=demo")
