@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith({KafkaBroker.Extension.class, SchemaRegistry.class})
 class DriftRestartTest {
     private static final Instant T0 = TestEvents.RECENT;
+    /** Enough warm-up windows for the detectors' calibration (Student's t, WARMUP - 1 df) to pass a 0.1 shift. */
+    private static final int WARMUP = 10;
 
     @TempDir
     Path stateDir;
@@ -61,7 +63,10 @@ class DriftRestartTest {
         env.put("PERCEPTWATCH_METRICS_PORT", "0");
         env.put("PERCEPTWATCH_WINDOWS_SIZE", "1m");
         env.put("PERCEPTWATCH_WINDOWS_GRACE", "0s");
-        env.put("PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", "3");
+        env.put("PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", String.valueOf(WARMUP));
+        // A short baseline needs lower z thresholds than the shipped ones (see WindowDriftStagesTest)
+        env.put("PERCEPTWATCH_DRIFT_LPIPS_EFFECT_SIZE_Z", "4");
+        env.put("PERCEPTWATCH_DRIFT_LPIPS_CRITICAL_Z", "6");
         env.put("PERCEPTWATCH_DRIFT_RESOLVE_AFTER_WINDOWS", "2");
         env.put("PERCEPTWATCH_TOPICS_SCORES", scores);
         env.put("PERCEPTWATCH_TOPICS_ALERTS", alerts);
@@ -87,11 +92,11 @@ class DriftRestartTest {
 
             DriftAlert fired;
             try (PerceptWatchService service = PerceptWatchService.start(settings)) {
-                for (int minute = 0; minute < 3; minute++) {
+                for (int minute = 0; minute < WARMUP; minute++) {
                     window(producer, scores, minute, 0.20);
                 }
-                window(producer, scores, 3, 0.30);
-                window(producer, scores, 4, 0.30);
+                window(producer, scores, WARMUP, 0.30);
+                window(producer, scores, WARMUP + 1, 0.30);
                 List<DriftAlert> first = readAlerts(consumer, 1);
                 fired = first.get(0);
                 assertEquals(AlertState.FIRING, fired.getState());
@@ -99,7 +104,7 @@ class DriftRestartTest {
             deleteRecursively(stateDir);
 
             try (PerceptWatchService service = PerceptWatchService.start(settings)) {
-                for (int minute = 5; minute < 11; minute++) {
+                for (int minute = WARMUP + 2; minute < WARMUP + 8; minute++) {
                     window(producer, scores, minute, 0.20);
                 }
                 List<DriftAlert> after = readAlerts(consumer, 1);

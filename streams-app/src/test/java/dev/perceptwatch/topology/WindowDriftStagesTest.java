@@ -284,14 +284,14 @@ class WindowDriftStagesTest {
                 throw new IllegalStateException("injected");
             }
         });
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        window("v7", 3, 0.30);
-        closeWindowsBefore("v7", 4);
-        assertEquals(4, windows.readValuesToList().size());
+        window("v7", WARMUP, 0.30);
+        closeWindowsBefore("v7", LATER + 1);
+        assertEquals(WARMUP + 1, windows.readValuesToList().size());
         assertEquals(AlertState.FIRING, alerts.readValue().getState());
-        assertEquals(5, errors.count(InternalError.OBSERVABILITY), "4 windows and 1 alert, counted");
+        assertEquals(WARMUP + 2, errors.count(InternalError.OBSERVABILITY), "every window and the alert, counted");
     }
 
     /**
