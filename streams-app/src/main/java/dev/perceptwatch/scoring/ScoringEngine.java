@@ -35,11 +35,7 @@ public final class ScoringEngine implements AutoCloseable {
 
     /** Resolves and checks the model (failing with the way to obtain it when missing), then loads it. */
     public static ScoringEngine open(Options options, BatchListener listener) {
-        ModelResolver resolver = new ModelResolver(ModelManifest.fromClasspath(),
-                ModelResolver.searchPath(options.modelPath()));
-        ResolvedModel resolved = options.modelSha256() == null
-                ? resolver.resolve(options.model())
-                : resolver.resolve(options.model(), options.modelSha256());
+        ResolvedModel resolved = resolve(options);
         LpipsModel model = LpipsModel.open(resolved, options.device(), options.cpuFallback(),
                 options.intraOpThreads());
         try {
@@ -50,6 +46,24 @@ public final class ScoringEngine implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Resolves and checks the model as {@link #open} does, without loading it; fails the same way. Returns
+     * what was found, for a configuration check.
+     */
+    public static String check(Options options) {
+        ResolvedModel resolved = resolve(options);
+        return "model " + resolved.name() + ": " + resolved.file().toAbsolutePath().normalize() + ", sha256 "
+                + resolved.sha256() + (options.modelSha256() == null ? " (as the manifest lists)" : " (as pinned)");
+    }
+
+    private static ResolvedModel resolve(Options options) {
+        ModelResolver resolver = new ModelResolver(ModelManifest.fromClasspath(),
+                ModelResolver.searchPath(options.modelPath()));
+        return options.modelSha256() == null
+                ? resolver.resolve(options.model())
+                : resolver.resolve(options.model(), options.modelSha256());
     }
 
     public LpipsModel model() {
