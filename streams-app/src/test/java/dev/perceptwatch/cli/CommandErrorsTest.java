@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
+import dev.perceptwatch.testing.SharedFiles;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -101,6 +102,35 @@ class CommandErrorsTest {
         String line = onlyLine(run);
         assertTrue(line.startsWith("error: unknown settings [scoring.batch-sise] (a typo?"), line);
         assertTrue(line.contains("scoring.batch-size"), "the known keys are listed: " + line);
+    }
+
+    /** What compose's one-shot check runs before the service: 0 and what it found, when all is well. */
+    @Test
+    void runCheckPassesOnGoodSettingsAndNamesTheModelItFound(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("perceptwatch.properties"), String.join("\n",
+                "kafka.bootstrap.servers=127.0.0.1:9092", "registry.url=http://127.0.0.1:8081",
+                "scoring.model-path=" + SharedFiles.modelsDir(), ""));
+        CommandRun run = CommandRun.of("run", "--config", config.toString(), "--check");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("", run.err());
+        assertTrue(run.out().startsWith("settings ok; model lpips-alex: "
+                + SharedFiles.modelsDir().resolve("lpips_alex_v0.1.onnx").toAbsolutePath().normalize() + ", sha256 "), run.out());
+        assertTrue(run.out().strip().endsWith("(as the manifest lists)"), run.out());
+    }
+
+    @Test
+    void aModelThatIsNotThePinnedOneIsOneLineWithBothHashes(@TempDir Path dir) throws IOException {
+        String pinned = "0".repeat(64);
+        Path config = Files.writeString(dir.resolve("perceptwatch.properties"), String.join("\n",
+                "kafka.bootstrap.servers=127.0.0.1:9092", "registry.url=http://127.0.0.1:8081",
+                "scoring.model-path=" + SharedFiles.modelsDir(), "scoring.model-sha256=" + pinned, ""));
+        CommandRun run = CommandRun.of("run", "--config", config.toString(), "--check");
+
+        assertEquals(2, run.exitCode(), run.toString());
+        String line = onlyLine(run);
+        assertTrue(line.startsWith("error: model 'lpips-alex': sha256 mismatch for "), line);
+        assertTrue(line.contains("expected " + pinned + ", actual "), line);
     }
 
     @Test
