@@ -4,6 +4,11 @@ import dev.perceptwatch.config.SettingsException;
 import dev.perceptwatch.scoring.ModelResolutionException;
 import dev.perceptwatch.scoring.ScoringException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;
@@ -11,7 +16,7 @@ import picocli.CommandLine;
 /**
  * Every failure of a command as one line on stderr, {@code error: <cause and fix>}, and its stack trace only
  * with {@code --verbose}. Errors the user can fix (an option, a setting, a missing or altered model, a server
- * that does not answer) exit with 2; anything else is unexpected, exits with 1 and says so.
+ * that does not answer, a path that cannot be read or written) exit with 2; anything else is unexpected, exits with 1 and says so.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final String VERBOSE = "--verbose";
@@ -24,8 +29,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         }
         boolean fixable = e instanceof SettingsException || e instanceof ModelResolutionException
                 || e instanceof ScoringException || e instanceof IllegalArgumentException
-                || e instanceof UserFixableException;
-        err.println("error: " + (fixable ? describe(e)
+                || e instanceof UserFixableException || e instanceof FileSystemException;
+        err.println("error: " + (e instanceof FileSystemException file ? describePath(file) : fixable ? describe(e)
                 : e.getClass().getSimpleName() + ": " + describe(e) + " (unexpected: rerun with " + VERBOSE
                         + " for the stack trace)"));
         err.flush();
@@ -60,6 +65,16 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
             }
         }
         return false;
+    }
+
+    /** A path given on the command line that cannot be used: the path and why, in words. */
+    private static String describePath(FileSystemException e) {
+        String why = e instanceof NoSuchFileException ? "no such file or directory"
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof FileAlreadyExistsException ? "already exists (as a file, where a directory is needed?)"
+                : e instanceof NotDirectoryException ? "not a directory"
+                : e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+        return e.getFile() + (e.getOtherFile() == null ? "" : " -> " + e.getOtherFile()) + ": " + why;
     }
 
     /** The message, followed by those of its causes that it does not already contain. */

@@ -104,6 +104,18 @@ class CommandErrorsTest {
         assertTrue(line.contains("scoring.batch-size"), "the known keys are listed: " + line);
     }
 
+    @Test
+    void aPathThatCannotBeUsedIsNamedWithWhy(@TempDir Path dir) throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("heatmaps"), "a file");
+        Path image = Files.write(dir.resolve("a.png"), new byte[] {1});
+        CommandRun run = CommandRun.of("score", "--generated", image.toString(), "--reference", image.toString(),
+                "--heatmaps", notADirectory.toString());
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals("error: " + notADirectory + ": already exists (as a file, where a directory is needed?)",
+                onlyLine(run));
+    }
+
     /** What compose's one-shot check runs before the service: 0 and what it found, when all is well. */
     @Test
     void runCheckPassesOnGoodSettingsAndNamesTheModelItFound(@TempDir Path dir) throws IOException {
