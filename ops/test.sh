@@ -4,6 +4,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Prometheus, promtool and amtool (installed from Debian when missing): rule and config checks.
 ops/check-monitoring.sh
+# The Python producer example's packages (Debian's; its test is skipped without them): installed when missing.
+if ! /usr/bin/python3 -c 'import confluent_kafka, avro.io' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test: installing python3-confluent-kafka and python3-avro (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-confluent-kafka python3-avro
+  else
+    echo "test: python3-confluent-kafka and python3-avro are missing and this is not root: PythonProducerTest" \
+      "will be skipped (apt-get install -y python3-confluent-kafka python3-avro)" >&2
+  fi
+fi
 # The tests start a real schema registry; building it is a separate Maven project (skipped when built).
 ops/registry.sh build
 # The broker jars for ops/kafka.sh (its test starts a real broker process); cached after the first run.

@@ -82,6 +82,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--recover-after (" + recoverAfter + ") must come after --degrade-after ("
                     + degradeAfter + ")");
         }
+        kafka.requireReachable();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Tile> tiles = SamplePairs.cleanTiles(images, tileSize, MAX_TILES).stream()

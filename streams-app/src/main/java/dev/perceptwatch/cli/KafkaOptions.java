@@ -38,6 +38,15 @@ final class KafkaOptions {
                 "ops/registry.sh start", System.getenv(), Path.of(""));
     }
 
+    /**
+     * Fails in one line, naming the address and the fix, unless the registry and the broker answer: what a
+     * tool checks before it publishes or reads.
+     */
+    void requireReachable() {
+        Reachability.requireRegistry(registryUrl(), "(ops/registry.sh start, or --registry URL)");
+        Reachability.requireBroker(bootstrapServers(), kafkaProperties, "(ops/kafka.sh start, or --bootstrap HOST:PORT)");
+    }
+
     static String resolve(String option, String envName, Path stateFile, String optionName, String starter,
                           Map<String, String> env, Path workingDir) {
         if (option != null && !option.isBlank()) {

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  */
 final class LocalCluster implements AutoCloseable {
     private static final long SCRIPT_TIMEOUT_SECONDS = 300;
+    /** The first registry build downloads its dependencies (about 130 MB). */
+    private static final long BUILD_TIMEOUT_SECONDS = 1800;
 
     private final String bootstrap;
     private final String registryUrl;
@@ -44,28 +46,40 @@ final class LocalCluster implements AutoCloseable {
         return new LocalCluster(bootstrap, registryUrl, dir, stop, hook);
     }
 
-    /** Starts a broker and a registry (which must have been built: {@code ops/registry.sh build}). */
+    /**
+     * Builds the registry when it is not built yet ({@code ops/registry.sh build}, as {@code ops/run-local.sh}
+     * does), then starts a broker and a registry.
+     */
     static LocalCluster start(Path ops, PrintWriter log) throws IOException {
         Path dir = Files.createTempDirectory("perceptwatch-bench-");
-        Runnable stop = () -> {
+        Runnable stopServers = () -> {
             try {
-                run(ops.resolve("registry.sh"), "stop", dir.resolve("registry"));
+                run(ops.resolve("registry.sh"), "stop", dir.resolve("registry"), SCRIPT_TIMEOUT_SECONDS);
             } finally {
-                run(ops.resolve("kafka.sh"), "stop", dir.resolve("kafka"));
-                delete(dir); // not reached when the broker did not stop: its data stays for a look
+                run(ops.resolve("kafka.sh"), "stop", dir.resolve("kafka"), SCRIPT_TIMEOUT_SECONDS);
             }
+        };
+        Runnable stop = () -> {
+            stopServers.run();
+            delete(dir); // not reached when the broker did not stop: its data stays for a look
         };
         Thread hook = new Thread(stop, "perceptwatch-bench-cluster-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        log.println("starting a Kafka broker and the schema registry in " + dir);
+        log.println("schema registry: ops/registry.sh build (once; the first build downloads it, minutes)");
         log.flush();
         try {
-            String bootstrap = run(ops.resolve("kafka.sh"), "start", dir.resolve("kafka"));
-            String registryUrl = run(ops.resolve("registry.sh"), "start", dir.resolve("registry"));
+            log.println(run(ops.resolve("registry.sh"), "build", dir.resolve("registry"), BUILD_TIMEOUT_SECONDS));
+            log.println("starting a Kafka broker and the schema registry in " + dir);
+            log.flush();
+            String bootstrap = run(ops.resolve("kafka.sh"), "start", dir.resolve("kafka"), SCRIPT_TIMEOUT_SECONDS);
+            String registryUrl = run(ops.resolve("registry.sh"), "start", dir.resolve("registry"),
+                    SCRIPT_TIMEOUT_SECONDS);
             return new LocalCluster(bootstrap, registryUrl, dir, stop, hook);
         } catch (RuntimeException e) {
+            // The servers are stopped, their logs kept (the message points at them).
+            Runtime.getRuntime().removeShutdownHook(hook);
             try {
-                new LocalCluster(null, null, dir, stop, hook).close();
+                stopServers.run();
             } catch (RuntimeException whileStopping) {
                 e.addSuppressed(whileStopping);
             }
@@ -111,8 +125,12 @@ final class LocalCluster implements AutoCloseable {
         stop.run();
     }
 
-    /** Runs {@code script command --dir dir}; returns its last output line, or fails with its error output. */
-    private static String run(Path script, String command, Path dir) {
+    /**
+     * Runs {@code script command --dir dir}; returns its last output line (or, when it prints none, its last
+     * error line), or fails with its last error line (the scripts end a failure with the cause) and where the
+     * rest of its output is.
+     */
+    private static String run(Path script, String command, Path dir, long timeoutSeconds) {
         List<String> args = new ArrayList<>(List.of(script.toString(), command, "--dir", dir.toString()));
         try {
             Files.createDirectories(dir);
@@ -121,23 +139,29 @@ final class LocalCluster implements AutoCloseable {
             // Files, not pipes: the server the script starts must not hold our end of a pipe open.
             Process process = new ProcessBuilder(args).redirectOutput(output.toFile())
                     .redirectError(errors.toFile()).start();
-            if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", args) + " did not finish in "
-                        + SCRIPT_TIMEOUT_SECONDS + " s");
+                throw new UserFixableException(String.join(" ", args) + " did not finish in " + timeoutSeconds
+                        + " s; its output is in " + errors);
             }
+            String lastError = lastLine(errors);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", args) + " failed (exit " + process.exitValue()
-                        + "): " + Files.readString(errors, StandardCharsets.UTF_8).strip());
+                throw new UserFixableException(String.join(" ", args) + " failed (exit " + process.exitValue()
+                        + "): " + lastError + " (its output and the server's log: " + dir + ")");
             }
-            String printed = Files.readString(output, StandardCharsets.UTF_8).strip();
-            return printed.lines().reduce((first, second) -> second).orElse("");
+            String printed = lastLine(output);
+            return printed.isEmpty() ? lastError : printed;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + String.join(" ", args), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + String.join(" ", args), e);
         }
+    }
+
+    private static String lastLine(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8).strip().lines().reduce((first, second) -> second)
+                .orElse("");
     }
 
     private static void delete(Path dir) {

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         description = {"End-to-end throughput and latency of the service through a real broker, beside the offline "
                 + "scorer on the same pairs, in one run.",
                 "Without --bootstrap/--registry it starts a Kafka broker and the schema registry with ops/kafka.sh "
-                        + "and ops/registry.sh (built with 'ops/registry.sh build') and stops them at the end.",
+                        + "and ops/registry.sh (building the registry first when it is not built) and stops them at "
+                        + "the end.",
                 "Each run uses its own topics and application id. Other service settings come from PERCEPTWATCH_* "
                         + "environment variables, as for 'run'."})
 final class PipelineBenchCommand implements Callable<Integer> {
@@ -86,6 +87,10 @@ final class PipelineBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<SamplePairs.Sample> samples = input.load();
         Path ops = LocalCluster.findOps(Path.of(""));
+        if (bootstrap != null) {
+            Reachability.requireRegistry(registry, "(check --registry)");
+            Reachability.requireBroker(bootstrap, Map.of(), "(check --bootstrap)");
+        }
         String run = UUID.randomUUID().toString().substring(0, 8);
         try (PeakMemory memory = new PeakMemory();
              LocalCluster cluster = bootstrap == null ? LocalCluster.start(ops, out)

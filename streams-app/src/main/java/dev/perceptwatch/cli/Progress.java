@@ -1,6 +1,6 @@
 package dev.perceptwatch.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /** A one-line progress bar on stderr (redrawn at most five times a second) and the closing summary. */
@@ -8,14 +8,14 @@ final class Progress {
     private static final int WIDTH = 30;
     private static final long REDRAW_NANOS = 200_000_000L;
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final int total;
     private final boolean bar;
     private int done;
     private int failed;
     private long lastDraw;
 
-    Progress(PrintStream err, int total, boolean bar) {
+    Progress(PrintWriter err, int total, boolean bar) {
         this.err = err;
         this.total = total;
         this.bar = bar;
@@ -47,5 +47,6 @@ final class Progress {
         double seconds = nanos / 1e9;
         err.printf(Locale.ROOT, "scored %d of %d pairs in %.1f s (%.1f pairs/s); %d failed%n",
                 total - failures, total, seconds, seconds > 0 ? (total - failures) / seconds : 0.0, failures);
+        err.flush();
     }
 }

@@ -74,6 +74,7 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
+        kafka.requireReachable();
         try (PerceptWatchPublisher publisher = PerceptWatchPublisher.builder(kafka.bootstrapServers(), kafka.registryUrl())
                 .kafkaProperties(kafka.kafkaProperties).generationsTopic(topic).build()) {
             Deque<Sent> inFlight = new ArrayDeque<>();

@@ -35,6 +35,7 @@ final class PublishReferenceCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + " is not a file");
         }
         byte[] image = Files.readAllBytes(file);
+        kafka.requireReachable();
         try (PerceptWatchPublisher publisher = PerceptWatchPublisher.builder(kafka.bootstrapServers(), kafka.registryUrl())
                 .kafkaProperties(kafka.kafkaProperties).referencesTopic(topic).build()) {
             RecordMetadata metadata = publisher.publishReference(id, image).get();

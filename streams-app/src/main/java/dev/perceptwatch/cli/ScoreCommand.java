@@ -8,7 +8,7 @@ import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.PairScores;
 import dev.perceptwatch.scoring.ScoringEngine;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -19,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = {"Scores generated images against their references, offline.",
@@ -38,6 +40,8 @@ final class ScoreCommand implements Callable<Integer> {
     Path heatmaps;
     @Mixin
     ScoringOptions scoring;
+    @Spec
+    CommandSpec spec;
 
     private record Work(PairFiles.FilePair files, CompletableFuture<PairScores> scores) {
     }
@@ -45,7 +49,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<PairFiles.FilePair> pairs = PairFiles.list(generated, reference);
-        PrintStream err = System.err;
+        PrintWriter err = spec.commandLine().getErr();
         if (heatmaps != null) {
             Files.createDirectories(heatmaps);
         }
@@ -55,7 +59,7 @@ final class ScoreCommand implements Callable<Integer> {
         try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
             started = System.nanoTime();
-            ScoreRecordWriter writer = new ScoreRecordWriter(format, System.out);
+            ScoreRecordWriter writer = new ScoreRecordWriter(format, spec.commandLine().getOut());
             // Enough pairs in flight to fill several batches, few enough to bound memory.
             int window = 4 * scoring.engineOptions().batchSize();
             Deque<Work> inFlight = new ArrayDeque<>();
@@ -70,6 +74,7 @@ final class ScoreCommand implements Callable<Integer> {
             }
         }
         progress.done(failed, System.nanoTime() - started);
+        spec.commandLine().getOut().flush();
         return failed > 0 ? 1 : 0;
     }
 
@@ -88,7 +93,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     /** Writes one pair's record (or its error); returns 1 when it failed. */
-    private int finish(Work work, ScoreRecordWriter writer, PrintStream err, Progress progress) {
+    private int finish(Work work, ScoreRecordWriter writer, PrintWriter err, Progress progress) {
         try {
             PairScores scores = work.scores().join();
             writer.write(work.files().generated().toString(), work.files().reference().toString(), scores);

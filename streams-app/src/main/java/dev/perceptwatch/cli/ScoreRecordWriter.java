@@ -3,7 +3,7 @@ package dev.perceptwatch.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.scoring.PairScores;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +22,10 @@ final class ScoreRecordWriter {
             "mse", "psnr", "ssim", "ms_ssim", "width", "height");
 
     private final Format format;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final ObjectMapper json = new ObjectMapper();
 
-    ScoreRecordWriter(Format format, PrintStream out) {
+    ScoreRecordWriter(Format format, PrintWriter out) {
         this.format = format;
         this.out = out;
         if (format == Format.csv) {

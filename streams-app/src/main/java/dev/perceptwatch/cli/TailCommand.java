@@ -118,6 +118,7 @@ final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = topic == null ? stream.topic : topic;
+        kafka.requireReachable();
         AvroSerde<? extends SpecificRecord> serde = new AvroSerde<>(stream.type);
         serde.configure(Map.of(AvroSerde.SCHEMA_REGISTRY_URL, kafka.registryUrl()), false);
         Map<String, Object> config = new HashMap<>(kafka.kafkaProperties);

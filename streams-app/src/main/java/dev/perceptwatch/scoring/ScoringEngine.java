@@ -50,11 +50,8 @@ public final class ScoringEngine implements AutoCloseable {
 
     /** Resolves and checks the model (failing with the way to obtain it when missing), then loads it. */
     public static ScoringEngine open(Options options, BatchListener listener) {
-        ModelResolver resolver = new ModelResolver(ModelManifest.fromClasspath(),
-                ModelResolver.searchPath(options.modelPath()));
-        ResolvedModel resolved = options.modelSha256() == null
-                ? resolver.resolve(options.model())
-                : resolver.resolve(options.model(), options.modelSha256());
+        ModelResolver resolver = resolver(options);
+        ResolvedModel resolved = resolve(options, resolver);
         LpipsModel model = LpipsModel.open(resolved, options.device(), options.cpuFallback(),
                 options.intraOpThreads());
         LpipsSplitModel split = null;
@@ -102,6 +99,26 @@ public final class ScoringEngine implements AutoCloseable {
         LOG.info("reference feature cache on: up to {} MiB of reference features, shared by every stream thread",
                 options.referenceCacheBytes() >> 20);
         return split;
+    }
+
+    /**
+     * Resolves and checks the model as {@link #open} does, without loading it; fails the same way. Returns
+     * what was found, for a configuration check.
+     */
+    public static String check(Options options) {
+        ResolvedModel resolved = resolve(options, resolver(options));
+        return "model " + resolved.name() + ": " + resolved.file().toAbsolutePath().normalize() + ", sha256 "
+                + resolved.sha256() + (options.modelSha256() == null ? " (as the manifest lists)" : " (as pinned)");
+    }
+
+    private static ModelResolver resolver(Options options) {
+        return new ModelResolver(ModelManifest.fromClasspath(), ModelResolver.searchPath(options.modelPath()));
+    }
+
+    private static ResolvedModel resolve(Options options, ModelResolver resolver) {
+        return options.modelSha256() == null
+                ? resolver.resolve(options.model())
+                : resolver.resolve(options.model(), options.modelSha256());
     }
 
     public LpipsModel model() {

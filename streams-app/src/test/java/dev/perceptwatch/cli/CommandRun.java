@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
-import picocli.CommandLine;
 
 /** A perceptwatch command run in-process, as main runs it, with its output captured. */
 record CommandRun(int exitCode, String out, String err) {
@@ -12,8 +11,7 @@ record CommandRun(int exitCode, String out, String err) {
     static CommandRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = new CommandLine(new PerceptWatchCommand())
-                .setExecutionExceptionHandler(new ErrorHandler())
+        int exitCode = PerceptWatchCommand.commandLine()
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(args);

@@ -43,7 +43,7 @@ class ComposeFileTest {
             "prometheus", Set.of(9090), "alertmanager", Set.of(9093), "grafana", Set.of(3000));
     private static final Set<String> CONDITIONS =
             Set.of("service_started", "service_healthy", "service_completed_successfully");
-    private static final String MODELS_MOUNT_SOURCE = "${PERCEPTWATCH_MODELS:-../shared/models}";
+    private static final String MODELS_MOUNT_SOURCE = "${PERCEPTWATCH_MODELS:-./models}";
 
     private final JsonNode compose = ComposeFiles.yaml(ComposeFiles.COMPOSE_FILE);
     private final JsonNode services = compose.path("services");
@@ -175,9 +175,7 @@ class ComposeFileTest {
         String configInImage = cmd.get(cmd.indexOf("--config") + 1);
         Path configOnHost = copySource(configInImage);
 
-        Map<String, String> env = new HashMap<>(imageEnvironment());
-        env.putAll(ComposeFiles.environment(app));
-        Settings settings = Settings.load(configOnHost, env);
+        Settings settings = Settings.load(configOnHost, containerEnvironment(app, Map.of()));
 
         assertEquals("kafka:9092", settings.kafka().clientProperties().get("bootstrap.servers"));
         URI registry = URI.create(settings.kafka().registryUrl());
@@ -201,6 +199,74 @@ class ComposeFileTest {
         assertEquals("demo", services.path("demo").path("profiles").path(0).asText());
     }
 
+    /** The one-shot check runs the service's own start-up check on exactly the service's settings and models. */
+    @Test
+    void theCheckServiceChecksTheServicesSettingsAndModelBeforeItStarts() {
+        JsonNode check = services.path("check");
+        JsonNode app = services.path("app");
+        assertEquals("service_completed_successfully", app.path("depends_on").path("check").path("condition").asText());
+        assertEquals("no", check.path("restart").asText(), "a failed check must not be retried");
+        assertEquals(app.path("image").asText(), check.path("image").asText(), "the check runs the app's image");
+        List<String> command = new ArrayList<>();
+        check.path("command").forEach(a -> command.add(a.asText()));
+        List<String> serviceCommand = new ArrayList<>(jsonArray(single(runtime, "CMD")));
+        serviceCommand.add("--check");
+        assertEquals(serviceCommand, command);
+        assertEquals(settingsVariables(app), settingsVariables(check));
+        assertEquals(modelsMount(app), modelsMount(check));
+        assertTrue(check.path("healthcheck").path("disable").asBoolean(), "a one-shot serves no /health");
+    }
+
+    @Test
+    void modelsComeFromOneVariableAndASelfExportedModelsHashIsPassedThrough() throws IOException {
+        JsonNode app = services.path("app");
+        Mount models = modelsMount(app);
+        assertEquals(new Mount(MODELS_MOUNT_SOURCE, "/models", true), models);
+        // By default the repository's models/ folder, where models/README.md puts an exported model.
+        assertEquals(ROOT.resolve("models"), ROOT.resolve(ComposeFiles.interpolate(models.source(), Map.of())).normalize());
+        assertTrue(Files.isRegularFile(ROOT.resolve("models/README.md")));
+        assertEquals("/data/models", ComposeFiles.interpolate(models.source(), Map.of("PERCEPTWATCH_MODELS", "/data/models")));
+
+        Path config = copySource(jsonArray(single(runtime, "CMD")).get(2));
+        assertEquals(null, Settings.load(config, containerEnvironment(app, Map.of())).scoring().modelSha256(),
+                "without the variable the manifest's sha256 applies");
+        String exported = "0123456789abcdef".repeat(4);
+        assertEquals(exported, Settings.load(config, containerEnvironment(app,
+                Map.of("PERCEPTWATCH_SCORING_MODEL_SHA256", exported))).scoring().modelSha256());
+        assertEquals("lpips-squeeze", Settings.load(config, containerEnvironment(app,
+                Map.of("PERCEPTWATCH_SCORING_MODEL", "lpips-squeeze"))).scoring().model());
+
+        String docs = Files.readString(ROOT.resolve("docs/DOCKER.md"));
+        for (String variable : List.of("PERCEPTWATCH_MODELS", "PERCEPTWATCH_SCORING_MODEL_SHA256")) {
+            assertTrue(docs.contains(variable), "docs/DOCKER.md does not document " + variable);
+        }
+    }
+
+    /** No floating tag: a rebuild or a pull next year gets the same images; the broker is the project's Kafka. */
+    @Test
+    void everyImageIsPinnedToAReleaseAndTheBrokerIsTheProjectsKafka() throws IOException {
+        Pattern release = Pattern.compile(":v?\\d+\\.\\d+\\.\\d+[^:/]*$");
+        String built = services.path("app").path("image").asText();
+        services.fields().forEachRemaining(service -> {
+            String image = service.getValue().path("image").asText();
+            if (!image.equals(built)) {
+                assertTrue(release.matcher(image).find(), service.getKey() + " runs " + image + ", not a pinned release");
+            }
+        });
+        for (Instruction from : ComposeFiles.dockerfile().stream().filter(i -> i.keyword().equals("FROM")).toList()) {
+            String image = from.arguments().split("\\s+")[0];
+            assertTrue(release.matcher(image).find(), "FROM " + image + " is not a pinned release");
+        }
+        String syntax = Files.readAllLines(ComposeFiles.DOCKERFILE).get(0);
+        assertTrue(syntax.startsWith("# syntax=") && release.matcher(syntax).find(), syntax);
+
+        Matcher kafka = Pattern.compile("<kafka.version>(.+?)</kafka.version>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertTrue(kafka.find());
+        for (String service : List.of("kafka", "topics")) {
+            assertEquals("apache/kafka:" + kafka.group(1), services.path(service).path("image").asText(), service);
+        }
+    }
+
     @Test
     void dockerfileBuildsTheShadedJarAndRunsItAsANonRootUserWithAHealthcheck() throws IOException {
         List<Instruction> all = ComposeFiles.dockerfile();
@@ -211,7 +277,7 @@ class ComposeFileTest {
         assertTrue(finalName.find());
         assertTrue(runtime.stream().anyMatch(i -> i.keyword().equals("COPY")
                 && i.arguments().startsWith("--from=build /src/streams-app/target/" + finalName.group(1) + ".jar ")));
-        assertTrue(single(runtime, "FROM").startsWith("eclipse-temurin:17-jre"));
+        assertTrue(single(runtime, "FROM").matches("eclipse-temurin:17\\.\\S+-jre"), single(runtime, "FROM"));
         String user = single(runtime, "USER");
         assertNotEquals("root", user);
         assertTrue(runtimeRuns().contains("useradd --system --gid " + user), "USER " + user + " is never created");
@@ -224,6 +290,15 @@ class ComposeFileTest {
                 .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         assertTrue(ignored.containsAll(List.of(".git", ".ops", "**/target", "**/*.onnx")), ignored.toString());
         assertTrue(ignored.stream().noneMatch(p -> p.startsWith("models")), "the build packages models/manifest.json");
+
+        // The reactor build needs every module (DockerBuildContextIT builds this context for real).
+        Set<String> copied = ComposeFiles.stage(all, "build").stream().filter(i -> i.keyword().equals("COPY"))
+                .flatMap(i -> Stream.of(i.arguments().split("\\s+"))).map(source -> source.replaceAll("/$", ""))
+                .collect(Collectors.toSet());
+        Matcher module = Pattern.compile("<module>(.+?)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        while (module.find()) {
+            assertTrue(copied.contains(module.group(1)), "the build stage does not copy the module " + module.group(1));
+        }
     }
 
     @Test
@@ -294,6 +369,24 @@ class ComposeFileTest {
         boolean appImage = service.has("build") || stream(services).anyMatch(s -> s.has("build")
                 && s.path("image").asText().equals(image));
         return appImage && runtime.stream().anyMatch(i -> i.keyword().equals("HEALTHCHECK"));
+    }
+
+    /** What the service's process sees: the image's ENV, then compose's environment, from {@code host}'s variables. */
+    private Map<String, String> containerEnvironment(JsonNode service, Map<String, String> host) {
+        Map<String, String> env = new HashMap<>(imageEnvironment());
+        env.putAll(ComposeFiles.environment(service, host));
+        return env;
+    }
+
+    private static Map<String, String> settingsVariables(JsonNode service) {
+        Map<String, String> settings = new TreeMap<>(ComposeFiles.environment(service));
+        settings.keySet().removeIf(name -> !name.startsWith("PERCEPTWATCH_"));
+        return settings;
+    }
+
+    private static Mount modelsMount(JsonNode service) {
+        return ComposeFiles.mounts(service).stream().filter(m -> m.target().equals("/models")).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing mounted at /models"));
     }
 
     private Map<String, String> imageEnvironment() {
