@@ -52,6 +52,15 @@ final class ModelSeriesGuard {
         return admitted.contains(new ModelKey(modelId, modelVersion));
     }
 
+    /**
+     * Frees the pair's place, so the next new pair may report under its own labels.
+     *
+     * @return whether it had one
+     */
+    boolean release(String modelId, String modelVersion) {
+        return admitted.remove(new ModelKey(modelId, modelVersion));
+    }
+
     /** The labels of a pair; only {@link #labelsFor} makes one from event ids. */
     record ModelKey(String modelId, String modelVersion) {
         static final ModelKey FOLDED = new ModelKey(OTHER, OTHER);

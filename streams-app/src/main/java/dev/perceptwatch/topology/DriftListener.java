@@ -21,6 +21,12 @@ interface DriftListener {
      */
     void onClosed(Collection<DriftKey> keys);
 
+    /**
+     * These keys had no window for {@code drift.idle-after}: retired versions, whose series may free their
+     * place under the model series cap.
+     */
+    void onRetired(Collection<DriftKey> keys);
+
     /** This listener, with every failure of it counted and logged by {@code errors} instead of thrown. */
     static DriftListener guarded(DriftListener listener, InternalErrors errors) {
         return new DriftListener() {
@@ -44,6 +50,11 @@ interface DriftListener {
             public void onClosed(Collection<DriftKey> keys) {
                 errors.guard("DriftListener.onClosed", () -> listener.onClosed(keys));
             }
+
+            @Override
+            public void onRetired(Collection<DriftKey> keys) {
+                errors.guard("DriftListener.onRetired", () -> listener.onRetired(keys));
+            }
         };
     }
 
@@ -62,6 +73,10 @@ interface DriftListener {
 
         @Override
         public void onClosed(Collection<DriftKey> keys) {
+        }
+
+        @Override
+        public void onRetired(Collection<DriftKey> keys) {
         }
     };
 }
