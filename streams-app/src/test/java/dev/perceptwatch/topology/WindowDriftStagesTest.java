@@ -567,18 +567,6 @@ class WindowDriftStagesTest {
         List<String> closed = new ArrayList<>();
         startDriver(new DriftListener() {
             @Override
-            public void onRestored(DriftKey key, DriftState state) {
-            }
-
-            @Override
-            public void onWindow(WindowStats window, DriftState state) {
-            }
-
-            @Override
-            public void onAlert(DriftAlert alert) {
-            }
-
-            @Override
             public void onClosed(java.util.Collection<DriftKey> keys) {
                 keys.forEach(key -> closed.add(key.modelVersion()));
             }
