@@ -26,19 +26,23 @@ class PackageRulesTest {
 
     /** Each capability of the service and the capabilities it may use (events and client are other modules). */
     private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
-            Map.entry("imaging", Set.of()),
+            Map.entry("imaging", Set.of("contract")),
             Map.entry("scoring", Set.of("imaging")),
             Map.entry("aggregation", Set.of("events", "scoring")),
             Map.entry("drift", Set.of("events", "scoring", "aggregation")),
-            Map.entry("ingest", Set.of("events")),
-            Map.entry("config", Set.of("client", "imaging", "scoring", "drift", "ingest")),
-            Map.entry("observability", Set.of("events", "scoring", "ingest")),
-            Map.entry("topology", Set.of("events", "client", "imaging", "scoring", "aggregation", "drift", "ingest",
-                    "config", "observability")),
-            Map.entry("cli", Set.of("events", "client", "imaging", "scoring", "drift", "config", "topology")));
+            Map.entry("ingest", Set.of("events", "contract")),
+            Map.entry("config", Set.of("contract", "client", "imaging", "scoring", "drift", "ingest")),
+            Map.entry("observability", Set.of("events", "contract", "scoring")),
+            Map.entry("topology", Set.of("events", "contract", "client", "imaging", "scoring", "aggregation", "drift",
+                    "ingest", "config", "observability")),
+            Map.entry("cli", Set.of("events", "contract", "client", "imaging", "scoring", "drift", "config",
+                    "topology")));
 
-    /** The other modules' packages: the event contract (generated from schemas/) and the producer client. */
-    private static final Set<String> MODULES = Set.of("events", "client");
+    /**
+     * The other modules' packages: the events (generated from schemas/), the producer client, and the event
+     * contract (its rules and the reason codes) that client and service share.
+     */
+    private static final Set<String> MODULES = Set.of("events", "client", "contract");
 
     /** Where each heavy library may be used: nowhere else. */
     private static final Map<String, Set<String>> LIBRARY_USERS = Map.of(

@@ -1,6 +1,6 @@
 package dev.perceptwatch.observability;
 
-import dev.perceptwatch.ingest.EventContract;
+import dev.perceptwatch.contract.EventContract;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -5,7 +5,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.scoring.ReferenceCacheStats;

@@ -15,7 +15,7 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
 import dev.perceptwatch.observability.InternalError;
 import dev.perceptwatch.observability.MetricSnapshots;
