@@ -1,5 +1,6 @@
 package dev.perceptwatch.client;
 
+import dev.perceptwatch.contract.RejectReason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -186,7 +187,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   }
 
   private BadRecordException bad(String topic, String why, Throwable cause) {
-    return new BadRecordException(BadRecordException.Reason.BAD_SCHEMA,
+    return new BadRecordException(RejectReason.BAD_SCHEMA,
         "Record of topic " + topic + " is not a readable " + type.getSimpleName() + ": " + why, cause);
   }
 

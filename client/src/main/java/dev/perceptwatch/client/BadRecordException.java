@@ -1,5 +1,6 @@
 package dev.perceptwatch.client;
 
+import dev.perceptwatch.contract.RejectReason;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -10,20 +11,14 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class BadRecordException extends SerializationException {
 
-  /** The DeadLetter reason codes a deserializer can give. */
-  public enum Reason {
-    /** Not the registry wire format, an unknown schema id, or Avro that does not decode. */
-    BAD_SCHEMA
-  }
+  private final RejectReason reason;
 
-  private final Reason reason;
-
-  BadRecordException(Reason reason, String message, Throwable cause) {
+  BadRecordException(RejectReason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;
   }
 
-  public Reason reason() {
+  public RejectReason reason() {
     return reason;
   }
 }

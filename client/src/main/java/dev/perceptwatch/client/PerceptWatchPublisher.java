@@ -1,7 +1,7 @@
 package dev.perceptwatch.client;
 
+import dev.perceptwatch.contract.EventContract;
 import dev.perceptwatch.events.GenerationEvent;
-import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -87,8 +87,9 @@ public final class PerceptWatchPublisher implements AutoCloseable {
 
   /** Publishes (or replaces) the reference image with this id on the references topic. */
   public CompletableFuture<RecordMetadata> publishReference(String referenceId, byte[] image) {
-    if (referenceId == null || referenceId.isBlank()) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("a reference needs a non-blank id"));
+    String idProblem = EventContract.idProblem(referenceId);
+    if (idProblem != null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("reference_id " + idProblem));
     }
     ReferenceImage reference = ReferenceImage.newBuilder()
         .setReferenceId(referenceId)
@@ -131,32 +132,13 @@ public final class PerceptWatchPublisher implements AutoCloseable {
     return result;
   }
 
-  /** What is wrong with the event as the service would see it, or null; saves a round trip to a dead letter. */
+  /**
+   * What is wrong with the event as the service would see it (EventContract, produced_at against this clock and
+   * the service's default skew), or null; saves a round trip to a dead letter.
+   */
   static String contractProblem(GenerationEvent event) {
-    if (event == null) {
-      return "it is null";
-    }
-    if (event.getEventId() == null || event.getEventId().isBlank()) {
-      return "event_id is blank";
-    }
-    if (event.getModelId().isBlank() || event.getModelVersion().isBlank()) {
-      return "model_id and model_version must not be blank";
-    }
-    String generated = sourceProblem(event.getGenerated());
-    if (generated != null) {
-      return "generated: " + generated;
-    }
-    if (event.getGenerated().getReferenceId() != null) {
-      return "generated: reference_id is for references only";
-    }
-    String reference = sourceProblem(event.getReference());
-    return reference == null ? null : "reference: " + reference;
-  }
-
-  private static String sourceProblem(ImageSource source) {
-    int kinds = (source.getData() != null ? 1 : 0) + (source.getUri() != null ? 1 : 0)
-        + (source.getReferenceId() != null ? 1 : 0);
-    return kinds == 1 ? null : "an image source needs exactly one of data, uri and reference_id, it has " + kinds;
+    return event == null ? "it is null"
+        : EventContract.problem(event, Instant.now(), EventContract.DEFAULT_MAX_FUTURE_SKEW);
   }
 
   /** Settings of a {@link PerceptWatchPublisher}; defaults: the default topics, schemas auto-registered. */

@@ -1,5 +1,6 @@
 package dev.perceptwatch.client;
 
+import dev.perceptwatch.contract.RejectReason;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -309,7 +310,7 @@ class AvroSerdeTest {
 
     badInputs.forEach((what, bytes) -> {
       BadRecordException bad = assertThrows(BadRecordException.class, () -> serde.deserialize(topic, bytes), what);
-      assertEquals(BadRecordException.Reason.BAD_SCHEMA, bad.reason(), what);
+      assertEquals(RejectReason.BAD_SCHEMA, bad.reason(), what);
       assertTrue(bad.getMessage().contains(topic), what + ": " + bad.getMessage());
     });
     assertTrue(assertThrows(BadRecordException.class, () -> serde.deserialize(topic, framed(999999, avro)))

@@ -100,9 +100,9 @@ class PerceptWatchPublisherTest {
         GenerationEvents.inlineImage(PNG)).build();
     GenerationEvent noSource = GenerationEvents.of("m", "v1", new ImageSource(), GenerationEvents.inlineImage(PNG)).build();
     try (PerceptWatchPublisher publisher = publisher(kafka, registry, kafka.uniqueTopicName("gen"), kafka.uniqueTopicName("r"))) {
-      assertFailure(publisher, twoSources, "reference: an image source needs exactly one of data, uri and reference_id, it has 2");
-      assertFailure(publisher, generatedById, "generated: reference_id is for references only");
-      assertFailure(publisher, noSource, "generated: an image source needs exactly one of data, uri and reference_id, it has 0");
+      assertFailure(publisher, twoSources, "reference must have exactly one of data, uri, reference_id (has 2)");
+      assertFailure(publisher, generatedById, "generated must be inline data or a uri, not a reference_id");
+      assertFailure(publisher, noSource, "generated must have exactly one of data, uri, reference_id (has 0)");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.perceptwatch.config;
 
+import dev.perceptwatch.contract.EventContract;
 import dev.perceptwatch.drift.DriftSettings;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.SizePolicy;
@@ -217,7 +218,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
         return new Windows(positive(s, "windows.size", Duration.ofMinutes(1)),
                 s.duration("windows.grace", Duration.ofSeconds(30)),
                 s.string("windows.segment-attribute", null),
-                s.duration("windows.max-future-skew", Duration.ofMinutes(5)));
+                s.duration("windows.max-future-skew", EventContract.DEFAULT_MAX_FUTURE_SKEW));
     }
 
     static Observability observability(SettingsSource s) {

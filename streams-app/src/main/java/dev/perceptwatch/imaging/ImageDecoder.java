@@ -1,7 +1,7 @@
 package dev.perceptwatch.imaging;
 
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
-import dev.perceptwatch.imaging.ImageRejectedException.Reason;
+import dev.perceptwatch.contract.RejectReason;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -49,10 +49,10 @@ public final class ImageDecoder {
     public static RgbImage decode(byte[] encoded, String sourceName, ImageLimits limits)
             throws ImageRejectedException {
         if (encoded == null || encoded.length == 0) {
-            throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName, "image data is empty");
+            throw new ImageRejectedException(RejectReason.UNDECODABLE_IMAGE, sourceName, "image data is empty");
         }
         if (encoded.length > limits.maxBytes()) {
-            throw new ImageRejectedException(Reason.IMAGE_TOO_LARGE, sourceName, "image is " + encoded.length
+            throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE, sourceName, "image is " + encoded.length
                     + " bytes, over the limit of " + limits.maxBytes() + " bytes");
         }
         // Read in place: a MemoryCacheImageInputStream would copy the bytes into its cache as they are read.
@@ -69,7 +69,7 @@ public final class ImageDecoder {
                 });
                 BufferedImage image = reader.read(0, storedColours(reader));
                 if (!warnings.isEmpty()) {
-                    throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,
+                    throw new ImageRejectedException(RejectReason.UNDECODABLE_IMAGE, sourceName,
                             "corrupt " + formatName(reader) + " image: " + String.join("; ", warnings));
                 }
                 return Rasters.toRgb(image);
@@ -77,7 +77,7 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,
+            throw new ImageRejectedException(RejectReason.UNDECODABLE_IMAGE, sourceName,
                     "cannot decode image: " + e, e);
         }
     }
@@ -96,7 +96,7 @@ public final class ImageDecoder {
         String detail = otherFormat == null
                 ? "not a PNG, JPEG or WebP image (unrecognised data)"
                 : "unsupported image format '" + otherFormat + "', expected PNG, JPEG or WebP";
-        throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName, detail);
+        throw new ImageRejectedException(RejectReason.UNDECODABLE_IMAGE, sourceName, detail);
     }
 
     /**
@@ -117,16 +117,16 @@ public final class ImageDecoder {
     private static void checkPixelLimit(int width, int height, String sourceName, ImageLimits limits)
             throws ImageRejectedException {
         if (width <= 0 || height <= 0) {
-            throw new ImageRejectedException(Reason.UNDECODABLE_IMAGE, sourceName,
+            throw new ImageRejectedException(RejectReason.UNDECODABLE_IMAGE, sourceName,
                     "header declares an empty image " + width + "x" + height);
         }
         if (width < limits.minSide() || height < limits.minSide()) {
-            throw new ImageRejectedException(Reason.IMAGE_TOO_SMALL, sourceName, "image is " + width + "x" + height
+            throw new ImageRejectedException(RejectReason.IMAGE_TOO_SMALL, sourceName, "image is " + width + "x" + height
                     + ", under the minimum side of " + limits.minSide() + " pixels of the scoring model");
         }
         long pixels = (long) width * height;
         if (pixels > limits.maxPixels()) {
-            throw new ImageRejectedException(Reason.IMAGE_TOO_LARGE, sourceName, "image is " + width + "x" + height
+            throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE, sourceName, "image is " + width + "x" + height
                     + " = " + pixels + " pixels, over the limit of " + limits.maxPixels());
         }
     }

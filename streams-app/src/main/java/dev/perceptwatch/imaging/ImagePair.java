@@ -1,7 +1,7 @@
 package dev.perceptwatch.imaging;
 
 import com.twelvemonkeys.image.ResampleOp;
-import dev.perceptwatch.imaging.ImageRejectedException.Reason;
+import dev.perceptwatch.contract.RejectReason;
 
 /** A generated image and its reference, guaranteed to have the same size. */
 public record ImagePair(RgbImage generated, RgbImage reference) {
@@ -26,7 +26,7 @@ public record ImagePair(RgbImage generated, RgbImage reference) {
             return new ImagePair(generated, reference);
         }
         if (policy == SizePolicy.REJECT) {
-            throw new ImageRejectedException(Reason.SIZE_MISMATCH, sourceName, "generated image is "
+            throw new ImageRejectedException(RejectReason.SIZE_MISMATCH, sourceName, "generated image is "
                     + generated.sizeText() + " but the reference is " + reference.sizeText()
                     + " (size policy " + policy.configName() + ")");
         }

@@ -1,23 +1,22 @@
 package dev.perceptwatch.imaging;
 
-/** An image that cannot be scored; {@link #reason()} doubles as the dead-letter reason code. */
+import dev.perceptwatch.contract.RejectReason;
+
+/** An image that cannot be scored, with the dead-letter reason code it earns. */
 public final class ImageRejectedException extends Exception {
 
-    /** Why an image was refused. The names are dead-letter reason codes: keep them stable. */
-    public enum Reason { UNDECODABLE_IMAGE, IMAGE_TOO_LARGE, IMAGE_TOO_SMALL, SIZE_MISMATCH }
+    private final RejectReason reason;
 
-    private final Reason reason;
-
-    ImageRejectedException(Reason reason, String sourceName, String detail) {
+    ImageRejectedException(RejectReason reason, String sourceName, String detail) {
         this(reason, sourceName, detail, null);
     }
 
-    ImageRejectedException(Reason reason, String sourceName, String detail, Throwable cause) {
+    ImageRejectedException(RejectReason reason, String sourceName, String detail, Throwable cause) {
         super(sourceName + ": " + detail, cause);
         this.reason = reason;
     }
 
-    public Reason reason() {
+    public RejectReason reason() {
         return reason;
     }
 }

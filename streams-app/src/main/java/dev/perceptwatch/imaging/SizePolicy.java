@@ -1,12 +1,13 @@
 package dev.perceptwatch.imaging;
 
+import dev.perceptwatch.contract.RejectReason;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** What to do when a generated image and its reference differ in size. */
 public enum SizePolicy {
-    /** Refuse the pair with {@link ImageRejectedException.Reason#SIZE_MISMATCH} (the default). */
+    /** Refuse the pair with {@link RejectReason#SIZE_MISMATCH} (the default). */
     REJECT("reject"),
     /** Resample the generated image to the reference size (Lanczos, see {@link ImagePair#align}). */
     RESIZE_TO_REFERENCE("resize-to-reference");

@@ -1,5 +1,6 @@
 package dev.perceptwatch.ingest;
 
+import dev.perceptwatch.contract.RejectReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

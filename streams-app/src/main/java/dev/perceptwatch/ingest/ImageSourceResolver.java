@@ -1,12 +1,13 @@
 package dev.perceptwatch.ingest;
 
+import dev.perceptwatch.contract.EventContract;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -40,32 +41,22 @@ public final class ImageSourceResolver {
      */
     public CompletableFuture<EncodedPair> resolve(GenerationEvent event, Function<String, ReferenceImage> references)
             throws RejectedEventException {
-        requireId(event.getEventId(), "event_id");
-        requireId(event.getModelId(), "model_id");
-        requireId(event.getModelVersion(), "model_version");
-        checkProducedAt(event);
-        ImageSource generated = event.getGenerated();
-        ImageSource reference = event.getReference();
-        if (generated.getReferenceId() != null) {
-            throw new RejectedEventException(RejectReason.BAD_EVENT,
-                    "event " + event.getEventId() + ": generated must be inline data or a uri, not a reference_id");
+        String problem = EventContract.problem(event, clock.instant(), maxFutureSkew);
+        if (problem != null) {
+            throw new RejectedEventException(RejectReason.BAD_EVENT, "event " + event.getEventId() + ": " + problem);
         }
-        CompletableFuture<byte[]> generatedBytes = bytesOf(generated, "generated", event, references);
-        CompletableFuture<byte[]> referenceBytes = bytesOf(reference, "reference", event, references);
+        ImageSource reference = event.getReference();
+        CompletableFuture<byte[]> generatedBytes = bytesOf(event.getGenerated(), event, references);
+        CompletableFuture<byte[]> referenceBytes = bytesOf(reference, event, references);
         return generatedBytes.thenCombine(referenceBytes,
                 (generatedImage, referenceImage) -> new EncodedPair(generatedImage, referenceImage,
                         reference.getReferenceId()));
     }
 
-    private CompletableFuture<byte[]> bytesOf(ImageSource source, String role, GenerationEvent event,
+    /** The source's bytes; it has exactly one of data, uri, reference_id (EventContract). */
+    private CompletableFuture<byte[]> bytesOf(ImageSource source, GenerationEvent event,
                                               Function<String, ReferenceImage> references)
             throws RejectedEventException {
-        int given = (source.getData() != null ? 1 : 0) + (source.getUri() != null ? 1 : 0)
-                + (source.getReferenceId() != null ? 1 : 0);
-        if (given != 1) {
-            throw new RejectedEventException(RejectReason.BAD_EVENT, "event " + event.getEventId() + ": " + role
-                    + " must have exactly one of data, uri, reference_id (has " + given + ")");
-        }
         if (source.getData() != null) {
             return CompletableFuture.completedFuture(toArray(source.getData()));
         }
@@ -78,23 +69,6 @@ public final class ImageSourceResolver {
                     + ": reference_id '" + source.getReferenceId() + "' is not on the references topic");
         }
         return CompletableFuture.completedFuture(toArray(image.getData()));
-    }
-
-    private void checkProducedAt(GenerationEvent event) throws RejectedEventException {
-        Instant producedAt = event.getProducedAt();
-        String problem = EventContract.producedAtProblem(producedAt, clock.instant(), maxFutureSkew);
-        if (problem != null) {
-            throw new RejectedEventException(RejectReason.BAD_EVENT, "event " + event.getEventId() + ": produced_at "
-                    + producedAt + " (" + producedAt.toEpochMilli() + ") " + problem
-                    + "; it is milliseconds since the epoch");
-        }
-    }
-
-    private static void requireId(String value, String field) throws RejectedEventException {
-        String problem = EventContract.idProblem(value);
-        if (problem != null) {
-            throw new RejectedEventException(RejectReason.BAD_EVENT, field + " " + problem);
-        }
     }
 
     private static byte[] toArray(ByteBuffer buffer) {

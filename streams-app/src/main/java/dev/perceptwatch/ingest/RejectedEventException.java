@@ -1,5 +1,7 @@
 package dev.perceptwatch.ingest;
 
+import dev.perceptwatch.contract.RejectReason;
+
 /** An event that cannot be scored, with the reason code that its dead letter carries. */
 public final class RejectedEventException extends Exception {
     private final RejectReason reason;

@@ -1,6 +1,6 @@
 package dev.perceptwatch.observability;
 
-import dev.perceptwatch.ingest.EventContract;
+import dev.perceptwatch.contract.EventContract;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,6 +50,15 @@ final class ModelSeriesGuard {
     /** Whether the pair reports under its own labels (not folded into "other", nor "invalid"). */
     boolean admitted(String modelId, String modelVersion) {
         return admitted.contains(new ModelKey(modelId, modelVersion));
+    }
+
+    /**
+     * Frees the pair's place, so the next new pair may report under its own labels.
+     *
+     * @return whether it had one
+     */
+    boolean release(String modelId, String modelVersion) {
+        return admitted.remove(new ModelKey(modelId, modelVersion));
     }
 
     /** The labels of a pair; only {@link #labelsFor} makes one from event ids. */

@@ -5,7 +5,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.scoring.ReferenceCacheStats;
@@ -284,14 +284,30 @@ public final class ServiceMetrics {
      * keep the alert rule firing after the new owner resolved it. Folded versions share "other" and stay.
      */
     public void forgetModelVersion(String modelId, String modelVersion) {
-        if (!models.admitted(modelId, modelVersion)) {
-            return;
+        if (models.admitted(modelId, modelVersion)) {
+            removeJudgedSeries(modelId, modelVersion);
         }
+    }
+
+    private void removeJudgedSeries(String modelId, String modelVersion) {
         windowEvents.remove(modelId, modelVersion);
         List<Gauge> perMetric = List.of(windowMean, windowP50, windowP90, windowP99, baselineMean, baselineStd,
                 driftState);
         for (String metric : QUALITY_METRICS) {
             perMetric.forEach(gauge -> gauge.remove(modelId, modelVersion, metric));
+        }
+    }
+
+    /**
+     * Removes every series of a model version that stopped producing (its scoring counter too) and frees its
+     * place under the series cap, so versions that come and go do not fold into "other" until a restart. If
+     * it comes back, its counter starts again at 0, which Prometheus' rate() reads as a reset.
+     */
+    public void retireModelVersion(String modelId, String modelVersion) {
+        // Released first: a score of it at this very moment takes a place again and its series come back.
+        if (models.release(modelId, modelVersion)) {
+            removeJudgedSeries(modelId, modelVersion);
+            eventsScored.remove(modelId, modelVersion);
         }
     }
 

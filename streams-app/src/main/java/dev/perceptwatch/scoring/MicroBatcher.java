@@ -415,33 +415,29 @@ final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    /** A worker's native buffers, reused across batches and grown to the largest batch seen. */
+    /** A worker's native buffers, reused across batches (see {@link NativeBuffer} for their size). */
     private static final class BatchBuffers {
-        private FloatBuffer first = allocate(0);
-        private FloatBuffer second = allocate(0);
-        private FloatBuffer features = allocate(0);
-        private FloatBuffer references = allocate(0);
+        private final NativeBuffer first = new NativeBuffer();
+        private final NativeBuffer second = new NativeBuffer();
+        private final NativeBuffer features = new NativeBuffer();
+        private final NativeBuffer references = new NativeBuffer();
 
         FloatBuffer first(int floats) {
-            first = ensure(first, floats);
-            return first;
+            return first.take(floats);
         }
 
         FloatBuffer second(int floats) {
-            second = ensure(second, floats);
-            return second;
+            return second.take(floats);
         }
 
         /** Per layer, room for exactly {@code images} images' maps, for the backbone to write. */
         FloatBuffer[] features(FeatureLayout layout, int images) {
-            features = ensure(features, Math.toIntExact(layout.floats() * images));
-            return perLayer(features, layout, images);
+            return perLayer(features.take(Math.toIntExact(layout.floats() * images)), layout, images);
         }
 
         /** Per layer, empty room for {@code images} images' maps, to pack the head's references into. */
         FloatBuffer[] references(FeatureLayout layout, int images) {
-            references = ensure(references, Math.toIntExact(layout.floats() * images));
-            return perLayer(references, layout, images);
+            return perLayer(references.take(Math.toIntExact(layout.floats() * images)), layout, images);
         }
 
         private static FloatBuffer[] perLayer(FloatBuffer buffer, FeatureLayout layout, int images) {
@@ -453,16 +449,6 @@ final class MicroBatcher implements AutoCloseable {
                 offset += length;
             }
             return layers;
-        }
-
-        private static FloatBuffer ensure(FloatBuffer buffer, int floats) {
-            FloatBuffer ready = buffer.capacity() >= floats ? buffer : allocate(floats);
-            ready.clear().limit(floats);
-            return ready;
-        }
-
-        private static FloatBuffer allocate(int floats) {
-            return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.perceptwatch.topology;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.RecordHeader;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;

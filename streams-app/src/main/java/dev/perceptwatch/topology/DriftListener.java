@@ -6,20 +6,34 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
 import java.util.Collection;
 
-/** What the drift stage tells observability; called on stream threads, through {@link #guarded}. */
+/**
+ * What the drift stage tells observability; called on stream threads, through {@link #guarded}. Each event is
+ * ignored unless overridden.
+ */
 interface DriftListener {
     /** A key's state as restored at start-up, before any new window. */
-    void onRestored(DriftKey key, DriftState state);
+    default void onRestored(DriftKey key, DriftState state) {
+    }
 
-    void onWindow(WindowStats window, DriftState state);
+    default void onWindow(WindowStats window, DriftState state) {
+    }
 
-    void onAlert(DriftAlert alert);
+    default void onAlert(DriftAlert alert) {
+    }
 
     /**
      * The task judging these keys closed: moved to another instance, which reports them from now on, or the
      * instance is stopping.
      */
-    void onClosed(Collection<DriftKey> keys);
+    default void onClosed(Collection<DriftKey> keys) {
+    }
+
+    /**
+     * These keys had no window for {@code drift.idle-after}: retired versions, whose series may free their
+     * place under the model series cap.
+     */
+    default void onRetired(Collection<DriftKey> keys) {
+    }
 
     /** This listener, with every failure of it counted and logged by {@code errors} instead of thrown. */
     static DriftListener guarded(DriftListener listener, InternalErrors errors) {
@@ -44,24 +58,14 @@ interface DriftListener {
             public void onClosed(Collection<DriftKey> keys) {
                 errors.guard("DriftListener.onClosed", () -> listener.onClosed(keys));
             }
+
+            @Override
+            public void onRetired(Collection<DriftKey> keys) {
+                errors.guard("DriftListener.onRetired", () -> listener.onRetired(keys));
+            }
         };
     }
 
     DriftListener NONE = new DriftListener() {
-        @Override
-        public void onRestored(DriftKey key, DriftState state) {
-        }
-
-        @Override
-        public void onWindow(WindowStats window, DriftState state) {
-        }
-
-        @Override
-        public void onAlert(DriftAlert alert) {
-        }
-
-        @Override
-        public void onClosed(Collection<DriftKey> keys) {
-        }
     };
 }

@@ -64,7 +64,7 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
 
     /**
      * Resolves the open alerts of keys that have had no window for {@code drift.idle-after} of stream time, and
-     * stops reporting their gauges: no window would ever end such an alert. Stream time is the newest window
+     * retires their series: no window would ever end such an alert. Stream time is the newest window
      * end this task has seen, so a replay of old windows does not count as quiet.
      */
     private void closeIdleKeys(long streamTime) {
@@ -85,7 +85,7 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
             }
             // Also after a RESOLVED just published, whose gauges the listener set.
             if (reported.remove(key) || !step.alerts().isEmpty()) {
-                listener.onClosed(List.of(key));
+                listener.onRetired(List.of(key));
             }
         });
     }

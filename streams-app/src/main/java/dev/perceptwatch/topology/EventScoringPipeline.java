@@ -5,7 +5,7 @@ import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.ReferenceImage;
 import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.ingest.ImageSourceResolver;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
@@ -56,8 +56,7 @@ final class EventScoringPipeline implements EventScorer {
             return rejected;
         }
         if (cause instanceof ImageRejectedException image) {
-            // The imaging reasons are dead-letter reason codes of the same names.
-            return new RejectedEventException(RejectReason.valueOf(image.reason().name()), image.getMessage(), image);
+            return new RejectedEventException(image.reason(), image.getMessage(), image);
         }
         return new RejectedEventException(RejectReason.SCORING_FAILED, String.valueOf(cause), cause);
     }

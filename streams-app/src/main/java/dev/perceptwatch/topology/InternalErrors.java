@@ -2,7 +2,7 @@ package dev.perceptwatch.topology;
 
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.DeadLetter;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.observability.InternalError;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

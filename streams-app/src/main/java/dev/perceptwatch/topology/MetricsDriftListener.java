@@ -42,6 +42,12 @@ final class MetricsDriftListener implements DriftListener {
                 .forEach(key -> metrics.forgetModelVersion(key.modelId(), key.modelVersion()));
     }
 
+    @Override
+    public void onRetired(Collection<DriftKey> keys) {
+        keys.stream().filter(key -> key.segment() == null)
+                .forEach(key -> metrics.retireModelVersion(key.modelId(), key.modelVersion()));
+    }
+
     private void report(DriftKey key, DriftState state) {
         if (key.segment() != null) {
             return;

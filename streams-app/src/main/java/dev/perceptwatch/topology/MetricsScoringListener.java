@@ -1,7 +1,7 @@
 package dev.perceptwatch.topology;
 
 import dev.perceptwatch.events.QualityScore;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.observability.ServiceMetrics;
 import java.time.Instant;
 

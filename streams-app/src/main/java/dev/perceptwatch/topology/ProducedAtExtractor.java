@@ -2,7 +2,7 @@ package dev.perceptwatch.topology;
 
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.QualityScore;
-import dev.perceptwatch.ingest.EventContract;
+import dev.perceptwatch.contract.EventContract;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

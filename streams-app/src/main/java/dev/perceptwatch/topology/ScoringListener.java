@@ -1,7 +1,7 @@
 package dev.perceptwatch.topology;
 
 import dev.perceptwatch.events.QualityScore;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import java.time.Instant;
 
 /** What the scoring step tells observability; called on stream threads, through {@link #guarded}. */

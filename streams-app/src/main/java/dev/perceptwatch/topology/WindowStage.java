@@ -6,7 +6,7 @@ import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
-import dev.perceptwatch.ingest.EventContract;
+import dev.perceptwatch.contract.EventContract;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.perceptwatch.imaging.ImageRejectedException.Reason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.testing.PngHeaders;
 import dev.perceptwatch.testing.SharedFiles;
 import java.awt.Transparency;
@@ -182,13 +182,13 @@ class ImageDecoderTest {
 
     @Test
     void truncatedSampleJpegIsUndecodable() throws Exception {
-        assertRejected(SharedFiles.imageBytes("truncated.jpg"), "truncated.jpg", Reason.UNDECODABLE_IMAGE, "");
+        assertRejected(SharedFiles.imageBytes("truncated.jpg"), "truncated.jpg", RejectReason.UNDECODABLE_IMAGE, "");
     }
 
     @Test
     void jpegCutInHalfIsUndecodableNotHalfGray() {
         byte[] rocket = SharedFiles.imageBytes("rocket.jpg");
-        assertRejected(Arrays.copyOf(rocket, rocket.length / 2), "half-rocket.jpg", Reason.UNDECODABLE_IMAGE,
+        assertRejected(Arrays.copyOf(rocket, rocket.length / 2), "half-rocket.jpg", RejectReason.UNDECODABLE_IMAGE,
                 "corrupt jpeg image: Truncated File");
     }
 
@@ -196,42 +196,42 @@ class ImageDecoderTest {
     void pngCutInHalfIsUndecodable() {
         byte[] astronaut = SharedFiles.imageBytes("astronaut.png");
         assertRejected(Arrays.copyOf(astronaut, astronaut.length / 2), "half-astronaut.png",
-                Reason.UNDECODABLE_IMAGE, "");
+                RejectReason.UNDECODABLE_IMAGE, "");
     }
 
     @Test
     void randomBytesAreUndecodable() {
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
-        assertRejected(noise, "noise.bin", Reason.UNDECODABLE_IMAGE, "not a PNG, JPEG or WebP image");
+        assertRejected(noise, "noise.bin", RejectReason.UNDECODABLE_IMAGE, "not a PNG, JPEG or WebP image");
     }
 
     @Test
     void emptyDataIsUndecodable() {
-        assertRejected(new byte[0], "empty.png", Reason.UNDECODABLE_IMAGE, "empty");
+        assertRejected(new byte[0], "empty.png", RejectReason.UNDECODABLE_IMAGE, "empty");
     }
 
     @Test
     void otherFormatsImageIoReadsAreRefused() {
         byte[] gif = TestImages.encode(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_INDEXED), "gif");
-        assertRejected(gif, "picture.gif", Reason.UNDECODABLE_IMAGE, "unsupported image format 'gif'");
+        assertRejected(gif, "picture.gif", RejectReason.UNDECODABLE_IMAGE, "unsupported image format 'gif'");
     }
 
     /** The header alone claims 10^10 pixels; the limit must trip before any pixel buffer is allocated. */
     @Test
     void hugePngHeaderIsRefusedByThePixelLimit() throws Exception {
-        assertRejected(PngHeaders.headerOnly(100_000, 100_000), "generated.png", Reason.IMAGE_TOO_LARGE,
+        assertRejected(PngHeaders.headerOnly(100_000, 100_000), "generated.png", RejectReason.IMAGE_TOO_LARGE,
                 "generated.png: image is 100000x100000 = 10000000000 pixels, over the limit of 16777216");
         // The same header with a plausible size gets past the limit and fails only for its missing IDAT.
-        assertRejected(PngHeaders.headerOnly(100, 100), "generated.png", Reason.UNDECODABLE_IMAGE, "cannot decode image");
+        assertRejected(PngHeaders.headerOnly(100, 100), "generated.png", RejectReason.UNDECODABLE_IMAGE, "cannot decode image");
     }
 
     @Test
     void theMinimumSideIsCheckedFromTheHeaderAndIsInclusive() throws Exception {
         ImageLimits alex = ImageLimits.defaults().atLeast(31);
-        assertRejected(PngHeaders.headerOnly(30, 500), "generated.png", alex, Reason.IMAGE_TOO_SMALL,
+        assertRejected(PngHeaders.headerOnly(30, 500), "generated.png", alex, RejectReason.IMAGE_TOO_SMALL,
                 "generated.png: image is 30x500, under the minimum side of 31 pixels of the scoring model");
-        assertRejected(PngHeaders.headerOnly(500, 30), "generated.png", alex, Reason.IMAGE_TOO_SMALL,
+        assertRejected(PngHeaders.headerOnly(500, 30), "generated.png", alex, RejectReason.IMAGE_TOO_SMALL,
                 "generated.png: image is 500x30, under the minimum side of 31 pixels of the scoring model");
         // ex_ref.png is 64x64.
         assertEquals(64, ImageDecoder.decode(SharedFiles.imageBytes("ex_ref.png"), "ex_ref.png",
@@ -243,7 +243,7 @@ class ImageDecoderTest {
     @Test
     void byteLimitIsCheckedFirst() {
         byte[] astronaut = SharedFiles.imageBytes("astronaut.png");
-        assertRejected(astronaut, "astronaut.png", new ImageLimits(1000, 1_000_000), Reason.IMAGE_TOO_LARGE,
+        assertRejected(astronaut, "astronaut.png", new ImageLimits(1000, 1_000_000), RejectReason.IMAGE_TOO_LARGE,
                 "astronaut.png: image is " + astronaut.length + " bytes, over the limit of 1000 bytes");
     }
 
@@ -254,7 +254,7 @@ class ImageDecoderTest {
         assertEquals(512, ImageDecoder.decode(astronaut, "astronaut.png", exact).width());
         ImageRejectedException e = assertThrows(ImageRejectedException.class,
                 () -> ImageDecoder.decode(astronaut, "astronaut.png", new ImageLimits(astronaut.length, 512 * 512 - 1)));
-        assertEquals(Reason.IMAGE_TOO_LARGE, e.reason());
+        assertEquals(RejectReason.IMAGE_TOO_LARGE, e.reason());
     }
 
     @Test
@@ -263,11 +263,11 @@ class ImageDecoderTest {
         assertThrows(IllegalArgumentException.class, () -> new ImageLimits(1, -1));
     }
 
-    private static void assertRejected(byte[] data, String name, Reason reason, String messagePart) {
+    private static void assertRejected(byte[] data, String name, RejectReason reason, String messagePart) {
         assertRejected(data, name, LIMITS, reason, messagePart);
     }
 
-    private static void assertRejected(byte[] data, String name, ImageLimits limits, Reason reason,
+    private static void assertRejected(byte[] data, String name, ImageLimits limits, RejectReason reason,
             String messagePart) {
         ImageRejectedException e = assertThrows(ImageRejectedException.class,
                 () -> ImageDecoder.decode(data, name, limits));

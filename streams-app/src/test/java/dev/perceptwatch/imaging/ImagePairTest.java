@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.perceptwatch.imaging.ImageRejectedException.Reason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.testing.SharedFiles;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ class ImagePairTest {
         RgbImage reference = TestImages.uniform(512, 384, 1, 2, 3);
         ImageRejectedException e = assertThrows(ImageRejectedException.class,
                 () -> ImagePair.align(generated, reference, SizePolicy.REJECT, "event-42"));
-        assertEquals(Reason.SIZE_MISMATCH, e.reason());
+        assertEquals(RejectReason.SIZE_MISMATCH, e.reason());
         assertEquals("event-42: generated image is 256x192 but the reference is 512x384 (size policy reject)",
                 e.getMessage());
     }

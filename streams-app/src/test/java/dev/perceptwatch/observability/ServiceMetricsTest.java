@@ -183,6 +183,29 @@ class ServiceMetricsTest {
         }
     }
 
+    /** Issue 19: versions that come and go no longer fold into "other" until a restart. */
+    @Test
+    void aRetiredVersionFreesItsPlaceUnderTheCap() throws Exception {
+        ServiceMetrics capped = new ServiceMetrics(2);
+        capped.eventScored("a", "1");
+        capped.windowClosed(ExercisedMetrics.window("a", "1", null));
+        capped.eventScored("b", "1");
+        capped.eventScored("c", "1");
+        capped.retireModelVersion("a", "1");
+        capped.retireModelVersion("c", "1");   // folded: it had no place to free
+        capped.eventScored("d", "1");
+        capped.eventScored("e", "1");
+        try (MetricsServer server = MetricsServer.start(capped, "127.0.0.1", 0)) {
+            List<Sample> samples = Sample.parseAll(scrape(server));
+            assertEquals(1, value(samples, "perceptwatch_events_scored_total", Map.of("model_id", "d")),
+                    "d takes a's place");
+            assertEquals(2, value(samples, "perceptwatch_events_scored_total", Map.of("model_id", "other")),
+                    "c before, e after: the cap still holds");
+            assertTrue(samples.stream().noneMatch(s -> "a".equals(s.labels().get("model_id"))), "a's series are gone");
+            assertEquals(1, value(samples, "perceptwatch_events_scored_total", Map.of("model_id", "b")));
+        }
+    }
+
     @Test
     void forgettingAModelVersionRemovesItsWindowBaselineAndDriftSeriesOnly() throws Exception {
         fixture.metrics.windowClosed(ExercisedMetrics.window(MODEL, "v8", null));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perceptwatch.events.DeadLetter;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

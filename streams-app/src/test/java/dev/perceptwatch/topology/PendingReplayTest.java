@@ -9,7 +9,7 @@ import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.QualityScore;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;

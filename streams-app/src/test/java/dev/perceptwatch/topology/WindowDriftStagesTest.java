@@ -15,7 +15,7 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
-import dev.perceptwatch.ingest.RejectReason;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
 import dev.perceptwatch.observability.InternalError;
 import dev.perceptwatch.observability.MetricSnapshots;
@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -281,6 +282,11 @@ class WindowDriftStagesTest {
 
             @Override
             public void onClosed(java.util.Collection<DriftKey> keys) {
+                throw new IllegalStateException("injected");
+            }
+
+            @Override
+            public void onRetired(java.util.Collection<DriftKey> keys) {
                 throw new IllegalStateException("injected");
             }
         });
@@ -548,6 +554,38 @@ class WindowDriftStagesTest {
         // v7's last window is minute 4, holding the one score that closed minute 3.
         assertEquals(T0.plus(MINUTE.multipliedBy(WARMUP + 2)), resolved.getWindowStart(), "from v7's last window end");
         assertTrue(resolved.getSummary().contains("no windows since"), resolved.getSummary());
+    }
+
+    /**
+     * Issue 19: a version idle for drift.idle-after is retired (its series free their place under the cap,
+     * ServiceMetricsTest), once.
+     */
+    @Test
+    void anIdleVersionIsRetiredOnce() {
+        driver.close();
+        List<String> retired = new ArrayList<>();
+        List<String> closed = new ArrayList<>();
+        startDriver(new DriftListener() {
+            @Override
+            public void onClosed(java.util.Collection<DriftKey> keys) {
+                keys.forEach(key -> closed.add(key.modelVersion()));
+            }
+
+            @Override
+            public void onRetired(java.util.Collection<DriftKey> keys) {
+                keys.forEach(key -> retired.add(key.modelVersion()));
+            }
+        });
+        for (int minute = 0; minute <= WARMUP; minute++) {   // warmed up and judged: never-judged keys stay
+            window("v7", minute, 0.20);
+        }
+        closeWindowsBefore("v7", LATER + 1);
+        for (int minute = LATER + 1; minute < LATER + 10; minute++) {
+            window("v11", minute, 0.20);
+        }
+        closeWindowsBefore("v11", LATER + 10);
+        assertEquals(List.of("v7"), retired, "v7 after 5 quiet minutes, once; v11 is not idle");
+        assertEquals(List.of(), closed, "retiring is not closing: the task is still here");
     }
 
     @Test

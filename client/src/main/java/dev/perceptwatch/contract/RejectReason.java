@@ -1,4 +1,4 @@
-package dev.perceptwatch.ingest;
+package dev.perceptwatch.contract;
 
 /** Why an event cannot be scored: the reason code written on its dead letter. */
 public enum RejectReason {
