@@ -12,12 +12,13 @@ The graph takes img0, img1: float32 [N,3,H,W], RGB in [-1,1] (v/127.5-1), N/H/W 
   layer_distances [N,L]     per-layer terms spatial_mean(lin_k((unit(f0_k)-unit(f1_k))^2)); sum = distance
   feature_mse     [N]       lpips.LPIPS(lpips=False): sum_k spatial_mean(sum_c (unit(f0_k)-unit(f1_k))^2)
   spatial         [N,1,H,W] lpips.LPIPS(spatial=True): sum_k bilinear_upsample(lin_k(...), (H,W))
-The script checks the wrapper against lpips.LPIPS itself before exporting, then prints the sha256.
+The script checks the wrapper against lpips.LPIPS itself before exporting, then prints the sha256. It then
+cuts the export into its backbone and head (split_lpips_onnx.py, beside this script), written beside it as
+<name>_backbone.onnx and <name>_head.onnx, which the service's reference feature cache uses.
 The bytes (and so the sha256) depend on the torch and onnx versions: see models/README.md for how to
 use a file whose hash differs from models/manifest.json.
 """
 import argparse
-import hashlib
 import inspect
 import os
 
@@ -25,6 +26,8 @@ import lpips
 import onnx
 import torch
 import torch.nn.functional as F
+
+from split_lpips_onnx import describe, split
 
 OUTPUTS = ["distance", "layer_distances", "feature_mse", "spatial"]
 
@@ -102,9 +105,9 @@ def export(net, out):
     onnx.checker.check_model(model)
     onnx.save(model, out)
 
-    with open(out, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    print(f"{out}: {os.path.getsize(out)} bytes, sha256 {digest}")
+    print(describe(out))
+    for part in split(out, os.path.dirname(os.path.abspath(out))):
+        print(describe(part))
     print(f"torch {torch.__version__}, onnx {onnx.__version__}, lpips {getattr(lpips, '__version__', '?')}")
 
 

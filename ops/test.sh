@@ -19,4 +19,8 @@ fi
 ops/registry.sh build
 # The broker jars for ops/kafka.sh (its test starts a real broker process); cached after the first run.
 ops/kafka.sh classpath > /dev/null
+# Debian's python3-onnx for SplitScriptTest (models/split_lpips_onnx.py), installed when missing and root.
+if ! /usr/bin/python3 -c 'import onnx' 2>/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-onnx
+fi
 exec ./mvnw -B verify "$@"

@@ -6,6 +6,7 @@ import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.PairScores;
+import dev.perceptwatch.scoring.ReferenceCacheStats;
 import dev.perceptwatch.scoring.ScoringEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -56,6 +57,7 @@ final class ScoreCommand implements Callable<Integer> {
         Progress progress = new Progress(err, pairs.size(), Files.isDirectory(generated));
         int failed = 0;
         long started;
+        ReferenceCacheStats cache;
         try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
             started = System.nanoTime();
@@ -72,8 +74,13 @@ final class ScoreCommand implements Callable<Integer> {
             while (!inFlight.isEmpty()) {
                 failed += finish(inFlight.poll(), writer, err, progress);
             }
+            cache = engine.referenceCacheStats();
         }
         progress.done(failed, System.nanoTime() - started);
+        if (cache.maxBytes() > 0) {
+            err.printf("reference feature cache: %d pairs reused a reference's features, %d references computed%n",
+                    cache.hits() + cache.misses() - cache.computed(), cache.computed());
+        }
         spec.commandLine().getOut().flush();
         return failed > 0 ? 1 : 0;
     }
