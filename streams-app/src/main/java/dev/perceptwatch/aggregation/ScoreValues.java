@@ -10,7 +10,7 @@ public final class ScoreValues {
     }
 
     /** The value of the metric in a score, or null when the scorer did not compute it. */
-    static Double valueIn(Metric metric, QualityScore score) {
+    public static Double valueIn(Metric metric, QualityScore score) {
         return switch (metric) {
             case LPIPS -> score.getLpips();
             case FEATURE_DISTANCE -> score.getFeatureDistance();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.drift.eval.DriftEvaluation;
+import dev.perceptwatch.drift.eval.ReplayScores;
+import dev.perceptwatch.drift.eval.ScoreSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,10 +15,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Measures drift detection quality on synthetic streams with known change points (docs/DETECTION.md). */
+/** Measures drift detection quality on streams with known change points (docs/DETECTION.md). */
 @Command(name = "drift-eval", mixinStandardHelpOptions = true,
-        description = "Replay synthetic LPIPS streams with known changes through the drift detectors and "
-                + "report detection delay and false alarms per 10,000 windows as JSON.")
+        description = {"Replay score streams with known changes through the drift detectors and report detection "
+                + "delay and false alarms per 10,000 windows, per metric and for any metric, as JSON.",
+                "Synthetic scores by default; with --healthy, windows resampled from real scores."})
 final class DriftEvalCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed; same seed, same report.")
@@ -54,26 +57,40 @@ final class DriftEvalCommand implements Callable<Integer> {
                     + " environment variables override them). Default: the shipped defaults.")
     Path config;
 
+    @Option(names = "--healthy", paramLabel = "FILE.jsonl",
+            description = "Replay these real scores (JSON lines of score --format jsonl or tail scores --format "
+                    + "jsonl) instead of the synthetic generator.")
+    Path healthy;
+
+    @Option(names = "--changed", paramLabel = "FILE.jsonl",
+            description = "With --healthy: scores of a changed model; adds the changed-10/25/50/100%% scenarios.")
+    Path changed;
+
     @Option(names = "--out", required = true, description = "JSON report to write.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        if (changed != null && healthy == null) {
+            throw new IllegalArgumentException("--changed needs --healthy: the changed stream replaces part of it");
+        }
+        ScoreSource source = healthy == null ? ScoreSource.synthetic() : new ReplayScores(ReplayScores.read(healthy),
+                changed == null ? List.of() : ReplayScores.read(changed));
         List<DriftEvaluation.Row> rows = new DriftEvaluation(
                 Settings.loadDrift(config, System.getenv()).detection()).run(
                 new DriftEvaluation.Options(seed, runs, windowsPerRun, changeAfter, cleanWindows, cleanRunLength,
-                        eventsPerWindow, mixNoise));
+                        eventsPerWindow, mixNoise), source);
         ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         json.writeValue(out.toFile(), rows);
-        System.out.println("| scenario | detector | median delay | p90 delay | false alarms / 10k windows |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| scenario | detector | metric | median delay | p90 delay | false alarms / 10k windows |");
+        System.out.println("|---|---|---|---|---|---|");
         for (DriftEvaluation.Row row : rows) {
-            System.out.printf("| %s | %s | %s | %s | %s |%n", row.scenario(), row.detector(),
+            System.out.printf("| %s | %s | %s | %s | %s | %s |%n", row.scenario(), row.detector(), row.metric(),
                     orNever(row.medianDelayWindows()), orNever(row.p90DelayWindows()),
                     row.falseAlarmsPer10kWindows());
         }

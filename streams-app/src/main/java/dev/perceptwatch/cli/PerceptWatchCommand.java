@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Live perceptual quality monitoring for generative image models.",
         subcommands = {CommandLine.HelpCommand.class, ScoreCommand.class, RunCommand.class, BenchCommand.class,
-                DriftEvalCommand.class, PublishCommand.class, PublishReferenceCommand.class, TailCommand.class,
+                DriftEvalCommand.class, CorpusCommand.class, PublishCommand.class, PublishReferenceCommand.class, TailCommand.class,
                 DemoCommand.class})
 public final class PerceptWatchCommand implements Runnable {
 

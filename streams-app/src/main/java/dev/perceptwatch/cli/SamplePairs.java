@@ -69,7 +69,8 @@ final class SamplePairs {
         };
     }
 
-    private static List<RgbImage> photos(Path directory) {
+    /** The decodable images of a directory, in name order; other files are skipped. */
+    static List<RgbImage> photos(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
             List<RgbImage> photos = new ArrayList<>();
             for (Path file : files.sorted().toList()) {

@@ -61,7 +61,7 @@ final class ScoreCommand implements Callable<Integer> {
         try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
             started = System.nanoTime();
-            ScoreRecordWriter writer = new ScoreRecordWriter(format, spec.commandLine().getOut());
+            ScoreRecordWriter writer = new ScoreRecordWriter(format, spec.commandLine().getOut()::println);
             // Enough pairs in flight to fill several batches, few enough to bound memory.
             int window = 4 * scoring.engineOptions().batchSize();
             Deque<Work> inFlight = new ArrayDeque<>();

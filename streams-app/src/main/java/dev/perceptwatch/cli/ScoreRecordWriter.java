@@ -1,19 +1,25 @@
 package dev.perceptwatch.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.aggregation.ScoreValues;
+import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.scoring.PairScores;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * One output record per scored pair, as CSV (header first) or JSON lines. A metric that was not computed is
  * empty (CSV) or null (JSON); PSNR of identical images is {@code inf} in CSV and the string
  * {@code "Infinity"} in JSON, which has no literal for it.
+ *
+ * <p>{@code score} identifies a pair by its files, {@code tail scores} by its event; the metric and size fields
+ * are the same, so {@code drift-eval --healthy} replays either.
  */
 final class ScoreRecordWriter {
     enum Format { csv, jsonl }
@@ -22,14 +28,15 @@ final class ScoreRecordWriter {
             "mse", "psnr", "ssim", "ms_ssim", "width", "height");
 
     private final Format format;
-    private final PrintWriter out;
+    private final Consumer<String> out;
     private final ObjectMapper json = new ObjectMapper();
 
-    ScoreRecordWriter(Format format, PrintWriter out) {
+    /** The CSV header, when CSV, is the first line; the columns are those of {@link #write(String, String, PairScores)}. */
+    ScoreRecordWriter(Format format, Consumer<String> out) {
         this.format = format;
         this.out = out;
         if (format == Format.csv) {
-            out.println(String.join(",", COLUMNS));
+            out.accept(String.join(",", COLUMNS));
         }
     }
 
@@ -37,12 +44,29 @@ final class ScoreRecordWriter {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("generated", generated);
         record.put("reference", reference);
-        for (Metric metric : Metric.values()) {
-            record.put(metric.label(), scores.value(metric));
+        write(record, scores::value, scores.width(), scores.height());
+    }
+
+    /** A score from perceptwatch.scores: event_id, model_id, model_version, produced_at, then the metrics. */
+    void write(QualityScore score) {
+        if (format != Format.jsonl) {
+            throw new IllegalStateException("a QualityScore is written as JSON lines only");
         }
-        record.put("width", scores.width());
-        record.put("height", scores.height());
-        out.println(format == Format.csv ? csvLine(record) : jsonLine(record));
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("event_id", score.getEventId());
+        record.put("model_id", score.getModelId());
+        record.put("model_version", score.getModelVersion());
+        record.put("produced_at", score.getProducedAt().toString());
+        write(record, metric -> ScoreValues.valueIn(metric, score), score.getWidth(), score.getHeight());
+    }
+
+    private void write(Map<String, Object> record, Function<Metric, Double> value, int width, int height) {
+        for (Metric metric : Metric.values()) {
+            record.put(metric.label(), value.apply(metric));
+        }
+        record.put("width", width);
+        record.put("height", height);
+        out.accept(format == Format.csv ? csvLine(record) : jsonLine(record));
     }
 
     private static String csvLine(Map<String, Object> record) {

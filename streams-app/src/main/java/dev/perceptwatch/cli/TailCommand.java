@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,6 +77,13 @@ final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "alerts|scores|dead-letters|window-stats", converter = StreamConverter.class,
             description = "What to print.")
     Stream stream;
+    /** line: one human-readable line a record; jsonl: the JSON lines of {@code score --format jsonl} (scores only). */
+    enum Format { line, jsonl }
+
+    @Option(names = "--format", defaultValue = "line", paramLabel = "line|jsonl",
+            description = "line (default) or jsonl: for scores, the JSON lines of score --format jsonl, "
+                    + "which drift-eval --healthy/--changed replays.")
+    Format format;
     @Option(names = "--from-beginning", description = "Start at the oldest record (default: only new records).")
     boolean fromBeginning;
     @Option(names = "--max", paramLabel = "N", description = "Stop after N records.")
@@ -117,6 +125,10 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (format == Format.jsonl && stream != Stream.scores) {
+            throw new IllegalArgumentException("--format jsonl is for scores only; use the default line format for "
+                    + stream.name().replace('_', '-'));
+        }
         String name = topic == null ? stream.topic : topic;
         kafka.requireReachable();
         AvroSerde<? extends SpecificRecord> serde = new AvroSerde<>(stream.type);
@@ -161,7 +173,19 @@ final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Prints one record (never a tombstone) in the chosen format. */
+    private Consumer<SpecificRecord> printer(PrintWriter out) {
+        if (format == Format.jsonl) {
+            ScoreRecordWriter writer = new ScoreRecordWriter(ScoreRecordWriter.Format.jsonl, out::println);
+            return value -> writer.write((QualityScore) value);
+        }
+        return value -> out.println(stream.line.apply(value));
+    }
+
     private void print(KafkaConsumer<byte[], SpecificRecord> consumer, PrintWriter out, PrintWriter err) {
+        Consumer<SpecificRecord> printer = printer(out);
+        // A tombstone has no JSON line: it is reported beside the records, not among them.
+        PrintWriter tombstones = format == Format.jsonl ? err : out;
         long printed = 0;
         long lastRecord = System.nanoTime();
         while (max == null || printed < max) {
@@ -174,13 +198,17 @@ final class TailCommand implements Callable<Integer> {
                     if (!selected(record.value())) {
                         continue;
                     }
-                    out.println(record.value() == null ? "tombstone at " + record.partition() + "@" + record.offset()
-                            : stream.line.apply(record.value()));
+                    if (record.value() == null) {
+                        tombstones.println("tombstone at " + record.partition() + "@" + record.offset());
+                    } else {
+                        printer.accept(record.value());
+                    }
                     if (max != null && ++printed >= max) {
                         break;
                     }
                 }
                 out.flush();
+                tombstones.flush();
             } catch (RecordDeserializationException e) {
                 err.println("error: undecodable record at " + e.topicPartition() + "@" + e.offset() + ": "
                         + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));

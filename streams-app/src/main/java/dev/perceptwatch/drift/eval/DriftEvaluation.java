@@ -23,17 +23,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Replays synthetic score streams with known change points through the production aggregation and drift
- * code (window bytes and drift state bytes round-trip on every window, as through a state store) and
- * measures, for LPIPS, detection delay and false alarms per detector configuration.
+ * Replays score streams (synthetic, or resampled real scores) with known change points through the production
+ * aggregation and drift code (window bytes and drift state bytes round-trip on every window, as through a state
+ * store) and measures detection delay and false alarms per detector configuration, for each metric of the
+ * stream and family-wise ({@code any}: a FIRING of any metric, as the paging rule pages).
  *
  * <p>Delay: windows are numbered from the first changed window (1). The delay of a run is the number of the
- * window at whose close the first LPIPS FIRING at or after the change is emitted: 1 means the alert came
- * with the first changed window. Runs without such a FIRING within the run are "never"; median and p90 are
- * nearest-rank over all runs and null when they fall on a "never".
+ * window at whose close the first FIRING (of that metric, or of any) at or after the change is emitted: 1 means
+ * the alert came with the first changed window. Runs without such a FIRING within the run are "never"; median
+ * and p90 are nearest-rank over all runs and null when they fall on a "never".
  *
- * <p>False alarms: LPIPS FIRING episodes that start in a clean window after warm-up (the whole of a
- * {@code none} run, the part before the change otherwise), per 10,000 such windows.
+ * <p>False alarms: windows after warm-up and before the change (the whole of a {@code none} run) in which a
+ * FIRING episode starts, per 10,000 such windows.
  */
 public final class DriftEvaluation {
 
@@ -60,16 +61,19 @@ public final class DriftEvaluation {
     }
 
     /** One line of the report; JSON keys as drift-eval documents them. */
-    @JsonPropertyOrder({"scenario", "detector", "median_delay_windows", "p90_delay_windows",
+    @JsonPropertyOrder({"scenario", "detector", "metric", "median_delay_windows", "p90_delay_windows",
             "false_alarms_per_10k_windows"})
     public record Row(@JsonProperty("scenario") String scenario,
                       @JsonProperty("detector") String detector,
+                      @JsonProperty("metric") String metric,
                       @JsonProperty("median_delay_windows") Integer medianDelayWindows,
                       @JsonProperty("p90_delay_windows") Integer p90DelayWindows,
                       @JsonProperty("false_alarms_per_10k_windows") double falseAlarmsPer10kWindows) {
     }
 
-    private static final String MODEL = "synthetic";
+    /** The metric name of the family-wise rows. */
+    public static final String ANY_METRIC = "any";
+    private static final String MODEL = "drift-eval";
     private static final long WINDOW_MILLIS = 60_000;
     private static final int NEVER = Integer.MAX_VALUE;
 
@@ -90,28 +94,35 @@ public final class DriftEvaluation {
                 new DriftEngine(settings.withDetectors(Set.of(DetectorKind.NAIVE_THRESHOLD), 1)));
     }
 
-    public List<Row> run(Options options) {
+    public List<Row> run(Options options, ScoreSource source) {
+        List<String> metrics = new ArrayList<>(source.metrics().stream().map(Metric::label).toList());
+        metrics.add(ANY_METRIC);
         List<Row> rows = new ArrayList<>();
-        for (Scenario scenario : Scenario.values()) {
+        for (Scenario scenario : source.scenarios()) {
             boolean none = scenario == Scenario.NONE;
             int runs = none ? (options.cleanWindows() + options.cleanRunLength() - 1) / options.cleanRunLength() : options.runs();
             int judged = none ? options.cleanRunLength() : options.windowsPerRun();
             int changeAt = none ? judged : options.changeAfter();
-            Map<String, Tally> tallies = new LinkedHashMap<>();
-            engines.keySet().forEach(name -> tallies.put(name, new Tally(runs)));
-            for (int run = 0; run < runs; run++) {
-                replay(options, scenario, run, judged, changeAt, tallies);
+            Map<String, Map<String, Tally>> tallies = new LinkedHashMap<>();
+            for (String detector : engines.keySet()) {
+                Map<String, Tally> byMetric = new LinkedHashMap<>();
+                metrics.forEach(metric -> byMetric.put(metric, new Tally(runs, metric)));
+                tallies.put(detector, byMetric);
             }
-            tallies.forEach((detector, tally) -> rows.add(tally.row(scenario, detector, none)));
+            for (int run = 0; run < runs; run++) {
+                replay(options, source, scenario, run, judged, changeAt, tallies);
+            }
+            tallies.forEach((detector, byMetric) -> byMetric.values()
+                    .forEach(tally -> rows.add(tally.row(scenario, detector, none))));
         }
         return rows;
     }
 
-    private void replay(Options options, Scenario scenario, int run, int judged, int changeAt,
-                        Map<String, Tally> tallies) {
+    private void replay(Options options, ScoreSource source, Scenario scenario, int run, int judged, int changeAt,
+                        Map<String, Map<String, Tally>> tallies) {
         // The generator's seed is two longs: the user's seed, and scenario and run packed into the other.
         long stream = ((long) scenario.ordinal() << 32) | run;
-        SyntheticScores scores = new SyntheticScores(
+        ScoreSource.Windows scores = source.open(
                 RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {options.seed(), stream}),
                 options.eventsPerWindow(), options.mixNoise());
         DriftKey key = new DriftKey(MODEL, scenario.reportName(), "run" + run);
@@ -129,21 +140,25 @@ public final class DriftEvaluation {
                         DriftState.fromBytes(states.get(engine.getKey()).toBytes()));
                 states.put(engine.getKey(), step.state());
                 if (judgedIndex >= 0) {
-                    tallies.get(engine.getKey()).count(run, judgedIndex, changeAt, step.alerts());
+                    for (Tally tally : tallies.get(engine.getKey()).values()) {
+                        tally.count(run, judgedIndex, changeAt, step.alerts());
+                    }
                 }
             }
         }
     }
 
-    /** Delays and false alarms of one detector configuration over the runs of one scenario. */
+    /** Delays and false alarms of one detector configuration and metric (or any) over the runs of one scenario. */
     private static final class Tally {
         private final int[] delays;
+        private final String metric;
         private long cleanWindows;
         private long falseAlarms;
 
-        Tally(int runs) {
+        Tally(int runs, String metric) {
             delays = new int[runs];
             Arrays.fill(delays, NEVER);
+            this.metric = metric;
         }
 
         void count(int run, int judgedIndex, int changeAt, List<AlertDecision> alerts) {
@@ -152,7 +167,7 @@ public final class DriftEvaluation {
                 cleanWindows++;
             }
             boolean fired = alerts.stream().anyMatch(a -> a.state() == AlertState.FIRING
-                    && a.metric().equals(Metric.LPIPS.label()));
+                    && (metric.equals(ANY_METRIC) || a.metric().equals(metric)));
             if (!fired) {
                 return;
             }
@@ -167,7 +182,7 @@ public final class DriftEvaluation {
             int[] sorted = delays.clone();
             Arrays.sort(sorted);
             double rate = cleanWindows == 0 ? 0 : Math.round(falseAlarms * 10_000.0 / cleanWindows * 100) / 100.0;
-            return new Row(scenario.reportName(), detector, none ? null : nearestRank(sorted, 0.5),
+            return new Row(scenario.reportName(), detector, metric, none ? null : nearestRank(sorted, 0.5),
                     none ? null : nearestRank(sorted, 0.9), rate);
         }
 

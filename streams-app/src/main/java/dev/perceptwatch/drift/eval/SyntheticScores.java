@@ -17,7 +17,7 @@ import java.util.Map;
  * traffic mixes prompts differently from one window to the next, so window means vary more than sampling alone
  * predicts.
  */
-final class SyntheticScores {
+final class SyntheticScores implements ScoreSource.Windows {
 
     static final double LPIPS_MEAN = 0.2;
     private static final double LPIPS_CONCENTRATION = 24;          // std 0.080 at mean 0.2
@@ -39,7 +39,8 @@ final class SyntheticScores {
         this.mixNoise = mixNoise;
     }
 
-    WindowAccumulator window(String windowId, Scenario scenario, boolean changed) {
+    @Override
+    public WindowAccumulator window(String windowId, Scenario scenario, boolean changed) {
         Scenario effective = changed ? scenario : Scenario.NONE;
         double lpipsMean = LPIPS_MEAN * (1 + mixNoise * gaussian.sample()) * effective.meanFactor();
         double concentration = effective == Scenario.VARIANCE ? VARIANCE_CONCENTRATION : LPIPS_CONCENTRATION;

@@ -20,7 +20,7 @@ class DriftEvaluationTest {
         DriftSettings defaults = DriftSettings.defaults();
         DriftSettings shortWarmup = new DriftSettings(5, defaults.fireAfterWindows(), defaults.resolveAfterWindows(),
                 defaults.minQuantileCount(), defaults.metrics());
-        return new DriftEvaluation(shortWarmup).run(SMALL);
+        return new DriftEvaluation(shortWarmup).run(SMALL, ScoreSource.synthetic());
     }
 
     @Test
@@ -36,13 +36,15 @@ class DriftEvaluationTest {
     @Test
     void reportsEveryScenarioAndDetectorWithTheDocumentedKeys() throws Exception {
         List<DriftEvaluation.Row> rows = run();
-        assertEquals(36, rows.size());
+        assertEquals(6 * 6 * 3, rows.size(), "scenarios x detectors x (lpips, ssim, any)");
         assertEquals(Set.of("mean+5%", "mean+10%", "mean+25%", "variance", "tail", "none"),
                 rows.stream().map(DriftEvaluation.Row::scenario).collect(Collectors.toSet()));
         assertEquals(Set.of("effect-size", "two-window", "cusum", "p90-shift", "combined", "naive-threshold"),
                 rows.stream().map(DriftEvaluation.Row::detector).collect(Collectors.toSet()));
         String first = new JsonMapper().writeValueAsString(rows.get(0));
-        assertEquals(List.of("scenario", "detector", "median_delay_windows", "p90_delay_windows",
+        assertEquals(Set.of("lpips", "ssim", "any"),
+                rows.stream().map(DriftEvaluation.Row::metric).collect(Collectors.toSet()));
+        assertEquals(List.of("scenario", "detector", "metric", "median_delay_windows", "p90_delay_windows",
                 "false_alarms_per_10k_windows"), fieldNames(first));
         for (DriftEvaluation.Row row : rows) {
             if (row.scenario().equals("none")) {
@@ -51,7 +53,8 @@ class DriftEvaluationTest {
         }
         // A 25% mean shift is over 5 standard errors here: the default detector set must catch it in 8 windows.
         DriftEvaluation.Row big = rows.stream()
-                .filter(r -> r.scenario().equals("mean+25%") && r.detector().equals("combined"))
+                .filter(r -> r.scenario().equals("mean+25%") && r.detector().equals("combined")
+                        && r.metric().equals("lpips"))
                 .findFirst().orElseThrow();
         assertNotNull(big.medianDelayWindows());
     }

@@ -1,0 +1,168 @@
+package dev.perceptwatch.drift.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.aggregation.ScoreValues;
+import dev.perceptwatch.aggregation.WindowAccumulator;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.scoring.Metric;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Windows resampled from recorded real scores: the JSON lines of {@code perceptwatch score --format jsonl} or
+ * {@code perceptwatch tail scores --format jsonl}. A window draws whole records with replacement, so the six
+ * metrics of a pair stay together and their real correlation is kept.
+ *
+ * <p>On top, one traffic-mix factor {@code f = 1 + N(0, mix noise)} per window (times the mean factor of a
+ * {@code mean+x%} scenario) scales every metric's badness alike: distances (LPIPS, feature distance, MSE)
+ * {@code * f}, similarities' distance to a perfect score {@code (1 - SSIM) * f}, and PSNR {@code - 10 log10 f}
+ * (what MSE {@code * f} does to it). In a {@code changed-x%} scenario, round(x% of the window) of its events are
+ * drawn from the changed stream instead.
+ */
+public final class ReplayScores implements ScoreSource {
+
+    private final List<QualityScore> healthy;
+    private final List<QualityScore> changed;
+    private final List<Metric> metrics;
+
+    /** @param changed the changed stream's records; empty for a replay without the changed-x% scenarios */
+    public ReplayScores(List<QualityScore> healthy, List<QualityScore> changed) {
+        if (healthy.isEmpty()) {
+            throw new IllegalArgumentException("the healthy stream has no records");
+        }
+        this.healthy = List.copyOf(healthy);
+        this.changed = List.copyOf(changed);
+        this.metrics = Arrays.stream(Metric.values())
+                .filter(m -> healthy.stream().anyMatch(s -> ScoreValues.valueIn(m, s) != null)).toList();
+    }
+
+    @Override
+    public List<Scenario> scenarios() {
+        List<Scenario> scenarios = new ArrayList<>(List.of(Scenario.MEAN_5, Scenario.MEAN_10, Scenario.MEAN_25));
+        if (!changed.isEmpty()) {
+            scenarios.addAll(List.of(Scenario.CHANGED_10, Scenario.CHANGED_25, Scenario.CHANGED_50,
+                    Scenario.CHANGED_100));
+        }
+        scenarios.add(Scenario.NONE);
+        return scenarios;
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return metrics;
+    }
+
+    @Override
+    public Windows open(UniformRandomProvider rng, int eventsPerWindow, double mixNoise) {
+        ContinuousSampler gaussian = ZigguratSampler.NormalizedGaussian.of(rng);
+        return (windowId, scenario, isChanged) -> {
+            Scenario effective = isChanged ? scenario : Scenario.NONE;
+            double factor = (1 + mixNoise * gaussian.sample()) * effective.meanFactor();
+            long fromChanged = Math.round(effective.changedFraction() * eventsPerWindow);
+            WindowAccumulator window = new WindowAccumulator();
+            for (int i = 0; i < eventsPerWindow; i++) {
+                List<QualityScore> stream = i < fromChanged ? changed : healthy;
+                window.add(scaled(stream.get(rng.nextInt(stream.size())), windowId + "-e" + i, factor));
+            }
+            return window;
+        };
+    }
+
+    private static QualityScore scaled(QualityScore record, String eventId, double factor) {
+        Map<Metric, Double> values = new EnumMap<>(Metric.class);
+        for (Metric metric : Metric.values()) {
+            Double value = ScoreValues.valueIn(metric, record);
+            values.put(metric, value == null ? null : switch (metric) {
+                case LPIPS, FEATURE_DISTANCE, MSE -> value * factor;
+                case SSIM, MS_SSIM -> 1 - (1 - value) * factor;
+                case PSNR -> value - 10 * Math.log10(factor);
+            });
+        }
+        return new QualityScore(eventId, "replay", "v1", Map.of(), Instant.EPOCH, Instant.EPOCH, null,
+                values.get(Metric.LPIPS), values.get(Metric.FEATURE_DISTANCE), values.get(Metric.MSE),
+                values.get(Metric.PSNR), values.get(Metric.SSIM), values.get(Metric.MS_SSIM), record.getWidth(),
+                record.getHeight(), "replay", "replay");
+    }
+
+    /**
+     * The records of a JSON-lines file (blank lines skipped). Each line is an object with the metric fields
+     * (number, null or absent; PSNR may be the string {@code "Infinity"}), at least one of them a number.
+     *
+     * @throws IllegalArgumentException naming the file and line of the first bad line, or an empty file
+     */
+    public static List<QualityScore> read(Path file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<QualityScore> records = new ArrayList<>();
+        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while ((line = lines.readLine()) != null) {
+                number++;
+                if (!line.isBlank()) {
+                    records.add(parse(json, line, file + ":" + number + ": "));
+                }
+            }
+        }
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no score records; write them with "
+                    + "perceptwatch score --format jsonl or perceptwatch tail scores --format jsonl");
+        }
+        return records;
+    }
+
+    private static QualityScore parse(ObjectMapper json, String line, String where) {
+        JsonNode node;
+        try {
+            node = json.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + "not JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException(where + "not a JSON object");
+        }
+        Map<Metric, Double> values = new EnumMap<>(Metric.class);
+        for (Metric metric : Metric.values()) {
+            values.put(metric, number(node.get(metric.label()), where + metric.label()));
+        }
+        if (values.values().stream().allMatch(v -> v == null)) {
+            throw new IllegalArgumentException(where + "no metric value (lpips, feature_distance, mse, psnr, ssim,"
+                    + " ms_ssim)");
+        }
+        return new QualityScore("replay", "replay", "v1", Map.of(), Instant.EPOCH, Instant.EPOCH, null,
+                values.get(Metric.LPIPS), values.get(Metric.FEATURE_DISTANCE), values.get(Metric.MSE),
+                values.get(Metric.PSNR), values.get(Metric.SSIM), values.get(Metric.MS_SSIM),
+                size(node.get("width")), size(node.get("height")), "replay", "replay");
+    }
+
+    private static Double number(JsonNode value, String field) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.doubleValue();
+        }
+        if (value.isTextual() && (value.asText().equals("Infinity") || value.asText().equals("-Infinity"))) {
+            return value.asText().startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        throw new IllegalArgumentException(field + " is " + value + ", not a number");
+    }
+
+    private static int size(JsonNode value) {
+        return value != null && value.canConvertToInt() ? value.intValue() : 0;
+    }
+}

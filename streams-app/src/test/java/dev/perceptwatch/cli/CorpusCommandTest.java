@@ -1,0 +1,98 @@
+package dev.perceptwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.perceptwatch.imaging.Distortions;
+import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageLimits;
+import dev.perceptwatch.imaging.RgbImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** corpus: seeded crops, healthy pairs distorted mildly, the same crops distorted more in the changed stream. */
+class CorpusCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesSeededHealthyAndChangedPairsOfTheSameCrops() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Files.write(images.resolve("photo.png"), Distortions.encodePng(texture(96, 80)));
+        Files.writeString(images.resolve("README.md"), "not an image");
+
+        assertEquals(0, corpus(images, dir.resolve("a"), "7"));
+        assertEquals(0, corpus(images, dir.resolve("b"), "7"));
+        assertEquals(0, corpus(images, dir.resolve("c"), "8"));
+
+        int sameAsOtherSeed = 0;
+        double healthyError = 0;
+        double changedError = 0;
+        for (int i = 0; i < 12; i++) {
+            String name = String.format("%05d.png", i);
+            byte[] reference = Files.readAllBytes(dir.resolve("a/healthy/reference").resolve(name));
+            assertArrayEquals(reference, Files.readAllBytes(dir.resolve("a/changed/reference").resolve(name)),
+                    "both streams share the crop");
+            assertArrayEquals(Files.readAllBytes(dir.resolve("a/changed/generated").resolve(name)),
+                    Files.readAllBytes(dir.resolve("b/changed/generated").resolve(name)), "same seed, same corpus");
+            assertEquals(32, decode(reference).width());
+            if (java.util.Arrays.equals(reference, Files.readAllBytes(dir.resolve("c/healthy/reference").resolve(name)))) {
+                sameAsOtherSeed++;
+            }
+            healthyError += mse(reference, Files.readAllBytes(dir.resolve("a/healthy/generated").resolve(name)));
+            changedError += mse(reference, Files.readAllBytes(dir.resolve("a/changed/generated").resolve(name)));
+        }
+        assertTrue(changedError > 2 * healthyError, healthyError + " vs " + changedError);
+        assertTrue(healthyError > 0, "a healthy pair is not a copy");
+        assertTrue(sameAsOtherSeed < 3, "another seed, other crops: " + sameAsOtherSeed + " of 12 the same");
+    }
+
+    @Test
+    void noPhotoLargeEnoughIsAClearError() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("small"));
+        Files.write(images.resolve("tiny.png"), Distortions.encodePng(texture(16, 16)));
+        CommandLine command = new CommandLine(new CorpusCommand()).setExecutionExceptionHandler(new ErrorHandler());
+        java.io.StringWriter err = new java.io.StringWriter();
+        command.setErr(new java.io.PrintWriter(err));
+        assertEquals(2, command.execute("--images", images.toString(), "--out", dir.resolve("o").toString(),
+                "--size", "32"));
+        assertEquals("error: no image in " + images + " is at least 32x32; pass --images DIR or a smaller --size",
+                err.toString().strip());
+    }
+
+    private static int corpus(Path images, Path out, String seed) {
+        return new CommandLine(new CorpusCommand()).execute("--images", images.toString(), "--out", out.toString(),
+                "--pairs", "12", "--size", "32", "--seed", seed);
+    }
+
+    /** Smooth gradients plus seeded detail, so that blur, JPEG and noise all change it. */
+    private static RgbImage texture(int width, int height) {
+        Random random = new Random(3);
+        byte[] rgb = new byte[width * height * 3];
+        for (int i = 0; i < rgb.length; i++) {
+            int pixel = i / 3;
+            rgb[i] = (byte) ((pixel % width) * 2 + (pixel / width) + random.nextInt(16));
+        }
+        return new RgbImage(width, height, rgb);
+    }
+
+    private static RgbImage decode(byte[] png) throws Exception {
+        return ImageDecoder.decode(png, "test", ImageLimits.defaults());
+    }
+
+    private static double mse(byte[] a, byte[] b) throws Exception {
+        byte[] x = decode(a).rgb();
+        byte[] y = decode(b).rgb();
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            double d = (x[i] & 0xff) - (y[i] & 0xff);
+            sum += d * d;
+        }
+        return sum / x.length;
+    }
+}

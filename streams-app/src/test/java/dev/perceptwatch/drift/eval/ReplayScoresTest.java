@@ -1,0 +1,137 @@
+package dev.perceptwatch.drift.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.perceptwatch.aggregation.MetricSummary;
+import dev.perceptwatch.aggregation.WindowAccumulator;
+import dev.perceptwatch.drift.DriftSettings;
+import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.scoring.Metric;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.rng.simple.RandomSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading recorded scores, resampling windows from them, and drift-eval's replay scenarios. */
+class ReplayScoresTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheLinesOfScoreAndOfTailScores() throws IOException {
+        Path file = write("pairs.jsonl",
+                "{\"generated\":\"g.png\",\"reference\":\"r.png\",\"lpips\":0.25,\"feature_distance\":1.5,"
+                        + "\"mse\":12.0,\"psnr\":\"Infinity\",\"ssim\":0.9,\"ms_ssim\":null,\"width\":256,\"height\":128}",
+                "",
+                "{\"event_id\":\"e1\",\"model_id\":\"m\",\"model_version\":\"v1\",\"lpips\":0.5,\"width\":8}");
+
+        List<QualityScore> records = ReplayScores.read(file);
+
+        assertEquals(2, records.size(), "the blank line is skipped");
+        QualityScore first = records.get(0);
+        assertEquals(0.25, first.getLpips());
+        assertEquals(1.5, first.getFeatureDistance());
+        assertEquals(Double.POSITIVE_INFINITY, first.getPsnr());
+        assertNull(first.getMsSsim());
+        assertEquals(256, first.getWidth());
+        assertEquals(128, first.getHeight());
+        assertEquals(0.5, records.get(1).getLpips());
+        assertNull(records.get(1).getSsim(), "absent is not computed");
+    }
+
+    @Test
+    void aBadLineIsOneErrorNamingFileAndLine() throws IOException {
+        String good = "{\"lpips\":0.2}";
+        assertEquals(dir.resolve("a.jsonl") + ":2: not JSON (Unexpected character ('l' (code 108)): was expecting "
+                        + "double-quote to start field name)",
+                error(write("a.jsonl", good, "{lpips:0.2}")));
+        assertEquals(dir.resolve("b.jsonl") + ":3: lpips is \"high\", not a number",
+                error(write("b.jsonl", good, good, "{\"lpips\":\"high\"}")));
+        assertEquals(dir.resolve("c.jsonl") + ":1: no metric value (lpips, feature_distance, mse, psnr, ssim, ms_ssim)",
+                error(write("c.jsonl", "{\"generated\":\"g.png\"}")));
+        assertEquals(dir.resolve("d.jsonl") + ":1: not a JSON object", error(write("d.jsonl", "[0.2]")));
+        assertTrue(error(write("e.jsonl", "")).startsWith(dir.resolve("e.jsonl") + ": no score records"),
+                "a file of blank lines has nothing to replay");
+    }
+
+    @Test
+    void windowsResampleWholeRecordsAndScaleEveryMetricsBadnessAlike() {
+        // Two records whose metrics move together; a window of either keeps each pair's metrics together.
+        QualityScore low = record(0.1, 10.0, 30.0, 0.9);
+        QualityScore high = record(0.3, 40.0, 20.0, 0.7);
+        ScoreSource.Windows windows = new ReplayScores(List.of(low, high), List.of())
+                .open(RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {1, 2}), 400, 0);
+
+        WindowAccumulator clean = windows.window("w0", Scenario.MEAN_25, false);
+        WindowAccumulator scaled = windows.window("w1", Scenario.MEAN_25, true);
+
+        // Hand-worked: the 1.25 factor makes LPIPS 0.125 / 0.375, MSE 12.5 / 50, PSNR 30 - 10 log10 1.25 = 29.03,
+        // SSIM 1 - 0.1 * 1.25 = 0.875; the low/high mix of each window is what its mean tells.
+        double lowShare = (0.3 - summary(clean, Metric.LPIPS).mean()) / 0.2;
+        assertEquals(10 * lowShare + 40 * (1 - lowShare), summary(clean, Metric.MSE).mean(), 1e-9);
+        assertEquals(0.125, summary(scaled, Metric.LPIPS).min(), 1e-9);
+        assertEquals(0.375, summary(scaled, Metric.LPIPS).max(), 1e-9);
+        assertEquals(50, summary(scaled, Metric.MSE).max(), 1e-9);
+        assertEquals(30 - 10 * Math.log10(1.25), summary(scaled, Metric.PSNR).max(), 1e-9);
+        assertEquals(0.875, summary(scaled, Metric.SSIM).max(), 1e-9);
+    }
+
+    @Test
+    void aChangedStreamIsCaughtOnEveryMetricAndAHealthyOneCountsNoDelay() {
+        // Skewed healthy scores (a CV about 1, like real LPIPS) and a changed stream twice as bad.
+        List<QualityScore> healthy = new ArrayList<>();
+        List<QualityScore> changed = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            double lpips = 0.01 * i * i / 25.0;
+            healthy.add(record(lpips, 100 * lpips, 40 - 10 * lpips, 1 - lpips / 2));
+            changed.add(record(2 * lpips, 200 * lpips, 40 - 20 * lpips, 1 - lpips));
+        }
+        DriftSettings defaults = DriftSettings.defaults();
+        DriftSettings shortWarmup = new DriftSettings(10, defaults.fireAfterWindows(), defaults.resolveAfterWindows(),
+                defaults.minQuantileCount(), defaults.metrics());
+        List<DriftEvaluation.Row> rows = new DriftEvaluation(shortWarmup).run(
+                new DriftEvaluation.Options(5, 3, 8, 3, 20, 20, 100, 0.02), new ReplayScores(healthy, changed));
+
+        assertEquals(List.of("mean+5%", "mean+10%", "mean+25%", "changed-10%", "changed-25%", "changed-50%",
+                "changed-100%", "none"), rows.stream().map(DriftEvaluation.Row::scenario).distinct().toList());
+        assertEquals(List.of("lpips", "mse", "psnr", "ssim", "any"),
+                rows.stream().map(DriftEvaluation.Row::metric).distinct().toList(), "only the metrics recorded");
+        for (String metric : List.of("lpips", "mse", "psnr", "ssim", "any")) {
+            DriftEvaluation.Row all = row(rows, "changed-100%", metric);
+            assertNotNull(all.medianDelayWindows(), metric + " misses a stream twice as bad");
+            assertTrue(all.medianDelayWindows() <= 2, metric + ": " + all);
+        }
+        rows.stream().filter(r -> r.scenario().equals("none"))
+                .forEach(r -> assertNull(r.medianDelayWindows(), "no change, no delay"));
+    }
+
+    private static DriftEvaluation.Row row(List<DriftEvaluation.Row> rows, String scenario, String metric) {
+        return rows.stream().filter(r -> r.scenario().equals(scenario) && r.detector().equals("combined")
+                && r.metric().equals(metric)).findFirst().orElseThrow();
+    }
+
+    private static MetricSummary summary(WindowAccumulator window, Metric metric) {
+        return window.summaries().stream().filter(s -> s.metric().equals(metric.label())).findFirst().orElseThrow();
+    }
+
+    private static QualityScore record(double lpips, double mse, double psnr, double ssim) {
+        return new QualityScore("e", "m", "v1", java.util.Map.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH,
+                null, lpips, null, mse, psnr, ssim, null, 64, 64, "s", "s");
+    }
+
+    private String error(Path file) {
+        return assertThrows(IllegalArgumentException.class, () -> ReplayScores.read(file)).getMessage();
+    }
+
+    private Path write(String name, String... lines) throws IOException {
+        return Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
+    }
+}
