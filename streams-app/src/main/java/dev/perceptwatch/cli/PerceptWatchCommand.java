@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Live perceptual quality monitoring for generative image models.",
         subcommands = {CommandLine.HelpCommand.class, ScoreCommand.class, RunCommand.class, BenchCommand.class,
                 DriftEvalCommand.class, PublishCommand.class, PublishReferenceCommand.class, TailCommand.class,
-                DemoCommand.class})
+                DemoCommand.class, ExamplesCommand.class})
 public final class PerceptWatchCommand implements Runnable {
 
     @CommandLine.Spec
