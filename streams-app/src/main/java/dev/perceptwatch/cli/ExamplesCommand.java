@@ -6,6 +6,7 @@ import dev.perceptwatch.ingest.UriPolicy;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.scoring.SpatialMaps;
+import dev.perceptwatch.client.TopicNames;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
 import java.io.IOException;
@@ -50,6 +51,12 @@ final class ExamplesCommand implements Callable<Integer> {
     @Option(names = "--uri-http-host", paramLabel = "HOST", description = "A host http(s):// image uris may name"
             + " (uri.http-hosts; repeatable).")
     List<String> httpHosts = List.of();
+    @Option(names = "--alerts-topic", paramLabel = "TOPIC", description = "Default: " + TopicNames.ALERTS + ".")
+    String alertsTopic = TopicNames.ALERTS;
+    @Option(names = "--window-stats-topic", paramLabel = "TOPIC", description = "Default: " + TopicNames.WINDOW_STATS + ".")
+    String windowStatsTopic = TopicNames.WINDOW_STATS;
+    @Option(names = "--references-topic", paramLabel = "TOPIC", description = "Default: " + TopicNames.REFERENCES + ".")
+    String referencesTopic = TopicNames.REFERENCES;
     @Mixin
     KafkaOptions kafka;
     @Mixin
@@ -66,7 +73,9 @@ final class ExamplesCommand implements Callable<Integer> {
         Map<String, Object> consumer = new HashMap<>(kafka.kafkaProperties);
         consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         String registry = kafka.registryUrl();
-        Topics topics = Topics.defaults();
+        Topics defaults = Topics.defaults();
+        Topics topics = new Topics(defaults.generations(), referencesTopic, defaults.scores(), defaults.deadLetters(),
+                windowStatsTopic, alertsTopic);
         Settings.Imaging imaging = scoring.imaging();
         PrintWriter err = spec.commandLine().getErr();
         try (ScoringEngine engine = scoring.openEngine(BatchListener.NONE);

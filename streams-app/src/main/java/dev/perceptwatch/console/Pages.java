@@ -333,9 +333,11 @@ final class Pages {
     private void picture(Element figures, Example example, String role, Picture picture, String caption) {
         Element figure = figures.appendElement("figure").addClass(role);
         if (picture != null) {
-            figure.appendElement("img").addClass(role).attr("src", imageLink(example.location(), role))
+            String src = imageLink(example.location(), role);
+            figure.appendElement("a").attr("href", src).appendElement("img").addClass(role).attr("src", src)
                     .attr("alt", caption + " of " + Optional.ofNullable(example.eventId()).orElse("the event"))
-                    .attr("width", String.valueOf(Math.min(picture.width(), 320)))
+                    // Small images are shown enlarged, large ones reduced; the link opens the image at its size.
+                    .attr("width", String.valueOf(Math.min(320, Math.max(192, picture.width()))))
                     .attr("data-width", String.valueOf(picture.width()))
                     .attr("data-height", String.valueOf(picture.height()));
             figure.appendElement("figcaption").text(caption + ", " + picture.width() + " x " + picture.height()
