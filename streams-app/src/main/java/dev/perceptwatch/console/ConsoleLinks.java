@@ -47,8 +47,11 @@ public final class ConsoleLinks {
         return String.join("/", parts);
     }
 
-    /** The inverse of {@link #encode}; a + stays a + (encode writes it as %2B). */
+    /**
+     * The inverse of {@link #encode}, and of the query encoding Prometheus' {@code urlquery} and Grafana use in
+     * their links (a space as +): {@link #encode} writes a + as %2B, so a bare + is always a space.
+     */
     static String decode(String segment) {
-        return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return URLDecoder.decode(segment, StandardCharsets.UTF_8);
     }
 }

@@ -103,6 +103,7 @@ public final class PerceptWatchService implements AutoCloseable {
             if (settings.console().enabled()) {
                 service.console = Console.start(settings.console(), consoleSources(settings, streams, spatialMaps));
                 opened.push(service.console);
+                metrics.consoleUrl(service.console.url());
             }
             LOG.info("PerceptWatch started: metrics on http://{}:{}/metrics, console {}, scoring with {} on {}",
                     settings.observability().host(), server.port(), service.consoleUrl(), settings.scoring().model(),

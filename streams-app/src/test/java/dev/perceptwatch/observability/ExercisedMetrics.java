@@ -120,6 +120,7 @@ final class ExercisedMetrics implements AutoCloseable {
         metrics.driftAlert(alert(driftFiring ? AlertState.FIRING : AlertState.RESOLVED, "ssim", Severity.WARNING));
         metrics.scorerDevice("cpu");
         metrics.modelsLoaded(1);
+        metrics.consoleUrl("http://127.0.0.1:9401");
         bindStreamsWithKafkaSensors();
     }
 

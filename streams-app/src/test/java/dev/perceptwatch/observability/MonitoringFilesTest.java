@@ -83,6 +83,28 @@ class MonitoringFilesTest {
     }
 
     @Test
+    void driftAlertsAndTheDriftTableLinkToTheConsolePageOfTheirModelVersionAndMetric() throws Exception {
+        // The address comes from the service's own info metric, so console.external-url is set in one place.
+        JsonNode console = findVariable(MonitoringFiles.dashboard().path("templating").path("list"), "console");
+        String query = console.path("query").path("query").asText();
+        assertEquals("label_values(perceptwatch_console_info, url)", query);
+        assertExported(new Query("variable console", "perceptwatch_console_info"));
+        JsonNode table = MonitoringFiles.panels(MonitoringFiles.dashboard()).stream()
+                .filter(panel -> panel.path("title").asText().startsWith("Current drift states")).findFirst().orElseThrow();
+        assertEquals("${console}/models/${__data.fields.model_id:percentencode}/${__data.fields.model_version:percentencode}"
+                        + "/${__data.fields.metric:percentencode}",
+                table.path("fieldConfig").path("defaults").path("links").path(0).path("url").asText());
+        for (JsonNode rule : MonitoringFiles.rules(MonitoringFiles.alertRules())) {
+            if (rule.path("alert").asText().equals("PerceptWatchQualityDrift")) {
+                String link = rule.path("annotations").path("console_url").asText();
+                assertTrue(link.contains("query \"perceptwatch_console_info\"")
+                        && link.endsWith("/models/{{ $labels.model_id | urlquery }}/{{ $labels.model_version | urlquery }}"
+                                + "/{{ $labels.metric | urlquery }}"), link);
+            }
+        }
+    }
+
+    @Test
     void dashboardExpressionsUseOnlyExportedMetricsAndNoHardCodedTarget() {
         List<Query> queries = MonitoringFiles.panelQueries(MonitoringFiles.dashboard());
         assertTrue(queries.size() > 10, "the dashboard has " + queries.size() + " queries");
