@@ -62,7 +62,7 @@ public final class Console implements AutoCloseable {
         }
 
         ExampleLoader loader(int readers, long cacheBytes) {
-            GenerationReader reader = new GenerationReader(consumerConfig,
+            GenerationReader reader = new GenerationReader(consumerConfig, topics.generations(),
                     reader(GenerationEvent.class, new SchemaRegistryClient(registryUrl)),
                     PerceptWatchPublisher.MAX_RECORD_BYTES, READ_TIMEOUT, readers);
             return new ExampleLoader(reader, new ImageFetcher(uris), references, spatialMaps, limits, sizePolicy,

@@ -18,7 +18,9 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -142,7 +144,9 @@ final class ConsoleServer implements AutoCloseable {
             return text(401, "This console needs its token (console.token): send 'Authorization: Bearer TOKEN',"
                     + " or give it as the password when the browser asks.");
         }
+        // The server parsed the target as a URI, so its escapes are valid and decode.
         List<String> segments = segments(rawPath);
+        Map<String, String> query = query(rawQuery);
         if (segments.equals(List.of("console.css"))) {
             return new Response(200, "text/css; charset=utf-8", styleSheet, "max-age=3600");
         }
@@ -156,7 +160,7 @@ final class ConsoleServer implements AutoCloseable {
                     + " (console.max-concurrent-requests); try again in a moment.");
         }
         try {
-            return route(segments, rawQuery);
+            return route(segments, query);
         } catch (RuntimeException e) {
             LOG.warn("console: {} failed: {}", rawPath, e.toString());
             return Response.page(500, pages.problem(500, "This page failed: " + e.getMessage()));
@@ -188,7 +192,7 @@ final class ConsoleServer implements AutoCloseable {
         return given != null && MessageDigest.isEqual(given, tokenBytes);
     }
 
-    private Response route(List<String> segments, String rawQuery) {
+    private Response route(List<String> segments, Map<String, String> query) {
         if (segments.isEmpty()) {
             return Response.page(200, pages.overview(index));
         }
@@ -196,11 +200,11 @@ final class ConsoleServer implements AutoCloseable {
         List<String> rest = segments.subList(1, segments.size());
         return switch (first) {
             case "alerts" -> rest.isEmpty() ? Response.page(200, pages.overview(index)) : alert(String.join("/", rest));
-            case "models" -> model(rest, query(rawQuery, "segment"));
-            case "events" -> event(rest, rawQuery);
+            case "models" -> model(rest, query.get("segment"));
+            case "events" -> event(rest, query.get("id"));
             case "images" -> image(rest);
             default -> notFound("There is no page at this address; the console's pages are the overview (/),"
-                    + " /alerts/ID, /models/MODEL/VERSION[/METRIC] and /events/ID.");
+                    + " /alerts/ID, /models/MODEL/VERSION[/METRIC] and /events/ID; it serves no files.");
         };
     }
 
@@ -231,15 +235,14 @@ final class ConsoleServer implements AutoCloseable {
         return Response.page(200, pages.model(index, key, metric));
     }
 
-    private Response event(List<String> rest, String rawQuery) {
+    private Response event(List<String> rest, String id) {
         if (rest.isEmpty()) {
-            String id = query(rawQuery, "id");
             return id == null || id.isBlank() ? notFound("Give an event id: /events/ID.") : eventById(id.trim());
         }
         if (rest.get(0).equals("at") && rest.size() == 4) {
             Optional<Location> at = position(rest.get(1), rest.get(2), rest.get(3));
             if (at.isEmpty()) {
-                return notFound("An event's position is /events/at/TOPIC/PARTITION/OFFSET, with numbers.");
+                return notFound("An event's position is /events/at/TOPIC/PARTITION/OFFSET, with numbers from 0.");
             }
             Location location = at.get();
             Optional<ConsoleIndex.Found> found = index.exampleAt(location.topic(), location.partition(),
@@ -321,7 +324,9 @@ final class ConsoleServer implements AutoCloseable {
 
     private static Optional<Location> position(String topic, String partition, String offset) {
         try {
-            return Optional.of(Location.at(topic, Integer.parseInt(partition), Long.parseLong(offset)));
+            int p = Integer.parseInt(partition);
+            long o = Long.parseLong(offset);
+            return p < 0 || o < 0 ? Optional.empty() : Optional.of(Location.at(topic, p, o));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -348,17 +353,19 @@ final class ConsoleServer implements AutoCloseable {
         return all;
     }
 
-    private static String query(String rawQuery, String name) {
-        if (rawQuery == null) {
-            return null;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && ConsoleLinks.decode(pair.substring(0, eq)).equals(name)) {
-                return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+    /** The decoded query parameters, the first of each name. */
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> parameters = new HashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    parameters.putIfAbsent(ConsoleLinks.decode(pair.substring(0, eq)),
+                            ConsoleLinks.decode(pair.substring(eq + 1)));
+                }
             }
         }
-        return null;
+        return parameters;
     }
 
     @Override

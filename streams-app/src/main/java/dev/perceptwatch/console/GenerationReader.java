@@ -18,12 +18,13 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads one generation event back by its position: assign, seek, one record, committed records only, at
- * most {@code maxBytes} fetched. A few consumers are kept for reuse (a new one costs a metadata round trip);
+ * most {@code maxBytes} fetched, and only on the generations topic: a position is a request's input, and
+ * no other topic (alerts, scores, another team's, Kafka's internal ones) is ever read through it. A few consumers are kept for reuse (a new one costs a metadata round trip);
  * each is used by one request at a time. Never on a stream thread: the console's own.
  */
 final class GenerationReader implements AutoCloseable {
 
-    enum Status { FOUND, DELETED, NOT_WRITTEN, NOT_COMMITTED, TOO_LARGE, UNREADABLE, UNAVAILABLE }
+    enum Status { FOUND, REFUSED, DELETED, NOT_WRITTEN, NOT_COMMITTED, TOO_LARGE, UNREADABLE, UNAVAILABLE }
 
     /** The event, or why there is none, in a sentence for the page. */
     record Read(Status status, GenerationEvent event, String sentence) {
@@ -37,14 +38,15 @@ final class GenerationReader implements AutoCloseable {
     }
 
     private final Map<String, Object> config;
+    private final String generationsTopic;
     private final Deserializer<GenerationEvent> events;
     private final long maxBytes;
     private final Duration timeout;
     private final BlockingQueue<KafkaConsumer<byte[], byte[]>> idle;
     private volatile boolean closed;
 
-    GenerationReader(Map<String, Object> consumerConfig, Deserializer<GenerationEvent> events, long maxBytes,
-                     Duration timeout, int keep) {
+    GenerationReader(Map<String, Object> consumerConfig, String generationsTopic, Deserializer<GenerationEvent> events,
+                     long maxBytes, Duration timeout, int keep) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -57,6 +59,7 @@ final class GenerationReader implements AutoCloseable {
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetchBytes);
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchBytes);
         this.config = config;
+        this.generationsTopic = generationsTopic;
         this.events = events;
         this.maxBytes = maxBytes;
         this.timeout = timeout;
@@ -64,6 +67,14 @@ final class GenerationReader implements AutoCloseable {
     }
 
     Read read(String topic, int partition, long offset) {
+        if (!generationsTopic.equals(topic)) {
+            return Read.missing(Status.REFUSED, "The console reads events only from the generations topic ("
+                    + generationsTopic + "), not from '" + topic + "'.");
+        }
+        if (partition < 0 || offset < 0) {
+            return Read.missing(Status.NOT_WRITTEN, "There is no record at " + partition + "@" + offset
+                    + ": partitions and offsets start at 0.");
+        }
         KafkaConsumer<byte[], byte[]> consumer = idle.poll();
         if (consumer == null) {
             consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -29,6 +29,7 @@ import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,17 +85,15 @@ class ConsoleServerTest {
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
     private final HttpClient http = HttpClient.newHttpClient();
     private String alertId;
-    private String slowTopic;
+    private Topics topics;
+    private long slowOffset;
 
     @BeforeAll
     void start(KafkaBroker kafka, SchemaRegistry.Server registry) throws Exception {
-        Topics topics = new Topics(kafka.uniqueTopicName("generations"), kafka.uniqueTopicName("references"),
+        topics = new Topics(kafka.uniqueTopicName("generations"), kafka.uniqueTopicName("references"),
                 kafka.uniqueTopicName("scores"), kafka.uniqueTopicName("dead-letters"),
                 kafka.uniqueTopicName("window-stats"), kafka.uniqueTopicName("alerts"));
-        String retained = kafka.uniqueTopicName("old-generations");
-        slowTopic = kafka.uniqueTopicName("slow-generations");
-        kafka.createTopics(1, topics.generations(), topics.references(), topics.windowStats(), topics.alerts(),
-                retained, slowTopic);
+        kafka.createTopics(1, topics.generations(), topics.references(), topics.windowStats(), topics.alerts());
 
         byte[] slowImage = SharedFiles.imageBytes("ex_p0.png");
         images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -123,13 +122,15 @@ class ConsoleServerTest {
         List<WorstExample> worst = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
+            // At offset 0, deleted below as retention would.
+            WorstExample gone = example(producer, events, topics.generations(), event("e-gone",
+                    inline(SharedFiles.imageBytes("ex_p1.png"), "image/png"),
+                    inline(SharedFiles.imageBytes("ex_ref.png"), "image/png")), 0.6);
             // The media type says JPEG; the bytes are PNG: the console serves what the bytes are.
             worst.add(example(producer, events, topics.generations(), event("e-ok",
                     inline(SharedFiles.imageBytes("ex_p0.png"), "image/jpeg"), inline(SharedFiles.imageBytes("ex_ref.png"),
                             "image/png")), 0.72));
-            worst.add(example(producer, events, retained, event("e-gone",
-                    inline(SharedFiles.imageBytes("ex_p1.png"), "image/png"),
-                    inline(SharedFiles.imageBytes("ex_ref.png"), "image/png")), 0.6));
+            worst.add(gone);
             worst.add(example(producer, events, topics.generations(), event("e-forbidden",
                     uri("http://localhost:" + port + "/forbidden.png"), inline(SharedFiles.imageBytes("ex_ref.png"),
                             "image/png")), 0.5));
@@ -139,11 +140,12 @@ class ConsoleServerTest {
             worst.add(example(producer, events, topics.generations(), event(XSS_ID,
                     inline(SharedFiles.imageBytes("ex_p1.png"), "image/png"),
                     inline(SharedFiles.imageBytes("ex_ref.png"), "image/png")), 0.3));
-            example(producer, events, slowTopic, event("e-slow", uri("http://127.0.0.1:" + port + "/slow.png"),
-                    inline(SharedFiles.imageBytes("ex_ref.png"), "image/png")), 0.2);
+            slowOffset = example(producer, events, topics.generations(), event("e-slow",
+                    uri("http://127.0.0.1:" + port + "/slow.png"), inline(SharedFiles.imageBytes("ex_ref.png"),
+                            "image/png")), 0.2).getSourceOffset();
         }
         // What retention does: the partition's log now starts after the record.
-        kafka.admin().deleteRecords(Map.of(new TopicPartition(retained, 0), RecordsToDelete.beforeOffset(1)))
+        kafka.admin().deleteRecords(Map.of(new TopicPartition(topics.generations(), 0), RecordsToDelete.beforeOffset(1)))
                 .all().get();
 
         alertId = "faces/v7/lpips/" + T0.toEpochMilli();
@@ -316,7 +318,7 @@ class ConsoleServerTest {
         HttpResponse<byte[]> event = get("/events/nobody");
         assertEquals(404, event.statusCode());
         assertTrue(new String(event.body(), StandardCharsets.UTF_8).contains("Event 'nobody' is not among"));
-        HttpResponse<byte[]> position = get("/events/at/" + slowTopic + "/0/999");
+        HttpResponse<byte[]> position = get("/events/at/" + topics.generations() + "/0/999");
         assertEquals(404, position.statusCode());
         assertTrue(new String(position.body(), StandardCharsets.UTF_8).contains("There is no record at"));
     }
@@ -347,7 +349,7 @@ class ConsoleServerTest {
     void requestsOverTheLimitAreRefusedWhileOneIsBeingServed() throws Exception {
         CompletableFuture<HttpResponse<byte[]>> slow = CompletableFuture.supplyAsync(() -> {
             try {
-                return get("/events/at/" + slowTopic + "/0/0");
+                return get("/events/at/" + topics.generations() + "/0/" + slowOffset);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -365,5 +367,82 @@ class ConsoleServerTest {
         assertEquals(200, served.statusCode());
         assertNotNull(Jsoup.parse(new String(served.body(), StandardCharsets.UTF_8)).selectFirst("img.generated"),
                 "the slow uri's image, fetched within the policy");
+    }
+
+    private static String body(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void positionsOnAnyOtherTopicThanTheGenerationsTopicAreRefused() throws Exception {
+        // The alerts topic has a record at 0, and Kafka's own topics exist: neither is read through a position.
+        for (String topic : List.of(topics.alerts(), topics.windowStats(), "__consumer_offsets")) {
+            HttpResponse<byte[]> event = get("/events/at/" + topic + "/0/0");
+            assertEquals(404, event.statusCode(), topic);
+            assertTrue(body(event).contains("reads events only from the generations topic (" + topics.generations()
+                    + "), not from '" + topic + "'"), body(event));
+            HttpResponse<byte[]> image = get("/images/at/" + topic + "/0/0/generated");
+            assertEquals(404, image.statusCode(), topic);
+            assertEquals("text/plain; charset=utf-8", image.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(body(image).contains("reads events only from the generations topic"), body(image));
+        }
+    }
+
+    @Test
+    void positionsOutOfRangeAreNotFoundWithASentence() throws Exception {
+        String at = "/events/at/" + topics.generations();
+        for (String position : List.of("/0/-1", "/-1/0", "/0/99999999999999999999", "/0/x")) {
+            HttpResponse<byte[]> response = get(at + position);
+            assertEquals(404, response.statusCode(), position);
+            assertTrue(body(response).contains("with numbers from 0"), body(response));
+        }
+        HttpResponse<byte[]> partition = get(at + "/7/0");
+        assertEquals(404, partition.statusCode());
+        assertTrue(body(partition).contains("There is no partition " + topics.generations() + "-7"), body(partition));
+        HttpResponse<byte[]> past = get("/images/at/" + topics.generations() + "/0/999/reference");
+        assertEquals(404, past.statusCode());
+        assertTrue(body(past).contains("the partition ends at offset"), body(past));
+    }
+
+    @Test
+    void noPathReachesAFile() throws Exception {
+        // The console serves its pages, its style sheet from the jar and images by position: no path maps to a
+        // file, encoded or not; a malformed escape is a bad request (the JDK's server refuses it).
+        List<String> targets = List.of("/../../../../etc/passwd", "/console.css/../../../etc/passwd",
+                "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2F..%2F..%2Fetc%2Fpasswd", "/images/..%2F..%2Fetc%2Fpasswd",
+                "/images/at/..%2F..%2Fetc%2Fpasswd/0/0/generated", "/events/at/..%2F..%2Fetc%2Fpasswd/0/0",
+                "/file:%2F%2F%2Fetc%2Fpasswd", "/%ZZ", "/events?id=%ZZ");
+        for (String target : targets) {
+            String response = rawGet(target);
+            String status = response.lines().findFirst().orElse("");
+            assertTrue(status.matches("HTTP/1\\.1 (400|404) .*"), target + ": " + status);
+            assertTrue(!response.contains("root:"), target + " served a file");
+        }
+    }
+
+    /** A request exactly as written, which no client normalizes first. */
+    private String rawGet(String target) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), console.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + TOKEN + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void idsInAddressesAreTextOnEveryPage() throws Exception {
+        String script = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        for (String path : List.of("/events/" + ConsoleLinks.encode(script), "/alerts/" + ConsoleLinks.encode(script),
+                "/models/" + ConsoleLinks.encode(script) + "/v7", "/events?id=" + ConsoleLinks.encode(script))) {
+            HttpResponse<byte[]> response = get(path);
+            assertEquals(404, response.statusCode(), path);
+            Document page = Jsoup.parse(body(response));
+            assertTrue(page.select("script").isEmpty() && page.select("img").isEmpty(), path + ": " + body(response));
+            assertTrue(page.text().contains(script), page.text());
+        }
+        Document event = page("/events/" + ConsoleLinks.encode(XSS_ID));
+        assertTrue(event.select("img[src=x]").isEmpty(), "an event id became markup");
+        assertEquals(XSS_ID, card(event, XSS_ID).selectFirst("a.event-id").text());
     }
 }
