@@ -102,6 +102,11 @@ class MonitoringFilesTest {
                                 + "/{{ $labels.metric | urlquery }}"), link);
             }
         }
+        // The runbook's first step for a drift page is that link.
+        String runbook = Files.readString(MonitoringFiles.RUNBOOK);
+        String drift = runbook.substring(runbook.indexOf("## PerceptWatchQualityDrift"));
+        String firstStep = drift.substring(drift.indexOf("**Check**")).lines().skip(1).findFirst().orElseThrow();
+        assertTrue(firstStep.contains("open the console page") && drift.contains("`console_url` annotation"), firstStep);
     }
 
     @Test
