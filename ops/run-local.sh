@@ -4,7 +4,7 @@
 # the demo producer; prints where everything is and a live one-line summary; Ctrl-C stops it all.
 #
 #   ops/run-local.sh [--no-demo] [--duration SECONDS] [--images DIR] [--state DIR]
-#                    [--metrics-port PORT] [--prometheus-port PORT] [--alertmanager-port PORT]
+#                    [--metrics-port PORT] [--console-port PORT] [--prometheus-port PORT] [--alertmanager-port PORT]
 #                    [--window D] [--warmup-windows N] [--degrade-after D] [--recover-after D]
 #
 # --duration stops everything after that many seconds (for headless runs and tests); the default runs
@@ -21,6 +21,7 @@ DURATION=0
 IMAGES="$REPO_ROOT/../shared/images"
 OPS="$REPO_ROOT/.ops"
 METRICS_PORT=9400
+CONSOLE_PORT=
 PROMETHEUS_PORT=9090
 ALERTMANAGER_PORT=9093
 WINDOW=20s
@@ -34,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --images) IMAGES="$2"; shift 2 ;;
     --state) OPS="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --metrics-port) METRICS_PORT="$2"; shift 2 ;;
+    --console-port) CONSOLE_PORT="$2"; shift 2 ;;
     --prometheus-port) PROMETHEUS_PORT="$2"; shift 2 ;;
     --alertmanager-port) ALERTMANAGER_PORT="$2"; shift 2 ;;
     --window) WINDOW="$2"; shift 2 ;;
@@ -44,6 +46,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 LOCAL="$OPS/local"
+CONSOLE_PORT="${CONSOLE_PORT:-$((METRICS_PORT + 1))}"
+CONSOLE_URL="http://127.0.0.1:$CONSOLE_PORT"
 JAR="$REPO_ROOT/streams-app/target/perceptwatch.jar"
 mkdir -p "$LOCAL"
 PIDS=()
@@ -89,6 +93,7 @@ kafka.bootstrap.servers=$BOOTSTRAP
 kafka.state.dir=$LOCAL/state
 registry.url=$REGISTRY
 metrics.port=$METRICS_PORT
+console.port=$CONSOLE_PORT
 windows.size=$WINDOW
 windows.grace=2s
 drift.warmup-windows=$WARMUP_WINDOWS
@@ -110,6 +115,9 @@ for _ in $(seq 1 180); do
 done
 curl -sf "http://127.0.0.1:$METRICS_PORT/ready" >/dev/null || { tail -n 30 "$LOCAL/service.log" >&2; say "the service is not ready"; exit 1; }
 say "service ready: metrics http://127.0.0.1:$METRICS_PORT/metrics, health /health, readiness /ready"
+# The commands' links (tail alerts, examples) point here.
+printf '%s\n' "$CONSOLE_URL" > "$LOCAL/console-url"
+say "console $CONSOLE_URL/ (models, alerts and their worst images)"
 
 # --- Prometheus and Alertmanager, when installed ----------------------------------------------------------------
 if command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/null; then
@@ -126,7 +134,18 @@ if command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/
   prometheus-alertmanager --config.file=ops/prometheus/alertmanager.yml --storage.path="$OPS/alertmanager" \
     --web.listen-address="127.0.0.1:$ALERTMANAGER_PORT" --cluster.listen-address= >"$LOCAL/alertmanager.log" 2>&1 &
   PIDS+=($!)
-  say "prometheus http://127.0.0.1:$PROMETHEUS_PORT (alerts: /alerts), alertmanager http://127.0.0.1:$ALERTMANAGER_PORT"
+  # Debian's Prometheus serves only its classic UI, whose alerts page is /classic/alerts (/alerts is 404);
+  # the upstream release serves /alerts. Say the one that answers.
+  ALERTS_PAGE=/alerts
+  for _ in $(seq 1 30); do
+    curl -sf "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  if ! curl -sf -o /dev/null "http://127.0.0.1:$PROMETHEUS_PORT/alerts" \
+      && curl -sf -o /dev/null "http://127.0.0.1:$PROMETHEUS_PORT/classic/alerts"; then
+    ALERTS_PAGE=/classic/alerts
+  fi
+  say "prometheus http://127.0.0.1:$PROMETHEUS_PORT$ALERTS_PAGE (alerts), alertmanager http://127.0.0.1:$ALERTMANAGER_PORT"
 else
   say "prometheus and alertmanager are not installed: sudo apt-get install --no-install-recommends prometheus prometheus-alertmanager"
 fi
@@ -139,7 +158,7 @@ if [[ "$DEMO" == 1 ]]; then
   say "demo producer streaming (log: $LOCAL/demo.log); sdxl-faces degrades after $DEGRADE_AFTER and recovers after $RECOVER_AFTER"
 fi
 # Alerts as they happen, for people and for the headless test.
-java -jar "$JAR" tail alerts --from-beginning --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" >"$LOCAL/alerts.log" 2>"$LOCAL/tail.log" &
+java -jar "$JAR" tail alerts --from-beginning --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" --console-url "$CONSOLE_URL" >"$LOCAL/alerts.log" 2>"$LOCAL/tail.log" &
 PIDS+=($!)
 say "alerts are written to $LOCAL/alerts.log; or: java -jar $JAR tail alerts --bootstrap $BOOTSTRAP --registry $REGISTRY"
 say "topics: perceptwatch.generations -> perceptwatch.scores, .dead-letters, .window-stats, .alerts"

@@ -34,9 +34,11 @@ class PackageRulesTest {
             Map.entry("config", Set.of("contract", "client", "imaging", "scoring", "drift", "ingest")),
             Map.entry("observability", Set.of("events", "contract", "scoring")),
             Map.entry("topology", Set.of("events", "contract", "client", "imaging", "scoring", "aggregation", "drift",
-                    "ingest", "config", "observability")),
-            Map.entry("cli", Set.of("events", "contract", "client", "imaging", "scoring", "drift", "config",
-                    "topology")));
+                    "ingest", "config", "observability", "console")),
+            Map.entry("console", Set.of("events", "contract", "client", "imaging", "scoring", "drift", "ingest",
+                    "config")),
+            Map.entry("cli", Set.of("events", "contract", "client", "imaging", "scoring", "aggregation", "drift",
+                    "ingest", "config", "console", "topology")));
 
     /**
      * The other modules' packages: the events (generated from schemas/), the producer client, and the event
@@ -46,7 +48,7 @@ class PackageRulesTest {
 
     /** Where each heavy library may be used: nowhere else. */
     private static final Map<String, Set<String>> LIBRARY_USERS = Map.of(
-            "org.apache.kafka..", Set.of("topology", "observability", "cli"),
+            "org.apache.kafka..", Set.of("topology", "observability", "console", "cli"),
             "ai.onnxruntime..", Set.of("scoring"),
             "io.prometheus..", Set.of("observability"));
 

@@ -3,6 +3,7 @@ package dev.perceptwatch.aggregation;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.events.WorstExample;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
 
 /**
  * Everything one window of one key needs for WindowStats and drift detection: scored and dead-lettered
- * event counts, one {@link MetricAccumulator} per metric and the K worst event ids per metric.
+ * event counts, one {@link MetricAccumulator} per metric and the K worst events per metric, with where their images are.
  *
  * <p>Null metrics (not computed) are skipped. PSNR = +Infinity (identical images) is not counted in the
  * PSNR statistics: it would make the mean infinite; such a pair still counts in {@link #count()}. Any other
@@ -27,7 +28,9 @@ import java.util.TreeMap;
 public final class WindowAccumulator {
 
     private static final int DEFAULT_WORST_EVENTS = 5;
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
+    /** Format 1 kept only the worst events' ids; a store restored after an upgrade may still hold it. */
+    private static final byte IDS_ONLY_FORMAT = 1;
     private static final List<Metric> METRICS = List.of(Metric.values());
 
     private final int worstEventsKept;
@@ -59,7 +62,7 @@ public final class WindowAccumulator {
                         + " is " + value + "; only PSNR may be +Infinity (identical images)");
             }
             metrics.computeIfAbsent(metric, MetricAccumulator::new).add(value);
-            worst.computeIfAbsent(metric, m -> new WorstEvents(m, worstEventsKept)).offer(value, score.getEventId());
+            worst.computeIfAbsent(metric, m -> new WorstEvents(m, worstEventsKept)).offer(value, score);
         }
     }
 
@@ -93,15 +96,19 @@ public final class WindowAccumulator {
     public WindowStats toWindowStats(String modelId, String modelVersion, String segment, long windowStart,
                                      long windowEnd) {
         Map<String, List<String>> worstIds = new TreeMap<>();
-        worst.forEach((metric, w) -> worstIds.put(metric.label(), w.eventIds()));
+        Map<String, List<WorstExample>> examples = new TreeMap<>();
+        worst.forEach((metric, w) -> {
+            worstIds.put(metric.label(), w.eventIds());
+            examples.put(metric.label(), w.examples());
+        });
         return new WindowStats(modelId, modelVersion, segment, Instant.ofEpochMilli(windowStart),
                 Instant.ofEpochMilli(windowEnd), count, errors,
-                summaries().stream().map(MetricSummary::toAvro).toList(), worstIds);
+                summaries().stream().map(MetricSummary::toAvro).toList(), worstIds, examples);
     }
 
     /**
      * Layout (java.io.DataOutput, big-endian): format version byte, K, count, errors, number of metrics,
-     * then per metric its wire name (UTF), its {@link MetricAccumulator} and its worst events.
+     * then per metric its wire name (UTF), its {@link MetricAccumulator} and its worst events with their locations.
      */
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -125,9 +132,9 @@ public final class WindowAccumulator {
     public static WindowAccumulator fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != IDS_ONLY_FORMAT) {
                 throw new IllegalArgumentException("window accumulator bytes have format version " + version
-                        + ", this build reads " + FORMAT_VERSION);
+                        + ", this build reads " + IDS_ONLY_FORMAT + " and " + FORMAT_VERSION);
             }
             WindowAccumulator window = new WindowAccumulator(in.readInt());
             window.count = in.readLong();
@@ -136,7 +143,8 @@ public final class WindowAccumulator {
             for (int i = 0; i < metricCount; i++) {
                 Metric metric = Metric.parse(in.readUTF());
                 window.metrics.put(metric, MetricAccumulator.readFrom(metric, in));
-                window.worst.put(metric, WorstEvents.readFrom(metric, window.worstEventsKept, in));
+                window.worst.put(metric, WorstEvents.readFrom(metric, window.worstEventsKept, in,
+                        version == FORMAT_VERSION));
             }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("window accumulator bytes have " + in.available()

@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
         description = "Live perceptual quality monitoring for generative image models.",
         subcommands = {CommandLine.HelpCommand.class, ScoreCommand.class, RunCommand.class, BenchCommand.class,
                 DriftEvalCommand.class, CorpusCommand.class, PublishCommand.class, PublishReferenceCommand.class, TailCommand.class,
-                DemoCommand.class})
+                DemoCommand.class, ExamplesCommand.class})
 public final class PerceptWatchCommand implements Runnable {
 
     @CommandLine.Spec

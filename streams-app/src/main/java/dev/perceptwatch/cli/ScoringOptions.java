@@ -90,10 +90,13 @@ final class ScoringOptions {
 
     /** The encoded-pair scorer in front of an engine the caller opened; close the scorer, then the engine. */
     EncodedPairScorer encodedScorer(ScoringEngine engine) {
-        SettingsSource source = source();
-        Settings.Imaging imaging = Settings.imaging(source);
+        Settings.Imaging imaging = imaging();
         return new EncodedPairScorer(engine.scorer(), imaging.limits(), imaging.sizePolicy(),
-                Settings.processing(source).prepThreads());
+                Settings.processing(source()).prepThreads());
+    }
+
+    Settings.Imaging imaging() {
+        return Settings.imaging(source());
     }
 
     ScoringEngine openEngine(BatchListener listener) {

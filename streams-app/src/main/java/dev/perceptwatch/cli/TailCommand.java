@@ -2,6 +2,7 @@ package dev.perceptwatch.cli;
 
 import dev.perceptwatch.client.AvroSerde;
 import dev.perceptwatch.client.TopicNames;
+import dev.perceptwatch.console.ConsoleLinks;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.QualityScore;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
                 "Only committed records (read_committed). Ctrl-C, --max or --timeout stops.",
                 "Reads every partition without a consumer group: it commits nothing.",
                 "--model/--version keep the records of one model (version); dead letters without a model_id",
-                "(the event could not be decoded that far) are left out then."})
+                "(the event could not be decoded that far) are left out then.",
+                "An alert's line ends with the address of its page on the console (--console-url)."})
 final class TailCommand implements Callable<Integer> {
 
     /** The tail-able topics, each with its record type and line. */
@@ -104,6 +106,8 @@ final class TailCommand implements Callable<Integer> {
     boolean help;
     @Mixin
     KafkaOptions kafka;
+    @Mixin
+    ConsoleUrlOption console;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -139,6 +143,7 @@ final class TailCommand implements Callable<Integer> {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        consoleUrl = console.resolve();
         CountDownLatch finished = new CountDownLatch(1);
         try (KafkaConsumer<byte[], SpecificRecord> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 (topicName, bytes) -> serde.deserialize(topicName, bytes))) {
@@ -179,7 +184,7 @@ final class TailCommand implements Callable<Integer> {
             ScoreRecordWriter writer = new ScoreRecordWriter(ScoreRecordWriter.Format.jsonl, out::println);
             return value -> writer.write((QualityScore) value);
         }
-        return value -> out.println(stream.line.apply(value));
+        return value -> out.println(line(value));
     }
 
     private void print(KafkaConsumer<byte[], SpecificRecord> consumer, PrintWriter out, PrintWriter err) {
@@ -216,6 +221,15 @@ final class TailCommand implements Callable<Integer> {
                 consumer.seek(e.topicPartition(), e.offset() + 1);
             }
         }
+    }
+
+    private String consoleUrl;
+
+    /** The record's line; an alert's ends with its console page, where its worst examples are shown. */
+    String line(SpecificRecord value) {
+        String line = stream.line.apply(value);
+        return value instanceof DriftAlert alert
+                ? line + " console=" + ConsoleLinks.alert(consoleUrl, alert.getAlertId()) : line;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

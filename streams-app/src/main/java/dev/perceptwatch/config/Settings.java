@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * {@link DriftSettingsReader}; the README's settings table lists them.
  */
 public record Settings(Kafka kafka, Processing processing, Imaging imaging, ScoringEngine.Options scoring,
-                       UriPolicy uris, Windows windows, Drift drift, Observability observability) {
+                       UriPolicy uris, Windows windows, Drift drift, Observability observability, Console console) {
 
     /**
      * @param clientProperties every {@code kafka.*} property, prefix removed, passed to all Kafka clients
@@ -89,6 +89,28 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     public record Observability(String host, int port, int maxModelSeries) {
     }
 
+    /**
+     * The read-only web console (docs/OBSERVABILITY.md).
+     *
+     * @param token                 the bearer token every request must carry, or null for none
+     * @param externalUrl           the console's address as users reach it (links in alerts, rules and the
+     *                              dashboard), or null for http://host:port
+     * @param maxConcurrentRequests requests doing work (Kafka reads, decoding, heatmaps) at once; more are
+     *                              answered 503
+     * @param heatmapQueue          spatial maps waiting for the model; more are refused, so that the console
+     *                              never queues work in front of the stream's batches
+     * @param cacheBytes            encoded images and heatmaps kept for pages loaded again
+     */
+    public record Console(boolean enabled, String host, int port, String token, String externalUrl,
+                          int maxConcurrentRequests, int heatmapQueue, long cacheBytes) {
+        @Override
+        public String toString() {
+            // The token never reaches a log line through this record.
+            return "Console[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token="
+                    + (token == null ? "none" : "set") + ", externalUrl=" + externalUrl + "]";
+        }
+    }
+
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     static final List<String> KEYS = Stream.concat(Stream.of(
@@ -102,7 +124,9 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
             "scoring.max-wait", "scoring.queue-capacity", "scoring.metrics", "scoring.reference-cache-bytes",
             "uri.file-roots", "uri.http-hosts", "uri.max-bytes", "uri.timeout",
             "windows.size", "windows.grace", "windows.segment-attribute", "windows.max-future-skew",
-            "metrics.host", "metrics.port", "metrics.max-model-series"), DriftSettingsReader.keys().stream()).toList();
+            "metrics.host", "metrics.port", "metrics.max-model-series",
+            "console.enabled", "console.host", "console.port", "console.token", "console.external-url",
+            "console.max-concurrent-requests", "console.heatmap-queue", "console.cache-bytes"), DriftSettingsReader.keys().stream()).toList();
 
     /** Loads {@code file} (null for none) with overrides from {@code env}; unknown keys are refused. */
     public static Settings load(Path file, Map<String, String> env) {
@@ -126,8 +150,9 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
 
     static Settings from(SettingsSource s) {
         Imaging imaging = imaging(s);
+        Observability observability = observability(s);
         return new Settings(kafka(s), processing(s), imaging, scoring(s), uris(s, imaging), windows(s),
-                DriftSettingsReader.read(s), observability(s));
+                DriftSettingsReader.read(s), observability, console(s, observability));
     }
 
     static Kafka kafka(SettingsSource s) {
@@ -225,6 +250,24 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
         return new Observability(s.string("metrics.host", "127.0.0.1"),
                 s.intValue("metrics.port", 9400, 0, 65535),
                 s.intValue("metrics.max-model-series", 200, 1, 100_000));
+    }
+
+    /** The console listens next to the metrics: metrics.port + 1, or a free port when metrics.port is 0. */
+    static Console console(SettingsSource s, Observability observability) {
+        int defaultPort = observability.port() == 0 ? 0 : observability.port() + 1;
+        String externalUrl = s.string("console.external-url", null);
+        if (externalUrl != null && !externalUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+            throw new SettingsException("console.external-url must be an http(s) address such as"
+                    + " https://perceptwatch.example.com/console, got '" + externalUrl + "'");
+        }
+        return new Console(s.booleanValue("console.enabled", true),
+                s.string("console.host", "127.0.0.1"),
+                s.intValue("console.port", Math.min(defaultPort, 65535), 0, 65535),
+                s.string("console.token", null),
+                externalUrl == null ? null : externalUrl.replaceAll("/+$", ""),
+                s.intValue("console.max-concurrent-requests", 4, 1, 1024),
+                s.intValue("console.heatmap-queue", 8, 1, 1024),
+                s.longValue("console.cache-bytes", 64L << 20, 0));
     }
 
     static Duration positive(SettingsSource s, String key, Duration fallback) {

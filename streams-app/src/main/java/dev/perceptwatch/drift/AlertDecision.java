@@ -8,7 +8,10 @@ import dev.perceptwatch.events.Severity;
 import java.time.Instant;
 import java.util.List;
 
-/** A change of alert state; field for field the Avro {@link DriftAlert}. */
+/**
+ * A change of alert state; field for field the Avro {@link DriftAlert} but its worst examples, which the drift
+ * processor attaches from the window it judged.
+ */
 public record AlertDecision(String alertId, String modelId, String modelVersion, String segment, String metric,
                             AlertState state, Severity severity, String detector, long windowStart,
                             long windowEnd, MetricSummary observed, double baselineMean, double baselineStd,
@@ -22,6 +25,6 @@ public record AlertDecision(String alertId, String modelId, String modelVersion,
     public DriftAlert toAvro() {
         return new DriftAlert(alertId, modelId, modelVersion, segment, metric, state, severity, detector,
                 Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd), observed.toAvro(),
-                baselineMean, baselineStd, baselineP90, statistic, threshold, worstEventIds, summary);
+                baselineMean, baselineStd, baselineP90, statistic, threshold, worstEventIds, summary, null);
     }
 }

@@ -125,6 +125,11 @@ public final class ServiceMetrics {
             .help("The device the scorer runs its models on (cpu, cuda:N).")
             .labelNames("device")
             .register(registry);
+    private final Info console = Info.builder()
+            .name("perceptwatch_console")
+            .help("The web console's address as users reach it (console.external-url): alert annotations link to it.")
+            .labelNames("url")
+            .register(registry);
     private final Gauge modelsLoaded = Gauge.builder()
             .name("perceptwatch_models_loaded")
             .help("Scoring models loaded and ready (ONNX sessions open).")
@@ -313,6 +318,10 @@ public final class ServiceMetrics {
 
     public void scorerDevice(String device) {
         scorerDevice.setLabelValues(Objects.requireNonNull(device, "device"));
+    }
+
+    public void consoleUrl(String url) {
+        console.setLabelValues(Objects.requireNonNull(url, "url"));
     }
 
     public void modelsLoaded(int count) {

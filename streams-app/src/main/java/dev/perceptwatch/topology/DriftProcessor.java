@@ -9,6 +9,7 @@ import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.drift.DriftStep;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.events.WorstExample;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -81,7 +82,7 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
             DriftStep step = engine.resolveIdle(key, state, streamTime, drift.idleAfter());
             if (!step.alerts().isEmpty()) {
                 states.put(storeKey(key), step.state().toBytes());
-                publish(key, step.alerts(), streamTime);
+                publish(key, step.alerts(), streamTime, null);
             }
             // Also after a RESOLVED just published, whose gauges the listener set.
             if (reported.remove(key) || !step.alerts().isEmpty()) {
@@ -113,12 +114,17 @@ final class DriftProcessor implements Processor<String, WindowStats, String, Dri
         reported.add(key);
         listener.onWindow(stats, step.state());
         publish(key, Stream.concat(rebaselined.alerts().stream(), step.alerts().stream()).toList(),
-                stats.getWindowEnd().toEpochMilli());
+                stats.getWindowEnd().toEpochMilli(), stats.getWorstExamples());
     }
 
-    private void publish(DriftKey key, List<AlertDecision> decisions, long timestamp) {
+    /** @param worstExamples per metric, the worst examples of the window judged; null when no window was */
+    private void publish(DriftKey key, List<AlertDecision> decisions, long timestamp,
+                         Map<String, List<WorstExample>> worstExamples) {
         for (AlertDecision decision : decisions) {
             DriftAlert alert = decision.toAvro();
+            if (worstExamples != null) {
+                alert.setWorstExamples(worstExamples.get(alert.getMetric()));
+            }
             context.forward(new Record<>(storeKey(key), alert, timestamp));
             listener.onAlert(alert);
         }

@@ -80,6 +80,8 @@ final class EventScoringPipeline implements EventScorer {
                 .setHeight(scores.height())
                 .setScorerModel(scorerModel)
                 .setScorerSha256(scorerSha256)
+                .setGeneratedUri(event.getGenerated().getUri())
+                .setReferenceUri(event.getReference().getUri())
                 .build();
     }
 }

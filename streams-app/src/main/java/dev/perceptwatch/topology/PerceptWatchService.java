@@ -6,12 +6,22 @@ import dev.perceptwatch.client.SchemaRegistryClient;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.SettingsException;
 import dev.perceptwatch.events.DeadLetter;
+import dev.perceptwatch.config.Topics;
+import dev.perceptwatch.console.Console;
+import dev.perceptwatch.events.ReferenceImage;
 import dev.perceptwatch.ingest.ImageFetcher;
 import dev.perceptwatch.ingest.ImageSourceResolver;
 import dev.perceptwatch.observability.MetricsServer;
 import dev.perceptwatch.observability.ServiceMetrics;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.ScoringEngine;
+import dev.perceptwatch.scoring.SpatialMaps;
+import java.util.function.Function;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -45,14 +55,17 @@ public final class PerceptWatchService implements AutoCloseable {
 
     private final ScoringEngine engine;
     private final EncodedPairScorer scorer;
+    private final SpatialMaps spatialMaps;
     private final MetricsServer metricsServer;
     private final KafkaStreams streams;
+    private Console console;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private PerceptWatchService(ScoringEngine engine, EncodedPairScorer scorer, MetricsServer metricsServer,
-                                KafkaStreams streams) {
+    private PerceptWatchService(ScoringEngine engine, EncodedPairScorer scorer, SpatialMaps spatialMaps,
+                                MetricsServer metricsServer, KafkaStreams streams) {
         this.engine = engine;
         this.scorer = scorer;
+        this.spatialMaps = spatialMaps;
         this.metricsServer = metricsServer;
         this.streams = streams;
     }
@@ -72,6 +85,8 @@ public final class PerceptWatchService implements AutoCloseable {
             EncodedPairScorer scorer = new EncodedPairScorer(engine.scorer(), settings.imaging().limits(),
                     settings.imaging().sizePolicy(), settings.processing().prepThreads());
             opened.push(scorer);
+            SpatialMaps spatialMaps = new SpatialMaps(engine.model(), settings.console().heatmapQueue());
+            opened.push(spatialMaps);
             MetricsServer server = metricsServer(metrics, settings.observability());
             opened.push(server);
             Clock clock = Clock.systemUTC();
@@ -95,7 +110,7 @@ public final class PerceptWatchService implements AutoCloseable {
                     ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
                     : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
             metrics.bindKafkaStreams(streams);
-            PerceptWatchService service = new PerceptWatchService(engine, scorer, server, streams);
+            PerceptWatchService service = new PerceptWatchService(engine, scorer, spatialMaps, server, streams);
             streams.setStateListener((now, before) -> {
                 LOG.info("kafka streams {} -> {}", before, now);
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -103,8 +118,13 @@ public final class PerceptWatchService implements AutoCloseable {
                 }
             });
             streams.start();
-            LOG.info("PerceptWatch started: metrics on http://{}:{}/metrics, scoring with {} on {}",
-                    settings.observability().host(), server.port(), settings.scoring().model(),
+            if (settings.console().enabled()) {
+                service.console = Console.start(settings.console(), consoleSources(settings, streams, spatialMaps));
+                opened.push(service.console);
+                metrics.consoleUrl(service.console.url());
+            }
+            LOG.info("PerceptWatch started: metrics on http://{}:{}/metrics, console {}, scoring with {} on {}",
+                    settings.observability().host(), server.port(), service.consoleUrl(), settings.scoring().model(),
                     engine.model().device());
             return service;
         } catch (RuntimeException e) {
@@ -117,6 +137,35 @@ public final class PerceptWatchService implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The console reads with the service's Kafka client settings, and references from the service's global
+     * store (queryable from any thread; unavailable while the store is being restored).
+     */
+    private static Console.Sources consoleSources(Settings settings, KafkaStreams streams, SpatialMaps spatialMaps) {
+        Properties properties = streamsProperties(settings.kafka(), settings.processing().maxInFlightPerTask());
+        Map<String, Object> consumer = new StreamsConfig(properties)
+                .getGlobalConsumerConfigs(settings.kafka().applicationId() + "-console");
+        Deserializer<ReferenceImage> referenceReader = registrySerdes(settings.kafka())
+                .valueSerde(ReferenceImage.class).deserializer();
+        Topics topics = settings.kafka().topics();
+        Function<String, ReferenceImage> references = id -> {
+            try {
+                byte[] bytes = streams.store(StoreQueryParameters.fromNameAndType(ScoringStage.REFERENCES_STORE,
+                        QueryableStoreTypes.<String, byte[]>keyValueStore())).get(id);
+                return bytes == null ? null : referenceReader.deserialize(topics.references(), bytes);
+            } catch (InvalidStateStoreException | SerializationException e) {
+                return null;
+            }
+        };
+        return new Console.Sources(consumer, settings.kafka().registryUrl(), topics, settings.uris(),
+                settings.imaging().limits(), settings.imaging().sizePolicy(), spatialMaps, references);
+    }
+
+    /** The console's address (console.external-url, else where it listens), or null when it is off. */
+    public String consoleUrl() {
+        return console == null ? null : console.url();
     }
 
     private static MetricsServer metricsServer(ServiceMetrics metrics, Settings.Observability observability) {
@@ -202,6 +251,10 @@ public final class PerceptWatchService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (console != null) {
+            console.close();
+        }
+        spatialMaps.close();
         // A static member stays in its group when it stops, and its partitions would wait a session timeout for
         // it: one that stops on purpose leaves (a crashed one rejoins at once under its id: StaticMembership).
         if (streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

@@ -209,6 +209,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
             }
             try {
                 QualityScore score = work.score().join();
+                // Where the event was read, so that its images can be found again from a window or an alert.
+                score.setSourceTopic(work.record().topic());
+                score.setSourcePartition(work.record().partition());
+                score.setSourceOffset(work.record().offset());
                 // Record time = scored_at, so retention counts from scoring; windows read produced_at instead.
                 context.forward(new Record<String, SpecificRecord>(
                         scoreKey(score), score, score.getScoredAt().toEpochMilli(), inputHeaders(work.record())));

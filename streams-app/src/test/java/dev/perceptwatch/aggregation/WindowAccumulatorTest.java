@@ -2,6 +2,10 @@ package dev.perceptwatch.aggregation;
 
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.WorstExample;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -16,7 +20,7 @@ class WindowAccumulatorTest {
 
     static QualityScore score(String id, Double lpips, Double psnr, Double ssim) {
         return new QualityScore(id, "m", "v1", Map.of(), Instant.EPOCH, Instant.EPOCH, null, lpips, null, null, psnr,
-                ssim, null, 64, 64, "lpips-alex", "sha");
+                ssim, null, 64, 64, "lpips-alex", "sha", null, null, null, null, null);
     }
 
     @Test
@@ -115,6 +119,63 @@ class WindowAccumulatorTest {
         assertEquals(window.summaries(), stats.getMetrics().stream().map(MetricSummary::fromAvro).toList());
         assertEquals(List.of("b", "a"), stats.getWorstEventIds().get("lpips"));
         assertEquals(List.of("b", "a"), stats.getWorstEventIds().get("ssim"));
+    }
+
+    /** A score read at generations-{@code partition}@{@code offset}, its reference from the references topic. */
+    private static QualityScore located(String id, double lpips, int partition, long offset) {
+        QualityScore score = score(id, lpips, null, null);
+        score.setSourceTopic("perceptwatch.generations");
+        score.setSourcePartition(partition);
+        score.setSourceOffset(offset);
+        score.setGeneratedUri("file:///images/" + id + ".png");
+        score.setReferenceId("ref-" + id);
+        return score;
+    }
+
+    @Test
+    void worstExamplesSayWhereEachEventsImagesAreAndSurviveTheStore() {
+        WindowAccumulator window = new WindowAccumulator(2);
+        window.add(located("a", 0.1, 0, 7));
+        window.add(located("b", 0.5, 3, 42));
+        window.add(located("c", 0.3, 1, 9));
+        window.add(score("old", 0.4, null, null));
+
+        for (WindowAccumulator read : List.of(window, WindowAccumulator.fromBytes(window.toBytes()))) {
+            List<WorstExample> lpips = read.toWindowStats("m", "v1", null, 0, 60_000).getWorstExamples().get("lpips");
+            assertEquals(List.of(new WorstExample("b", 0.5, "perceptwatch.generations", 3, 42L, "file:///images/b.png",
+                            null, "ref-b"),
+                    new WorstExample("old", 0.4, null, null, null, null, null, null)), lpips,
+                    "a score without a position keeps its id and value, with an unknown location");
+        }
+    }
+
+    @Test
+    void readsTheIdsOnlyFormatAnOlderBuildStored() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeInt(5);
+            out.writeLong(2);
+            out.writeLong(0);
+            out.writeInt(1);
+            out.writeUTF("lpips");
+            MetricAccumulator lpips = new MetricAccumulator(Metric.LPIPS);
+            lpips.add(0.2);
+            lpips.add(0.6);
+            lpips.writeTo(out);
+            out.writeInt(2);
+            out.writeDouble(0.6);
+            out.writeUTF("worse");
+            out.writeDouble(0.2);
+            out.writeUTF("better");
+        }
+        WindowAccumulator read = WindowAccumulator.fromBytes(bytes.toByteArray());
+        assertEquals(List.of("worse", "better"), read.worstEventIds(Metric.LPIPS));
+        assertEquals(List.of(new WorstExample("worse", 0.6, null, null, null, null, null, null),
+                        new WorstExample("better", 0.2, null, null, null, null, null, null)),
+                read.toWindowStats("m", "v1", null, 0, 60_000).getWorstExamples().get("lpips"));
+        read.add(located("new", 0.9, 2, 5));
+        assertEquals(List.of("new", "worse", "better"), read.worstEventIds(Metric.LPIPS));
     }
 
     @Test

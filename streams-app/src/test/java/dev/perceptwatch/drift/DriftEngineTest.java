@@ -304,7 +304,8 @@ class DriftEngineTest {
         dev.perceptwatch.aggregation.WindowAccumulator acc = new dev.perceptwatch.aggregation.WindowAccumulator();
         for (int i = 0; i < 100; i++) {
             acc.add(new dev.perceptwatch.events.QualityScore("e" + i, "X", "v7", Map.of(), java.time.Instant.EPOCH,
-                    java.time.Instant.EPOCH, null, 0.3 + i / 1000.0, null, null, null, null, null, 8, 8, "s", "s"));
+                    java.time.Instant.EPOCH, null, 0.3 + i / 1000.0, null, null, null, null, null, 8, 8, "s", "s",
+                    null, null, null, null, null));
         }
         dev.perceptwatch.events.WindowStats stats = acc.toWindowStats("X", "v7", null, 0, 60_000);
         assertEquals(KEY, DriftKey.of(stats));

@@ -54,12 +54,14 @@ class LocalStackIT {
     void runsTheWholeStoryUnderPrometheusAndStopsEverything() throws Exception {
         PrometheusProcess.requireInstalled();
         int metrics = PrometheusProcess.freePort();
+        int console = PrometheusProcess.freePort();
         int prometheus = PrometheusProcess.freePort();
         int alertmanager = PrometheusProcess.freePort();
         Path output = state.resolve("run-local.out");
         Process run = new ProcessBuilder(RepoFiles.resolve("ops/run-local.sh").toString(),
                 "--state", state.toString(), "--duration", "340", "--window", "10s", "--warmup-windows", "6",
                 "--degrade-after", "80s", "--recover-after", "250s", "--metrics-port", Integer.toString(metrics),
+                "--console-port", Integer.toString(console),
                 "--prometheus-port", Integer.toString(prometheus),
                 "--alertmanager-port", Integer.toString(alertmanager))
                 .directory(RepoFiles.root().toFile())
@@ -109,7 +111,10 @@ class LocalStackIT {
                 .forEach(p -> stray.add(p.pid() + " " + p.info().commandLine().orElse("")));
         assertEquals(List.of(), stray, "processes left running");
         assertTrue(kafkaPort > 0 && registryPort > 0, "the broker and registry ports were seen");
-        for (int port : List.of(metrics, prometheus, alertmanager, kafkaPort, registryPort)) {
+        assertTrue(printed.contains("console http://127.0.0.1:" + console + "/"), printed);
+        assertTrue(alerts.lines().anyMatch(line -> line.contains("FIRING")
+                && line.contains(" console=http://127.0.0.1:" + console + "/alerts/sdxl-faces/")), alerts);
+        for (int port : List.of(metrics, console, prometheus, alertmanager, kafkaPort, registryPort)) {
             assertTrue(isFree(port), "port " + port + " is still bound");
         }
     }

@@ -83,6 +83,33 @@ class MonitoringFilesTest {
     }
 
     @Test
+    void driftAlertsAndTheDriftTableLinkToTheConsolePageOfTheirModelVersionAndMetric() throws Exception {
+        // The address comes from the service's own info metric, so console.external-url is set in one place.
+        JsonNode console = findVariable(MonitoringFiles.dashboard().path("templating").path("list"), "console");
+        String query = console.path("query").path("query").asText();
+        assertEquals("label_values(perceptwatch_console_info, url)", query);
+        assertExported(new Query("variable console", "perceptwatch_console_info"));
+        JsonNode table = MonitoringFiles.panels(MonitoringFiles.dashboard()).stream()
+                .filter(panel -> panel.path("title").asText().startsWith("Current drift states")).findFirst().orElseThrow();
+        assertEquals("${console}/models/${__data.fields.model_id:percentencode}/${__data.fields.model_version:percentencode}"
+                        + "/${__data.fields.metric:percentencode}",
+                table.path("fieldConfig").path("defaults").path("links").path(0).path("url").asText());
+        for (JsonNode rule : MonitoringFiles.rules(MonitoringFiles.alertRules())) {
+            if (rule.path("alert").asText().equals("PerceptWatchQualityDrift")) {
+                String link = rule.path("annotations").path("console_url").asText();
+                assertTrue(link.contains("query \"perceptwatch_console_info\"")
+                        && link.endsWith("/models/{{ $labels.model_id | urlquery }}/{{ $labels.model_version | urlquery }}"
+                                + "/{{ $labels.metric | urlquery }}"), link);
+            }
+        }
+        // The runbook's first step for a drift page is that link.
+        String runbook = Files.readString(MonitoringFiles.RUNBOOK);
+        String drift = runbook.substring(runbook.indexOf("## PerceptWatchQualityDrift"));
+        String firstStep = drift.substring(drift.indexOf("**Check**")).lines().skip(1).findFirst().orElseThrow();
+        assertTrue(firstStep.contains("open the console page") && drift.contains("`console_url` annotation"), firstStep);
+    }
+
+    @Test
     void dashboardExpressionsUseOnlyExportedMetricsAndNoHardCodedTarget() {
         List<Query> queries = MonitoringFiles.panelQueries(MonitoringFiles.dashboard());
         assertTrue(queries.size() > 10, "the dashboard has " + queries.size() + " queries");

@@ -76,6 +76,8 @@ class ServiceMetricsTest {
         assertEquals(0.2, value(samples, "perceptwatch_baseline_mean", lpips));
         assertEquals(0.05, value(samples, "perceptwatch_baseline_std", lpips));
         assertEquals(1, value(samples, "perceptwatch_scorer_device_info", Map.of("device", "cpu")));
+        assertEquals(1, value(samples, "perceptwatch_console_info", Map.of("url", "http://127.0.0.1:9401")),
+                "the console's address, for the alert rules' and dashboard's links");
         assertEquals(1, value(samples, "perceptwatch_models_loaded", Map.of()));
         assertEquals(30, value(samples, "perceptwatch_reference_cache_hits_total", Map.of()));
         assertEquals(10, value(samples, "perceptwatch_reference_cache_misses_total", Map.of()));

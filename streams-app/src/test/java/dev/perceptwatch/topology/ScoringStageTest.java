@@ -210,6 +210,10 @@ class ScoringStageTest {
         assertNull(score.getMsSsim(), "MS-SSIM is undefined at 64x64");
         assertEquals(engine.modelSha256(), score.getScorerSha256());
         assertEquals("portraits", score.getAttributes().get("prompt_set"));
+        assertEquals(settings.kafka().topics().generations(), score.getSourceTopic(), "where the event was read");
+        assertEquals(0, score.getSourcePartition());
+        assertEquals(0L, score.getSourceOffset(), "the test's first input record");
+        assertNull(score.getGeneratedUri(), "inline images have no uri");
         assertEquals(0, driver.<String, byte[]>getKeyValueStore(ScoringStage.PENDING_STORE).approximateNumEntries(),
                 "nothing stays pending once published");
     }
@@ -304,6 +308,7 @@ class ScoringStageTest {
             assertEquals("slow", slow.getEventId());
             // MODELS.md: LPIPS alex ex_ref vs ex_p0 = 0.721881, the reference read over HTTP.
             assertEquals(0.721881, slow.getLpips(), 1e-5);
+            assertEquals("http://127.0.0.1:" + server.getAddress().getPort() + "/slow-ref.png", slow.getReferenceUri());
         } finally {
             release.countDown();
             server.stop(0);

@@ -16,6 +16,7 @@ import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.contract.RejectReason;
+import dev.perceptwatch.events.WorstExample;
 import dev.perceptwatch.ingest.RejectedEventException;
 import dev.perceptwatch.observability.InternalError;
 import dev.perceptwatch.observability.MetricSnapshots;
@@ -129,9 +130,12 @@ class WindowDriftStagesTest {
         driver.close();
     }
 
+    /** Event n was read at generations-(n mod 6)@n. */
     private QualityScore score(String version, double lpips, Instant at) {
+        int n = eventCounter++;
         return QualityScore.newBuilder()
-                .setEventId("event-" + eventCounter++)
+                .setEventId("event-" + n)
+                .setSourceTopic("generations").setSourcePartition(n % 6).setSourceOffset((long) n)
                 .setModelId("faces").setModelVersion(version)
                 .setProducedAt(at).setScoredAt(at)
                 .setLpips(lpips).setSsim(0.9).setWidth(64).setHeight(64)
@@ -385,6 +389,32 @@ class WindowDriftStagesTest {
         assertEquals(1, later.size(), "no second FIRING in the same episode, then one RESOLVED");
         assertEquals(AlertState.RESOLVED, later.get(0).getState());
         assertEquals(alert.getAlertId(), later.get(0).getAlertId());
+    }
+
+    @Test
+    void windowsAndAlertsSayWhereTheirWorstEventsImagesAre() {
+        for (int minute = 0; minute < 3; minute++) {
+            window("v7", minute, 0.20);
+        }
+        window("v7", 3, 0.30);
+        closeWindowsBefore("v7", 4);
+        List<WindowStats> emitted = windows.readValuesToList();
+        WindowStats drifted = emitted.get(emitted.size() - 1);
+        for (String metric : List.of("lpips", "ssim")) {
+            List<WorstExample> examples = drifted.getWorstExamples().get(metric);
+            assertEquals(drifted.getWorstEventIds().get(metric), examples.stream().map(WorstExample::getEventId).toList());
+            for (WorstExample example : examples) {
+                long n = Long.parseLong(example.getEventId().substring("event-".length()));
+                assertEquals("generations", example.getSourceTopic());
+                assertEquals(n % 6, (long) example.getSourcePartition());
+                assertEquals(n, (long) example.getSourceOffset());
+            }
+        }
+        DriftAlert alert = alerts.readValue();
+        assertEquals("lpips", alert.getMetric());
+        assertEquals(drifted.getWorstExamples().get("lpips"), alert.getWorstExamples());
+        assertEquals(lpips(drifted).getMax(), alert.getWorstExamples().get(0).getValue(), 0,
+                "the worst example's value is the window's worst");
     }
 
     @Test

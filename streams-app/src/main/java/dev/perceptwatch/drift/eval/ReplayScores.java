@@ -93,10 +93,17 @@ public final class ReplayScores implements ScoreSource {
                 case PSNR -> value - 10 * Math.log10(factor);
             });
         }
-        return new QualityScore(eventId, "replay", "v1", Map.of(), Instant.EPOCH, Instant.EPOCH, null,
-                values.get(Metric.LPIPS), values.get(Metric.FEATURE_DISTANCE), values.get(Metric.MSE),
-                values.get(Metric.PSNR), values.get(Metric.SSIM), values.get(Metric.MS_SSIM), record.getWidth(),
-                record.getHeight(), "replay", "replay");
+        return replayScore(eventId, values, record.getWidth(), record.getHeight());
+    }
+
+    /** A score as the window stage reads it: the metric values and size; the rest is a fixed replay identity. */
+    private static QualityScore replayScore(String eventId, Map<Metric, Double> values, int width, int height) {
+        return QualityScore.newBuilder().setEventId(eventId).setModelId("replay").setModelVersion("v1")
+                .setProducedAt(Instant.EPOCH).setScoredAt(Instant.EPOCH)
+                .setLpips(values.get(Metric.LPIPS)).setFeatureDistance(values.get(Metric.FEATURE_DISTANCE))
+                .setMse(values.get(Metric.MSE)).setPsnr(values.get(Metric.PSNR)).setSsim(values.get(Metric.SSIM))
+                .setMsSsim(values.get(Metric.MS_SSIM)).setWidth(width).setHeight(height)
+                .setScorerModel("replay").setScorerSha256("replay").build();
     }
 
     /**
@@ -143,10 +150,7 @@ public final class ReplayScores implements ScoreSource {
             throw new IllegalArgumentException(where + "no metric value (lpips, feature_distance, mse, psnr, ssim,"
                     + " ms_ssim)");
         }
-        return new QualityScore("replay", "replay", "v1", Map.of(), Instant.EPOCH, Instant.EPOCH, null,
-                values.get(Metric.LPIPS), values.get(Metric.FEATURE_DISTANCE), values.get(Metric.MSE),
-                values.get(Metric.PSNR), values.get(Metric.SSIM), values.get(Metric.MS_SSIM),
-                size(node.get("width")), size(node.get("height")), "replay", "replay");
+        return replayScore("replay", values, size(node.get("width")), size(node.get("height")));
     }
 
     private static Double number(JsonNode value, String field) {

@@ -64,6 +64,6 @@ final class SyntheticScores implements ScoreSource.Windows {
 
     private static QualityScore score(String eventId, double lpips, double ssim) {
         return new QualityScore(eventId, "synthetic", "v1", Map.of(), Instant.EPOCH, Instant.EPOCH, null, lpips,
-                null, null, null, ssim, null, 512, 512, "synthetic", "synthetic");
+                null, null, null, ssim, null, 512, 512, "synthetic", "synthetic", null, null, null, null, null);
     }
 }

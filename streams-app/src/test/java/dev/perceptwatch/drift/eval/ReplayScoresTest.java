@@ -123,8 +123,10 @@ class ReplayScoresTest {
     }
 
     private static QualityScore record(double lpips, double mse, double psnr, double ssim) {
-        return new QualityScore("e", "m", "v1", java.util.Map.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH,
-                null, lpips, null, mse, psnr, ssim, null, 64, 64, "s", "s");
+        return QualityScore.newBuilder().setEventId("e").setModelId("m").setModelVersion("v1")
+                .setProducedAt(java.time.Instant.EPOCH).setScoredAt(java.time.Instant.EPOCH).setLpips(lpips)
+                .setMse(mse).setPsnr(psnr).setSsim(ssim).setWidth(64).setHeight(64).setScorerModel("s")
+                .setScorerSha256("s").build();
     }
 
     private String error(Path file) {
