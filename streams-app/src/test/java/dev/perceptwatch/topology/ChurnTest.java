@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.observability.PrometheusProcess;
 import dev.perceptwatch.testing.RepoFiles;
@@ -63,6 +64,7 @@ class ChurnTest {
     /** A round is one event per model: 24 events a second, and 2 s of event time (one window) in 5 s. */
     private static final long ROUND_MILLIS = 250;
     private static final Duration WINDOW = Duration.ofSeconds(2);
+    private static final Duration GRACE = Duration.ofSeconds(2);
     private static final int MAX_DELAY_MILLIS = 2500;
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration ALERT_TIMEOUT = Duration.ofMinutes(3);
@@ -96,12 +98,16 @@ class ChurnTest {
                 PipelineTopics topics = PipelineTopics.create(admin, "churn", PARTITIONS);
                 Map<String, String> settings = Map.ofEntries(
                         Map.entry("kafka.application.id", "perceptwatch-churn-" + UUID.randomUUID().toString().substring(0, 8)),
+                        // The killed instance's tasks move after 6 s (the service's default session timeout is
+                        // longer), so that the test stays short.
+                        Map.entry("kafka.session.timeout.ms", "6000"),
+                        Map.entry("kafka.heartbeat.interval.ms", "1500"),
                         // Short commits, so that kills land inside open transactions.
                         Map.entry("kafka.commit.interval.ms", "100"),
                         Map.entry("scoring.batch-workers", "1"),
                         // Event time compresses the timeline (ChurnTraffic): a window is 20 events of a model.
                         Map.entry("windows.size", "2s"),
-                        Map.entry("windows.grace", "2s"),
+                        Map.entry("windows.grace", GRACE.toSeconds() + "s"),
                         Map.entry("drift.warmup-windows", "3"),
                         Map.entry("drift.fire-after-windows", "1"),
                         Map.entry("drift.resolve-after-windows", "2"),
@@ -207,7 +213,7 @@ class ChurnTest {
                         List<DriftAlert> allAlerts = alerts.readToEnd(Duration.ofMinutes(1));
                         assertEpisodesOnce(allAlerts, drifting, degradedFrom, pages);
                         List<WindowStats> closed = windows.readToEnd(Duration.ofMinutes(1));
-                        assertEveryClosedWindowOnce(closed, sent, traffic.models());
+                        assertEveryClosedWindowOnce(closed, sent, traffic.models(), outputs.scores());
                         LOG.info("churn test (seed {}): {}; {} events, {} scores, {} dead letters, each once; {} closed"
                                         + " windows, each once; alerts {}; pages {}", seed, disruptions, ids.size(),
                                 outputs.scores().size(), outputs.deadLetters().size(), closed.size(),
@@ -444,7 +450,7 @@ class ChurnTest {
      * arriving after its window closed is dropped from the count, as late input is).
      */
     private static void assertEveryClosedWindowOnce(List<WindowStats> closed, List<ChurnTraffic.Sent> sent,
-                                                    List<String> models) {
+                                                    List<String> models, List<QualityScore> scores) {
         Map<String, Long> scored = new HashMap<>();
         Map<String, Long> errors = new HashMap<>();
         for (ChurnTraffic.Sent event : sent) {
@@ -477,7 +483,34 @@ class ChurnTest {
                 }
             }
         }
-        assertEquals(List.of(), wrong.stream().limit(20).toList(), "closed windows on the window-stats topic");
+        assertEquals(List.of(), wrong.stream().limit(20).toList(), () -> "closed windows on the window-stats topic;"
+                + " scores later than the grace on their topic: " + lateScores(scores, models));
+    }
+
+    /**
+     * For a failure's message: per model, the scores that came after one of a window already closed for them
+     * (produced_at more than the grace before the newest one before them on the topic), as "event id @ produced_at
+     * after newest", at most 10 per model.
+     */
+    private static Map<String, List<String>> lateScores(List<QualityScore> scores, List<String> models) {
+        Map<String, List<String>> late = new TreeMap<>();
+        for (String model : models) {
+            Instant newest = Instant.MIN;
+            for (QualityScore score : scores) {
+                if (!score.getModelId().equals(model)) {
+                    continue;
+                }
+                if (score.getProducedAt().isBefore(newest.minus(GRACE))) {
+                    List<String> own = late.computeIfAbsent(model, m -> new ArrayList<>());
+                    if (own.size() < 10) {
+                        own.add(score.getEventId() + " @ " + score.getProducedAt() + " after " + newest);
+                    }
+                } else if (score.getProducedAt().isAfter(newest)) {
+                    newest = score.getProducedAt();
+                }
+            }
+        }
+        return late;
     }
 
     private static String tail(String text, int lines) {
