@@ -20,17 +20,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends generation events with inline PNGs, cycled from the sample pairs, as a model team's producer would:
- * idempotent, keyed by event id, {@code produced_at} set at the moment of sending.
+ * idempotent, keyed by event id, {@code produced_at} set at the moment of sending. The events are of model
+ * {@code bench}, or of {@code bench-0} to {@code bench-(M-1)} in turn with M models (windows and drift
+ * state for each).
  */
 final class BenchProducer implements AutoCloseable {
     private final KafkaProducer<String, GenerationEvent> producer;
     private final String topic;
     private final List<SamplePairs.Sample> samples;
     private final String idPrefix;
+    private final int models;
     private int sent;
 
     BenchProducer(String bootstrap, String topic, AvroSerdes serdes, List<SamplePairs.Sample> samples,
-                  String idPrefix) {
+                  String idPrefix, int models) {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -40,6 +43,7 @@ final class BenchProducer implements AutoCloseable {
         this.topic = topic;
         this.samples = samples;
         this.idPrefix = idPrefix;
+        this.models = models;
     }
 
     /**
@@ -58,8 +62,9 @@ final class BenchProducer implements AutoCloseable {
                 }
             }
             SamplePairs.Sample sample = samples.get(sent % samples.size());
+            String model = models == 1 ? "bench" : "bench-" + sent % models;
             String id = idPrefix + "-" + sent++;
-            acks.add(producer.send(new ProducerRecord<>(topic, id, event(id, sample))));
+            acks.add(producer.send(new ProducerRecord<>(topic, id, event(id, model, sample))));
             ids.add(id);
         }
         for (Future<RecordMetadata> ack : acks) {
@@ -68,10 +73,10 @@ final class BenchProducer implements AutoCloseable {
         return ids;
     }
 
-    private static GenerationEvent event(String id, SamplePairs.Sample sample) {
+    private static GenerationEvent event(String id, String model, SamplePairs.Sample sample) {
         return GenerationEvent.newBuilder()
                 .setEventId(id)
-                .setModelId("bench")
+                .setModelId(model)
                 .setModelVersion("v1")
                 .setProducedAt(Instant.now())
                 .setAttributes(Map.of("distortion", sample.distortion()))

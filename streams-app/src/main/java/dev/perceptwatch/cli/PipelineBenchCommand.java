@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
                         + "and ops/registry.sh (building the registry first when it is not built) and stops them at "
                         + "the end.",
                 "Each run uses its own topics and application id. Other service settings come from PERCEPTWATCH_* "
-                        + "environment variables, as for 'run'."})
+                        + "environment variables, as for 'run'.",
+                "With --instances N the service runs as N processes of one application id instead (no offline "
+                        + "scorer, no latency phase): they drain a backlog, and total and per-instance pairs/s are "
+                        + "reported; --kill adds the fail-over time of a SIGKILLed instance."})
 final class PipelineBenchCommand implements Callable<Integer> {
     /** The latency phase is kept to about this long at the paced rate. */
     private static final double LATENCY_PHASE_SECONDS = 60;
@@ -69,6 +72,22 @@ final class PipelineBenchCommand implements Callable<Integer> {
             + "code. The JIT compiles the Kafka clients', Kafka Streams' and the broker's paths on first use, on "
             + "the same cores.")
     double warmUpSeconds;
+    @Option(names = "--instances", defaultValue = "0", description = "Run the service as this many processes "
+            + "('perceptwatch run', one application id) and measure their drain of a --events backlog (default 0: "
+            + "the service in this JVM, beside the offline scorer).")
+    int instances;
+    @Option(names = "--pin", description = "With --instances: pin instance i to CPU i (taskset), so that each has "
+            + "one core of its own and sizes its threads for it.")
+    boolean pin;
+    @Option(names = "--kill", description = "With --instances >= 2: then pace events (at --rate, default half the "
+            + "measured throughput), SIGKILL instance 1 and measure until its partitions are scored again.")
+    boolean kill;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A service setting for this run, as in a "
+            + "settings file (kafka.num.standby.replicas=1, kafka.session.timeout.ms=10000); repeatable.")
+    Map<String, String> set = new LinkedHashMap<>();
+    @Option(names = "--models", defaultValue = "1", description = "Model ids the events cycle through (default 1), "
+            + "each with its windows and drift state.")
+    int models;
     @Mixin
     ScoringOptions scoring;
     @Spec
@@ -80,9 +99,11 @@ final class PipelineBenchCommand implements Callable<Integer> {
             concurrentEvents = events;
         }
         if (events < 2 || concurrentEvents < 0 || partitions < 1 || (rate != null && !(rate > 0))
-                || !(warmUpSeconds >= 0) || (bootstrap == null) != (registry == null)) {
+                || !(warmUpSeconds >= 0) || (bootstrap == null) != (registry == null) || instances < 0 || models < 1
+                || ((pin || kill) && instances == 0) || (kill && instances < 2)) {
             throw new IllegalArgumentException("need --events >= 2, --concurrent-events >= 0, --partitions >= 1, "
-                    + "--rate > 0, --warm-up >= 0, and --bootstrap and --registry together or neither");
+                    + "--rate > 0, --warm-up >= 0, --models >= 1, --bootstrap and --registry together or neither, "
+                    + "and --pin or --kill only with --instances (--kill with 2 or more)");
         }
         PrintWriter out = spec.commandLine().getOut();
         List<SamplePairs.Sample> samples = input.load();
@@ -112,6 +133,10 @@ final class PipelineBenchCommand implements Callable<Integer> {
             figures.put("partitions", partitions);
             figures.put("max_in_flight_per_task", settings.processing().maxInFlightPerTask());
             figures.put("batch_size", settings.scoring().batchSize());
+            if (instances > 0) {
+                instances(samples, settings, cluster, topics, run, figures, out);
+                return 0;
+            }
             double before = offline(samples, settings, warmUpSeconds, "before", figures, out);
             int warmUpBacklog = (int) Math.round(before * warmUpSeconds);
             pipeline(samples, settings, cluster.bootstrap(), topics, run, warmUpBacklog, figures, out);
@@ -148,6 +173,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         // The service's other settings come from PERCEPTWATCH_* variables, as for `run`; the run's own win.
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(scoring.asEnvironment());
+        set.forEach((key, value) -> env.put(ScoringOptions.environmentName(key), value));
         env.put("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap());
         env.put("PERCEPTWATCH_REGISTRY_URL", cluster.registryUrl());
         env.put("PERCEPTWATCH_KAFKA_APPLICATION_ID", "perceptwatch-bench-" + run);
@@ -160,6 +186,35 @@ final class PipelineBenchCommand implements Callable<Integer> {
         env.put("PERCEPTWATCH_TOPICS_WINDOW_STATS", topics.windowStats());
         env.put("PERCEPTWATCH_TOPICS_ALERTS", topics.alerts());
         return env;
+    }
+
+    /** {@code --instances N}: the service as N processes of this jar's {@code run}; see {@link InstancesBench}. */
+    private void instances(List<SamplePairs.Sample> samples, Settings settings, LocalCluster cluster, Topics topics,
+                           String run, Map<String, Object> figures, PrintWriter out) throws Exception {
+        Map<String, String> env = environment(cluster, topics, run);
+        env.keySet().removeIf(name -> !name.startsWith("PERCEPTWATCH_"));
+        AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
+        figures.put("models", models);
+        figures.put("num_standby_replicas", settings.kafka().clientProperties().getOrDefault("num.standby.replicas", "0"));
+        figures.put("session_timeout_ms", settings.kafka().clientProperties().getOrDefault("session.timeout.ms",
+                "Kafka's default"));
+        try (ServiceInstances processes = new ServiceInstances(cluster.dir(), env, pin);
+             ScoreCollector collector = new ScoreCollector(cluster.bootstrap(), topics, serdes);
+             BenchProducer producer = new BenchProducer(cluster.bootstrap(), topics.generations(), serdes, samples, run,
+                     models);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+            InstancesBench bench = new InstancesBench(processes, producer, collector, topics, partitions, out);
+            bench.throughput(instances, events, figures);
+            if (kill) {
+                double paced = rate != null ? rate : 0.5 * (double) figures.get("pairs_per_second");
+                bench.failover(paced, admin, settings.kafka().applicationId(), figures);
+            }
+            figures.put("scored_events", collector.scored());
+            figures.put("dead_letters", collector.deadLetters().size());
+            figures.put("duplicate_scores", collector.duplicates());
+        }
+        out.println(new ObjectMapper().writeValueAsString(figures));
+        out.flush();
     }
 
     /** The offline scorer with the service's scoring settings, on the same pairs, after a warm-up. */
@@ -186,7 +241,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
         AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
         try (PerceptWatchService service = PerceptWatchService.start(settings);
              ScoreCollector collector = new ScoreCollector(bootstrap, topics, serdes);
-             BenchProducer producer = new BenchProducer(bootstrap, topics.generations(), serdes, samples, run)) {
+             BenchProducer producer = new BenchProducer(bootstrap, topics.generations(), serdes, samples, run,
+                     models)) {
             awaitRunning(service);
             int firstEvents = 2 * settings.scoring().batchSize();
             collector.await(producer.send(firstEvents, 0), STALL);

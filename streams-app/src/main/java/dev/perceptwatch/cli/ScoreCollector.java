@@ -162,6 +162,11 @@ final class ScoreCollector implements AutoCloseable {
         return ids.stream().filter(id -> !arrivals.containsKey(id));
     }
 
+    /** The event's result so far, or null. */
+    Arrival arrival(String eventId) {
+        return arrivals.get(eventId);
+    }
+
     List<String> deadLetters() {
         synchronized (deadLetterLines) {
             return List.copyOf(deadLetterLines);

@@ -59,9 +59,13 @@ final class ScoringOptions {
     /** The options given, as {@code PERCEPTWATCH_*} variables, for a service started in-process with them. */
     Map<String, String> asEnvironment() {
         Map<String, String> environment = new LinkedHashMap<>();
-        values().forEach((key, value) -> environment.put(
-                "PERCEPTWATCH_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        values().forEach((key, value) -> environment.put(environmentName(key), value));
         return environment;
+    }
+
+    /** The PERCEPTWATCH_* variable that sets a settings key (README, Configuration). */
+    static String environmentName(String key) {
+        return "PERCEPTWATCH_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private Map<String, String> values() {

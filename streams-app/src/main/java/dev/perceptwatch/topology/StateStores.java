@@ -9,7 +9,7 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 
 /**
  * The stores of the stream tasks, all in memory with a changelog, restored from it at each start. They are
- * small (at most max-in-flight positions per task; a few windows and one drift state per model and version).
+ * small (at most max-in-flight positions per task; a few windows, the last closed window's start and one drift state per model and version).
  *
  * <p>Not RocksDB, for exactly-once: after a crash, Kafka Streams finds a persistent store without its
  * checkpoint and throws TaskCorruptedException. If that happens during a rebalance, it skips committing the

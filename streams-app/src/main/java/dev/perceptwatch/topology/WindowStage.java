@@ -24,10 +24,12 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 
 /**
  * Scores and dead letters of each model and version (and segment) in tumbling event-time windows, emitted
- * once when a window closes (its end plus the grace has passed in stream time) to perceptwatch.window-stats.
+ * once when a window closes (its end plus the grace has passed in stream time) to perceptwatch.window-stats,
+ * also when its task has moved to another instance in between ({@link ClosedWindowsOnce}).
  */
 final class WindowStage {
     static final String WINDOW_STORE = "window-aggregates";
+    static final String CLOSED_STORE = "window-last-closed";
 
     private WindowStage() {
     }
@@ -72,6 +74,7 @@ final class WindowStage {
                 return window;
             });
         }
+        builder.addStateStore(StateStores.inMemoryBytes(CLOSED_STORE));
         KStream<String, WindowStats> closed = cogrouped
                 .windowedBy(TimeWindows.ofSizeAndGrace(windows.size(), windows.grace()))
                 .aggregate(WindowAccumulator::new,
@@ -88,7 +91,8 @@ final class WindowStage {
                     ModelKey.Parts parts = ModelKey.parse(windowed.key());
                     return KeyValue.pair(windowed.key(), window.toWindowStats(parts.modelId(), parts.modelVersion(),
                             parts.segment(), windowed.window().start(), windowed.window().end()));
-                });
+                })
+                .process(() -> new ClosedWindowsOnce(CLOSED_STORE), CLOSED_STORE);
         closed.to(topics.windowStats(), Produced.with(Serdes.String(), statsSerde));
         return closed;
     }

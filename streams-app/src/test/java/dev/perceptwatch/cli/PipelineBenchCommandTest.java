@@ -86,11 +86,40 @@ class PipelineBenchCommandTest {
                 figures.get("scored_events").asInt());
     }
 
+    /**
+     * {@code --instances 2 --kill}: two service processes drain the backlog, each counted; then one is killed
+     * while events are paced, and its partitions are scored again by the other. Every event once.
+     */
+    @Test
+    void measuresTwoInstancesAndTheFailoverOfOne(KafkaBroker kafka, SchemaRegistry.Server registry) throws Exception {
+        String text = bench(kafka, registry, "--events", "60", "--instances", "2", "--kill", "--partitions", "6",
+                "--models", "3", "--set", "kafka.session.timeout.ms=6000", "--set", "kafka.heartbeat.interval.ms=1500");
+        List<String> lines = text.strip().lines().toList();
+        JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals(2, figures.get("instances").asInt(), figures.toString());
+        assertEquals("6000", figures.get("session_timeout_ms").asText(), figures.toString());
+        JsonNode perInstance = figures.get("per_instance_pairs_per_second");
+        assertEquals(2, perInstance.size(), figures.toString());
+        assertTrue(perInstance.get(0).asDouble() > 0 && perInstance.get(1).asDouble() > 0, figures.toString());
+        assertEquals(perInstance.get(0).asDouble() + perInstance.get(1).asDouble(),
+                figures.get("pairs_per_second").asDouble(), 0.01);
+        // Detected after the session timeout at the earliest; the first score read after the kill comes later.
+        assertTrue(figures.get("failover_seconds").asDouble() > 6, figures.toString());
+        assertFalse(figures.get("moved_partitions").isEmpty(), figures.toString());
+        assertTrue(figures.get("changelog_offsets").path("scoring-pending").asLong() > 0, figures.toString());
+        assertEquals(0, figures.get("dead_letters").asInt());
+        assertEquals(0, figures.get("duplicate_scores").asInt());
+        assertTrue(figures.get("scored_events").asInt() > 60, figures.toString());
+    }
+
     private static String bench(KafkaBroker kafka, SchemaRegistry.Server registry, String... more) {
-        List<String> args = new ArrayList<>(List.of("bench", "pipeline", "--size", "64", "--pairs", "8", "--partitions", "2", "--bootstrap", kafka.bootstrapServers(),
+        List<String> args = new ArrayList<>(List.of("bench", "pipeline", "--size", "64", "--pairs", "8", "--bootstrap", kafka.bootstrapServers(),
                 "--registry", registry.url(), "--images", SharedFiles.sharedDir().resolve("images").toString(),
                 "--model-path", SharedFiles.modelsDir().toString()));
         args.addAll(List.of(more));
+        if (!args.contains("--partitions")) {
+            args.addAll(List.of("--partitions", "2"));
+        }
         StringWriter output = new StringWriter();
         int exit = new CommandLine(new PerceptWatchCommand()).setOut(new PrintWriter(output))
                 .execute(args.toArray(String[]::new));

@@ -120,6 +120,28 @@ class ComposeFileTest {
                 assertTrue(docs.contains("localhost:" + port), "docs/DOCKER.md does not mention localhost:" + port));
     }
 
+    /**
+     * {@code docker compose up --scale app=3}: nothing that two replicas cannot share (a container name, a
+     * host name, which static group membership derives its id from, a single host port), and a host port range
+     * that gives three replicas a metrics port each, documented.
+     */
+    @Test
+    void theAppScalesToThreeReplicas() throws IOException {
+        JsonNode app = services.path("app");
+        assertFalse(app.has("container_name"), "a container name cannot be shared by replicas");
+        assertFalse(app.has("hostname"), "replicas need their own host names");
+        List<String> ports = stream(app.path("ports")).map(JsonNode::asText).toList();
+        assertEquals(1, ports.size(), ports.toString());
+        Matcher range = Pattern.compile("(\\d+)-(\\d+):9400").matcher(ports.get(0));
+        assertTrue(range.matches(), "the metrics port is published from a host port range: " + ports);
+        int first = Integer.parseInt(range.group(1));
+        int last = Integer.parseInt(range.group(2));
+        assertTrue(last - first + 1 >= 3, "a host port for each of three replicas: " + ports);
+        String docs = Files.readString(ROOT.resolve("docs/DOCKER.md"));
+        assertTrue(docs.contains("--scale app=3") && docs.contains("localhost:" + first + "-" + last),
+                "docs/DOCKER.md shows how to scale and where each replica's metrics are");
+    }
+
     @Test
     void kafkaIsOneKraftNodeWithTheProjectsBrokerSettings() {
         JsonNode kafka = services.path("kafka");
@@ -312,7 +334,10 @@ class ComposeFileTest {
 
         JsonNode job = stream(parsed.path("scrape_configs")).filter(j -> j.path("job_name").asText().equals("perceptwatch"))
                 .findFirst().orElseThrow(() -> new AssertionError("no job perceptwatch (the rules and dashboard use it)"));
-        assertEquals(List.of("app:9400"), stream(job.path("static_configs").path(0).path("targets")).map(JsonNode::asText).toList());
+        // Every replica of a scaled app: the service name resolves to all of them.
+        JsonNode discovery = job.path("dns_sd_configs").path(0);
+        assertEquals(List.of("app"), stream(discovery.path("names")).map(JsonNode::asText).toList());
+        assertEquals(List.of("A", 9400), List.of(discovery.path("type").asText(), discovery.path("port").asInt()));
         assertTrue(ComposeFiles.publishedPorts(services.path("app")).containsValue(9400));
 
         String alertmanager = parsed.path("alerting").path("alertmanagers").path(0).path("static_configs").path(0)

@@ -82,12 +82,15 @@ final class ComposeFiles {
         return mounts(service).stream().flatMap(m -> m.hostPathOf(containerPath).stream()).findFirst();
     }
 
-    /** Published container ports ({@code "HOST:CONTAINER"} entries) by host port. */
+    /**
+     * Published container ports ({@code "HOST:CONTAINER"} entries) by host port; of a host port range
+     * ({@code "FIRST-LAST:CONTAINER"}, a port for each replica of a scaled service) by its first port.
+     */
     static Map<Integer, Integer> publishedPorts(JsonNode service) {
         Map<Integer, Integer> ports = new LinkedHashMap<>();
         for (JsonNode entry : service.path("ports")) {
             String[] parts = entry.asText().split(":");
-            ports.put(Integer.parseInt(parts[0]), Integer.parseInt(parts[parts.length - 1]));
+            ports.put(Integer.parseInt(parts[0].split("-")[0]), Integer.parseInt(parts[parts.length - 1]));
         }
         return ports;
     }

@@ -19,8 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
-/** A real Prometheus server (Debian's /usr/bin/prometheus) on a free loopback port, for one test class. */
-final class PrometheusProcess implements AutoCloseable {
+/**
+ * A real Prometheus server (Debian's /usr/bin/prometheus) on a free loopback port, for one test class; public
+ * for the tests of other packages that scrape real services (topology's ChurnTest).
+ */
+public final class PrometheusProcess implements AutoCloseable {
 
     private static final Path BINARY = Path.of("/usr/bin/prometheus");
 
@@ -40,14 +43,14 @@ final class PrometheusProcess implements AutoCloseable {
      * Skips the calling test when Prometheus is not installed on a developer machine; fails in CI, where
      * ops/test.sh installs it, so a missing binary can never pass silently there.
      */
-    static void requireInstalled() {
+    public static void requireInstalled() {
         if (!Files.isExecutable(BINARY) && System.getenv("CI") != null) {
             fail(BINARY + " is missing in CI; ops/check-monitoring.sh installs Debian's prometheus package");
         }
         assumeTrue(Files.isExecutable(BINARY), BINARY + " not installed (apt-get install prometheus)");
     }
 
-    static PrometheusProcess start(Path workDir, String config) throws IOException, InterruptedException {
+    public static PrometheusProcess start(Path workDir, String config) throws IOException, InterruptedException {
         Path configFile = Files.writeString(workDir.resolve("prometheus.yml"), config);
         Path log = workDir.resolve("prometheus.log");
         int port = freePort();
@@ -61,14 +64,14 @@ final class PrometheusProcess implements AutoCloseable {
         return prometheus;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** The parsed JSON answer of an API path (status checked by the caller: errors are answers too). */
-    JsonNode api(String path, String... queryParams) throws IOException, InterruptedException {
+    public JsonNode api(String path, String... queryParams) throws IOException, InterruptedException {
         StringBuilder url = new StringBuilder(baseUrl).append(path);
         for (int i = 0; i < queryParams.length; i += 2) {
             url.append(i == 0 ? '?' : '&').append(queryParams[i]).append('=')
@@ -79,11 +82,11 @@ final class PrometheusProcess implements AutoCloseable {
         return json.readTree(response.body());
     }
 
-    JsonNode query(String promql) throws IOException, InterruptedException {
+    public JsonNode query(String promql) throws IOException, InterruptedException {
         return api("/api/v1/query", "query", promql);
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 

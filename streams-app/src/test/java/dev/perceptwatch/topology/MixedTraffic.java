@@ -11,12 +11,14 @@ import dev.perceptwatch.testing.SharedFiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -40,24 +42,47 @@ final class MixedTraffic {
     MixedTraffic(PipelineInput input, int events) {
         byte[] reference = SharedFiles.imageBytes("ex_ref.png");
         List<byte[]> generated = List.of(SharedFiles.imageBytes("ex_p0.png"), SharedFiles.imageBytes("ex_p1.png"));
-        byte[] truncated = SharedFiles.imageBytes("truncated.jpg");
-        byte[] hugeHeader = PngHeaders.headerOnly(100_000, 100_000);
+        BadInputs bad = new BadInputs(input);
         inputs = new ArrayList<>();
         for (int i = 0; i < events; i++) {
             String id = String.format("event-%05d", i);
             ImageSource image = TestEvents.inline(generated.get(i % 2));
             ImageSource ref = i % 3 == 0 ? TestEvents.inline(reference) : TestEvents.referenceId(REFERENCE_ID);
-            if (i % BAD_EVERY != BAD_EVERY - 1) {
-                inputs.add(new Input(id, input.avro(event(id, image, ref, i)), null));
-                continue;
-            }
-            inputs.add(switch ((i / BAD_EVERY) % 4) {
+            int index = i;
+            BiFunction<ImageSource, ImageSource, GenerationEvent> event = (g, r) -> event(id, g, r, index);
+            inputs.add(i % BAD_EVERY != BAD_EVERY - 1 ? new Input(id, input.avro(event.apply(image, ref)), null)
+                    : bad.input(id, i / BAD_EVERY, event, image, ref));
+        }
+    }
+
+    /**
+     * Bad records of four kinds, taken in turn, each with the dead-letter reason it must get: not Avro, a
+     * missing reference, an undecodable image, an image too large (from its header).
+     */
+    static final class BadInputs {
+        private final PipelineInput input;
+        private final byte[] truncated = SharedFiles.imageBytes("truncated.jpg");
+        private final byte[] hugeHeader = PngHeaders.headerOnly(100_000, 100_000);
+
+        BadInputs(PipelineInput input) {
+            this.input = input;
+        }
+
+        /**
+         * The {@code n}-th bad record of a stream whose events {@code event} makes from a generated image and a
+         * reference; {@code image} and {@code reference} are good ones.
+         */
+        Input input(String id, int n, BiFunction<ImageSource, ImageSource, GenerationEvent> event, ImageSource image,
+                    ImageSource reference) {
+            return switch (n % 4) {
                 case 0 -> new Input(id, ("not avro " + id).getBytes(StandardCharsets.UTF_8), "BAD_SCHEMA");
-                case 1 -> new Input(id, input.avro(event(id, image, TestEvents.referenceId("missing"), i)),
+                case 1 -> new Input(id, input.avro(event.apply(image, TestEvents.referenceId("missing"))),
                         "MISSING_REFERENCE");
-                case 2 -> new Input(id, input.avro(event(id, TestEvents.inline(truncated), ref, i)), "UNDECODABLE_IMAGE");
-                default -> new Input(id, input.avro(event(id, TestEvents.inline(hugeHeader), ref, i)), "IMAGE_TOO_LARGE");
-            });
+                case 2 -> new Input(id, input.avro(event.apply(TestEvents.inline(truncated), reference)),
+                        "UNDECODABLE_IMAGE");
+                default -> new Input(id, input.avro(event.apply(TestEvents.inline(hugeHeader), reference)),
+                        "IMAGE_TOO_LARGE");
+            };
         }
     }
 
@@ -105,6 +130,10 @@ final class MixedTraffic {
 
     /** Good events were scored, and bad ones dead-lettered with their reason. */
     void assertRoutedAsExpected(PipelineOutputs outputs) {
+        assertRoutedAsExpected(inputs, outputs);
+    }
+
+    static void assertRoutedAsExpected(Collection<Input> inputs, PipelineOutputs outputs) {
         Map<String, String> actual = new LinkedHashMap<>();
         outputs.scores().stream().map(QualityScore::getEventId).forEach(id -> actual.put(id, "SCORED"));
         for (DeadLetter letter : outputs.deadLetters()) {

@@ -52,7 +52,12 @@ final class PipelineInput implements AutoCloseable {
 
     /** A generation record with any value: bad input that is not a well-formed event. */
     Future<RecordMetadata> sendRaw(String eventId, byte[] value) {
-        return producer.send(new ProducerRecord<>(topics.generations(), utf8(eventId), value));
+        return sendRaw(eventId, value, null);
+    }
+
+    /** A generation record to a chosen partition of the topic (null: by the key, as {@link #sendRaw}). */
+    Future<RecordMetadata> sendRaw(String eventId, byte[] value, Integer partition) {
+        return producer.send(new ProducerRecord<>(topics.generations(), partition, utf8(eventId), value));
     }
 
     byte[] avro(GenerationEvent event) {

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -102,7 +101,7 @@ final class PipelineOutputs implements AutoCloseable {
      */
     void readToEnd(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<TopicPartition, Long> end = stableEnd(deadline);
+        Map<TopicPartition, Long> end = TopicOffsets.stableEnd(admin, partitions, deadline);
         while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
             if (System.nanoTime() > deadline) {
                 fail("could not read to the end of " + end + " in " + timeout + "; at "
@@ -110,24 +109,6 @@ final class PipelineOutputs implements AutoCloseable {
             }
             poll();
         }
-    }
-
-    private Map<TopicPartition, Long> stableEnd(long deadline) throws Exception {
-        while (true) {
-            Map<TopicPartition, Long> stable = latest(IsolationLevel.READ_COMMITTED);
-            Map<TopicPartition, Long> end = latest(IsolationLevel.READ_UNCOMMITTED);
-            if (stable.equals(end)) {
-                return end;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("transactions still open on the output topics: last stable offsets " + stable + ", ends " + end);
-            }
-            Thread.sleep(POLL.toMillis());
-        }
-    }
-
-    private Map<TopicPartition, Long> latest(IsolationLevel isolation) throws Exception {
-        return TopicOffsets.latest(admin, partitions, isolation);
     }
 
     private List<String> poll() {

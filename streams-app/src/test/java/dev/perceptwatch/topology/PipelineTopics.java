@@ -17,14 +17,20 @@ record PipelineTopics(String generations, String references, String scores, Stri
      * ops/topics.txt, so the topology must cope with topics of different partition counts.
      */
     static PipelineTopics create(Admin admin, String testName) throws InterruptedException, ExecutionException {
+        return create(admin, testName, 3);
+    }
+
+    /** As {@link #create(Admin, String)}, with {@code partitions} partitions for generations and scores. */
+    static PipelineTopics create(Admin admin, String testName, int partitions)
+            throws InterruptedException, ExecutionException {
         String suffix = testName + "-" + UUID.randomUUID().toString().substring(0, 8);
         PipelineTopics topics = new PipelineTopics("generations-" + suffix, "references-" + suffix,
                 "scores-" + suffix, "dead-letters-" + suffix, "window-stats-" + suffix, "alerts-" + suffix);
         admin.createTopics(List.of(
-                new NewTopic(topics.generations(), 3, (short) 1),
+                new NewTopic(topics.generations(), partitions, (short) 1),
                 new NewTopic(topics.references(), 1, (short) 1)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                new NewTopic(topics.scores(), 3, (short) 1),
+                new NewTopic(topics.scores(), partitions, (short) 1),
                 new NewTopic(topics.deadLetters(), 1, (short) 1),
                 new NewTopic(topics.windowStats(), 1, (short) 1),
                 new NewTopic(topics.alerts(), 1, (short) 1))).all().get();

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code perceptwatch run --config FILE} as a process of its own, started from the test JVM's classpath (the
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
     private static final String RUNNING = "kafka streams REBALANCING -> RUNNING";
+    private static final Pattern METRICS_URL = Pattern.compile("metrics on http://[^/]+:(\\d+)/metrics");
 
     private final Path config;
     private final Path log;
@@ -77,6 +80,22 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(100);
         }
         return false;
+    }
+
+    /**
+     * The metrics port this start listens on (a settings file's port 0 picks a free one), from its start-up
+     * line; -1 when the process exited or time ran out before it was logged.
+     */
+    int metricsPort(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Matcher url = METRICS_URL.matcher(logSinceStart());
+            if (url.find()) {
+                return Integer.parseInt(url.group(1));
+            }
+            Thread.sleep(100);
+        }
+        return -1;
     }
 
     /** SIGKILL (what {@link Process#destroyForcibly()} sends on Linux); returns the exit status. */

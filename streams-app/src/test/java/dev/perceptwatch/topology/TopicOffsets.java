@@ -1,5 +1,7 @@
 package dev.perceptwatch.topology;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,5 +30,24 @@ final class TopicOffsets {
         admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
                 .forEach((partition, info) -> offsets.put(partition, info.offset()));
         return offsets;
+    }
+
+    /**
+     * The partitions' ends once no transaction on them is open (the last stable offset has reached the end),
+     * so that a reader that gets there cannot miss anything committed later; fails at {@code deadlineNanos}.
+     */
+    static Map<TopicPartition, Long> stableEnd(Admin admin, Collection<TopicPartition> partitions, long deadlineNanos)
+            throws Exception {
+        while (true) {
+            Map<TopicPartition, Long> stable = latest(admin, partitions, IsolationLevel.READ_COMMITTED);
+            Map<TopicPartition, Long> end = latest(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
+            if (stable.equals(end)) {
+                return end;
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                fail("transactions still open: last stable offsets " + stable + ", ends " + end);
+            }
+            Thread.sleep(200);
+        }
     }
 }
