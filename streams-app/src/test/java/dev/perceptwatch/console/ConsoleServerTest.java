@@ -75,6 +75,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConsoleServerTest {
     private static final String TOKEN = "s3cret-token";
     private static final String XSS_ID = "<img src=x onerror=alert(1)>";
+    private static final String MARKUP_URI = "http://evil.example/\"><script>alert(3)</script>.png";
     private static final Instant T0 = Instant.now().minus(Duration.ofHours(1));
 
     private ScoringEngine engine;
@@ -87,6 +88,7 @@ class ConsoleServerTest {
     private String alertId;
     private Topics topics;
     private long slowOffset;
+    private long markupUriOffset;
 
     @BeforeAll
     void start(KafkaBroker kafka, SchemaRegistry.Server registry) throws Exception {
@@ -143,6 +145,8 @@ class ConsoleServerTest {
             slowOffset = example(producer, events, topics.generations(), event("e-slow",
                     uri("http://127.0.0.1:" + port + "/slow.png"), inline(SharedFiles.imageBytes("ex_ref.png"),
                             "image/png")), 0.2).getSourceOffset();
+            markupUriOffset = example(producer, events, topics.generations(), event("e-markup-uri",
+                    uri(MARKUP_URI), inline(SharedFiles.imageBytes("ex_ref.png"), "image/png")), 0.1).getSourceOffset();
         }
         // What retention does: the partition's log now starts after the record.
         kafka.admin().deleteRecords(Map.of(new TopicPartition(topics.generations(), 0), RecordsToDelete.beforeOffset(1)))
@@ -441,6 +445,10 @@ class ConsoleServerTest {
             assertTrue(page.select("script").isEmpty() && page.select("img").isEmpty(), path + ": " + body(response));
             assertTrue(page.text().contains(script), page.text());
         }
+        // A producer's uri is text too: refused by the policy, and shown as it was written.
+        Document refused = page("/events/at/" + topics.generations() + "/0/" + markupUriOffset);
+        assertTrue(refused.select("script").isEmpty(), refused.html());
+        assertTrue(refused.text().contains("e-markup-uri"), refused.text());
         Document event = page("/events/" + ConsoleLinks.encode(XSS_ID));
         assertTrue(event.select("img[src=x]").isEmpty(), "an event id became markup");
         assertEquals(XSS_ID, card(event, XSS_ID).selectFirst("a.event-id").text());
