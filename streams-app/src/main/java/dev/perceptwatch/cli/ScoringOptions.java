@@ -40,7 +40,7 @@ final class ScoringOptions {
             description = "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda).")
     String batchWorkers;
     @Option(names = "--reference-cache-bytes", description = "Bound of the reference feature cache in bytes (default: "
-            + "1 GiB or a quarter of the heap, whichever is less; 0 turns it off).")
+            + "0, off; at most half the heap; for references that are reused, docs/SCORING.md).")
     String referenceCacheBytes;
     @Option(names = "--prep-threads", description = "Threads decoding images and computing classic metrics (default: the number of cores).")
     String prepThreads;

@@ -218,11 +218,12 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     }
 
     /**
-     * The reference cache lives on the heap: by default 1 GiB (about 390 references of 256x256, docs/SCORING.md),
-     * or a quarter of the maximum heap when that is less; never more than half of it.
+     * The reference cache lives on the heap, never over half of it. Off by default: without an admission policy
+     * a stream of references that are never reused paid the split path and the heap churn for nothing (score:
+     * 3.9x slower, 2.7 GB RSS, docs/BENCHMARKS.md), so it is for streams known to reuse their references.
      */
     static long referenceCacheBytes(SettingsSource s, long maxHeap) {
-        long bytes = s.longValue("scoring.reference-cache-bytes", Math.min(1L << 30, maxHeap / 4), 0);
+        long bytes = s.longValue("scoring.reference-cache-bytes", 0, 0);
         if (bytes > maxHeap / 2) {
             throw new SettingsException("scoring.reference-cache-bytes is " + bytes + " bytes, more than half of"
                     + " this JVM's maximum heap (" + maxHeap + " bytes), where the cache lives: lower it, or raise"

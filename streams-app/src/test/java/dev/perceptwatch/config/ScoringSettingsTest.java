@@ -41,12 +41,11 @@ class ScoringSettingsTest {
     }
 
     @Test
-    void theReferenceCacheTakesOneGibibyteOrAQuarterOfASmallerHeapAndNeverOverHalfOfIt() {
+    void theReferenceCacheIsOffByDefaultAndNeverOverHalfOfTheHeap() {
         SettingsSource none = SettingsSource.of(Map.of());
-        assertEquals(1L << 30, Settings.referenceCacheBytes(none, 6L << 30), "this machine's default heap, 6 GiB");
-        assertEquals(256L << 20, Settings.referenceCacheBytes(none, 1L << 30), "-Xmx1g");
-        assertEquals(0, Settings.referenceCacheBytes(SettingsSource.of(Map.of("scoring.reference-cache-bytes", "0")),
-                1L << 30), "0 turns it off");
+        assertEquals(0, Settings.referenceCacheBytes(none, 6L << 30), "off unless asked for");
+        assertEquals(256L << 20, Settings.referenceCacheBytes(
+                SettingsSource.of(Map.of("scoring.reference-cache-bytes", String.valueOf(256L << 20))), 1L << 30));
         SettingsException tooLarge = assertThrows(SettingsException.class, () -> Settings.referenceCacheBytes(
                 SettingsSource.of(Map.of("scoring.reference-cache-bytes", "600000000")), 1L << 30));
         assertTrue(tooLarge.getMessage().contains("more than half of this JVM's maximum heap"), tooLarge.getMessage());
