@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,11 +44,33 @@ final class BenchTopics {
         }
         try {
             admin.createTopics(topics).all().get();
+            awaitLeaders(admin, created);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the benchmark topics " + created + ": "
                     + e.getCause().getMessage(), e.getCause());
         }
         return named;
+    }
+
+    /**
+     * Waits until every partition has a leader: an idempotent producer that writes to a partition the broker
+     * is still creating gets NOT_LEADER_OR_FOLLOWER, and its retries could then fail with an out-of-order
+     * sequence (seen in PipelineBenchCommandTest).
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .flatMap(topic -> topic.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the benchmark topics " + topics + " have no leader after 30 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Lines of {@code name partitions configs} (configs: comma-separated key=value, or -); # starts a comment. */

@@ -48,7 +48,7 @@ class CommandErrorsTest {
         assertEquals(2, run.exitCode(), run.toString());
         String line = onlyLine(run);
         assertTrue(line.startsWith("error: Unmatched argument at index 0: 'scor'"), line);
-        assertTrue(line.contains("did you mean score?"), line);
+        assertTrue(line.contains("did you mean score"), line);
     }
 
     @Test

@@ -121,9 +121,10 @@ class PipelineBenchCommandTest {
             args.addAll(List.of("--partitions", "2"));
         }
         StringWriter output = new StringWriter();
+        StringWriter errors = new StringWriter();
         int exit = new CommandLine(new PerceptWatchCommand()).setOut(new PrintWriter(output))
-                .execute(args.toArray(String[]::new));
-        assertEquals(0, exit, output.toString());
+                .setErr(new PrintWriter(errors, true)).execute(args.toArray(String[]::new));
+        assertEquals(0, exit, output + "\n--- err\n" + errors);
         return output.toString();
     }
 }

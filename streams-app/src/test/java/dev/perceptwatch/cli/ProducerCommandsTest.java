@@ -162,7 +162,8 @@ class ProducerCommandsTest {
         assertEquals(List.of("2025-11-23T12:01:00Z FIRING WARNING lpips faces/v7: lpips rose from 0.10 to 0.30."
                 + " | detector=effect-size statistic=10.000 threshold=3.000 mean=0.3000 baseline=0.1000±0.0200"
                 + " p90=0.3500 baseline_p90=0.1200 n=100 window=2025-11-23T12:00:00Z..2025-11-23T12:01:00Z"
-                + " worst=e1,e3"), alertLines.outLines(), alertLines.toString());
+                + " worst=e1,e3 console=http://127.0.0.1:9401/alerts/a1"),   // --console-url's default
+                alertLines.outLines(), alertLines.toString());
         assertEquals(List.of("2025-11-23T12:00:00Z MISSING_REFERENCE e9 (faces/v7): reference portrait-1 is not on"
                 + " perceptwatch.references"), deadLetterLines.outLines(), deadLetterLines.toString());
     }

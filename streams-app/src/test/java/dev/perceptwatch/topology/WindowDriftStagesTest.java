@@ -393,11 +393,11 @@ class WindowDriftStagesTest {
 
     @Test
     void windowsAndAlertsSayWhereTheirWorstEventsImagesAre() {
-        for (int minute = 0; minute < 3; minute++) {
+        for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        window("v7", 3, 0.30);
-        closeWindowsBefore("v7", 4);
+        window("v7", WARMUP, 0.30);
+        closeWindowsBefore("v7", LATER + 1);
         List<WindowStats> emitted = windows.readValuesToList();
         WindowStats drifted = emitted.get(emitted.size() - 1);
         for (String metric : List.of("lpips", "ssim")) {
