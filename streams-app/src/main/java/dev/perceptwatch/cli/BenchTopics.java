@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A benchmark run's own topics: those of {@code ops/topics.txt} (partitions and configs as listed there) with a
@@ -53,23 +56,28 @@ final class BenchTopics {
     }
 
     /**
-     * Waits until every partition has a leader: an idempotent producer that writes to a partition the broker
-     * is still creating gets NOT_LEADER_OR_FOLLOWER, and its retries could then fail with an out-of-order
-     * sequence (seen in PipelineBenchCommandTest).
+     * Waits until every partition's leader serves it: an idempotent producer that writes to a partition the
+     * broker is still creating gets NOT_LEADER_OR_FOLLOWER, and its retries could then stall on an out-of-order
+     * sequence until the record expired (PipelineBenchCommandTest, after other runs on the same broker). A
+     * leader in the metadata is not enough; listing a partition's end offset goes to its leader's log.
      */
     private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                    .flatMap(topic -> topic.partitions().stream())
-                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
-            if (ready) {
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().values().forEach(topic -> topic.partitions()
+                    .forEach(partition -> ends.put(new TopicPartition(topic.name(), partition.partition()),
+                            OffsetSpec.latest())));
+            try {
+                admin.listOffsets(ends).all().get();
                 return;
+            } catch (ExecutionException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the benchmark topics " + topics + " are not served after 30 s: "
+                            + notYet.getCause().getMessage(), notYet.getCause());
+                }
+                Thread.sleep(100);
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the benchmark topics " + topics + " have no leader after 30 s");
-            }
-            Thread.sleep(100);
         }
     }
 
