@@ -53,7 +53,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   private final Class<T> type;
   private final SpecificData model;
   private final Schema readerSchema;
-  private final SchemaRegistryClient givenRegistry;
+  private final RegistryClient givenRegistry;
   private final Map<String, SchemaRegistryClient.RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
   private volatile AvroSerdeSettings settings;
 
@@ -66,7 +66,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
    * A serde sharing {@code registry} (and its cache) with others; {@link #SCHEMA_REGISTRY_URL} is then
    * not needed and not used.
    */
-  public AvroSerde(Class<T> type, SchemaRegistryClient registry) {
+  public AvroSerde(Class<T> type, RegistryClient registry) {
     this.type = type;
     this.model = SpecificData.getForClass(type);
     this.readerSchema = model.getSchema(type);

@@ -4,12 +4,12 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 
 /** What {@link AvroSerde#configure} read from the Confluent serde configuration keys. */
-record AvroSerdeSettings(SchemaRegistryClient registry, boolean isKey, boolean autoRegister, boolean useLatestVersion) {
+record AvroSerdeSettings(RegistryClient registry, boolean isKey, boolean autoRegister, boolean useLatestVersion) {
 
   private static final String TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
 
   /** Reads the settings; {@code givenRegistry}, when not null, replaces {@link AvroSerde#SCHEMA_REGISTRY_URL}. */
-  static AvroSerdeSettings from(Map<String, ?> configs, boolean isKey, SchemaRegistryClient givenRegistry) {
+  static AvroSerdeSettings from(Map<String, ?> configs, boolean isKey, RegistryClient givenRegistry) {
     for (String strategyKey : new String[] {AvroSerde.KEY_SUBJECT_NAME_STRATEGY, AvroSerde.VALUE_SUBJECT_NAME_STRATEGY}) {
       Object strategy = configs.get(strategyKey);
       if (strategy != null && !TOPIC_NAME_STRATEGY.equals(strategyName(strategy))) {
@@ -19,7 +19,7 @@ record AvroSerdeSettings(SchemaRegistryClient registry, boolean isKey, boolean a
     boolean autoRegister = booleanConfig(configs, AvroSerde.AUTO_REGISTER_SCHEMAS, true);
     // As in Confluent's serializers, use.latest.version only applies without auto-registration.
     boolean useLatestVersion = booleanConfig(configs, AvroSerde.USE_LATEST_VERSION, false) && !autoRegister;
-    SchemaRegistryClient registry = givenRegistry != null ? givenRegistry : registryFrom(configs);
+    RegistryClient registry = givenRegistry != null ? givenRegistry : registryFrom(configs);
     return new AvroSerdeSettings(registry, isKey, autoRegister, useLatestVersion);
   }
 

@@ -21,7 +21,7 @@ import org.apache.avro.SchemaParseException;
  * never change once registered, so both directions are cached for the life of the client; the latest
  * version of a subject can change and is not cached here. Thread-safe.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements RegistryClient {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /**
@@ -61,6 +61,7 @@ public final class SchemaRegistryClient {
   }
 
   /** The registry's base URL. */
+  @Override
   public String url() {
     return baseUrl;
   }
@@ -71,6 +72,7 @@ public final class SchemaRegistryClient {
    *
    * @throws SchemaRegistryException e.g. status 409 when the subject's compatibility rule refuses it
    */
+  @Override
   public int register(String subject, Schema schema) {
     try {
       return idOf(subject, schema, "/versions");
@@ -94,6 +96,7 @@ public final class SchemaRegistryClient {
    *
    * @throws SchemaRegistryException with status 404 when the subject or that schema under it is unknown
    */
+  @Override
   public int idFor(String subject, Schema schema) {
     return idOf(subject, schema, "");
   }
@@ -103,6 +106,7 @@ public final class SchemaRegistryClient {
    *
    * @throws SchemaRegistryException with status 404 when no schema has this id
    */
+  @Override
   public Schema schemaById(int id) {
     Schema cached = schemasById.get(id);
     if (cached != null) {
@@ -115,6 +119,7 @@ public final class SchemaRegistryClient {
   }
 
   /** The latest version of {@code subject}, asked of the registry on every call. */
+  @Override
   public RegisteredSchema latestVersion(String subject) {
     JsonNode reply = send("GET", subjectPath(subject) + "/versions/latest", subject, null);
     int id = requiredInt(reply, "id", subject);

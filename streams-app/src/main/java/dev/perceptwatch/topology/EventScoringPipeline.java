@@ -7,7 +7,6 @@ import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.ingest.ImageSourceResolver;
 import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
-import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.PairScores;
 import java.time.Clock;
@@ -15,16 +14,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
-/** The event scorer of the service: resolve the images, then decode, align and score them. */
+/**
+ * The event scorer of the service: resolve the images, then decode, align and score them ({@code scorer}: in
+ * the service an {@code EncodedPairScorer}; where a test checks routing only, a stand-in without the model).
+ */
 final class EventScoringPipeline implements EventScorer {
     private final ImageSourceResolver resolver;
-    private final EncodedPairScorer scorer;
+    private final Function<EncodedImages, CompletableFuture<PairScores>> scorer;
     private final String scorerModel;
     private final String scorerSha256;
     private final Clock clock;
 
-    EventScoringPipeline(ImageSourceResolver resolver, EncodedPairScorer scorer, String scorerModel,
-                         String scorerSha256, Clock clock) {
+    EventScoringPipeline(ImageSourceResolver resolver, Function<EncodedImages, CompletableFuture<PairScores>> scorer,
+                         String scorerModel, String scorerSha256, Clock clock) {
         this.resolver = resolver;
         this.scorer = scorer;
         this.scorerModel = scorerModel;
@@ -38,8 +40,8 @@ final class EventScoringPipeline implements EventScorer {
         String id = event.getEventId();
         // Fetches of uris run off the stream thread: it goes on with the next events meanwhile.
         return resolver.resolve(event, references)
-                .thenCompose(pair -> scorer.score(new EncodedImages(pair.generated(), "event " + id + " generated",
-                                pair.reference(), "event " + id + " reference"), false)
+                .thenCompose(pair -> scorer.apply(new EncodedImages(pair.generated(), "event " + id + " generated",
+                                pair.reference(), "event " + id + " reference"))
                         .thenApply(scores -> toScore(event, pair.referenceId(), scores)))
                 .handle((score, failure) -> {
                     if (failure != null) {

@@ -1,6 +1,5 @@
 package dev.perceptwatch.topology;
 
-import dev.perceptwatch.client.AvroSerde;
 import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.client.SchemaRegistryClient;
 import dev.perceptwatch.config.Settings;
@@ -33,10 +32,8 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -94,7 +91,8 @@ public final class PerceptWatchService implements AutoCloseable {
             InternalErrors errors = new InternalErrors(metrics::internalError,
                     serdes.valueSerde(DeadLetter.class).serializer(), settings.kafka().topics(), clock);
             EventScorer pipeline = new EventScoringPipeline(new ImageSourceResolver(new ImageFetcher(settings.uris()),
-                    settings.windows().maxFutureSkew(), clock), scorer, settings.scoring().model(),
+                    settings.windows().maxFutureSkew(), clock), images -> scorer.score(images, false),
+                    settings.scoring().model(),
                     engine.modelSha256(), clock);
             Properties properties = streamsProperties(settings.kafka(), settings.processing().maxInFlightPerTask());
             errors.addTo(properties);
@@ -179,17 +177,7 @@ public final class PerceptWatchService implements AutoCloseable {
 
     /** The registry serdes the service uses, also for clients of its topics (benchmarks, tools). */
     public static AvroSerdes registrySerdes(Settings.Kafka kafka) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(kafka.registryUrl());
-        Map<String, Object> config = Map.of(AvroSerde.SCHEMA_REGISTRY_URL, kafka.registryUrl(),
-                AvroSerde.AUTO_REGISTER_SCHEMAS, kafka.autoRegisterSchemas());
-        return new AvroSerdes() {
-            @Override
-            public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
-                AvroSerde<T> serde = new AvroSerde<>(type, registry);
-                serde.configure(config, false);
-                return serde;
-            }
-        };
+        return AvroSerdes.over(new SchemaRegistryClient(kafka.registryUrl()), kafka.autoRegisterSchemas());
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.perceptwatch.client.InMemoryRegistryClient;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.drift.DriftKey;
 import dev.perceptwatch.drift.DriftState;
@@ -21,7 +22,6 @@ import dev.perceptwatch.ingest.RejectedEventException;
 import dev.perceptwatch.observability.InternalError;
 import dev.perceptwatch.observability.MetricSnapshots;
 import dev.perceptwatch.observability.ServiceMetrics;
-import dev.perceptwatch.testing.SchemaRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,16 +42,15 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Windows and drift on the TopologyTestDriver with explicit event times: scores are piped into the scores
- * topic as the scoring stage would publish them. Windows of 1 minute with 30 s grace; baselines freeze after
+ * topic as the scoring stage would publish them, through the real Avro serde over an in-memory schema
+ * registry (no registry process). Windows of 1 minute with 30 s grace; baselines freeze after
  * 10 windows; an alert fires after 1 breaching window and resolves after 2 clean ones, counted once the CUSUM
  * has cleared (about 2 windows after a shift ends, docs/DETECTION.md): 5 clean windows resolve an episode.
  */
-@ExtendWith(SchemaRegistry.class)
 class WindowDriftStagesTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -77,11 +76,10 @@ class WindowDriftStagesTest {
     private int eventCounter;
 
     @BeforeEach
-    void start(SchemaRegistry.Server registry) {
+    void start() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>(Map.of(
                 "PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
-                "PERCEPTWATCH_REGISTRY_URL", registry.url(),
                 "PERCEPTWATCH_WINDOWS_SIZE", "1m",
                 "PERCEPTWATCH_WINDOWS_GRACE", "30s",
                 "PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", String.valueOf(WARMUP),
@@ -99,7 +97,7 @@ class WindowDriftStagesTest {
             env.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
         }
         settings = Settings.load(null, env);
-        serdes = PerceptWatchService.registrySerdes(settings.kafka());
+        serdes = AvroSerdes.over(new InMemoryRegistryClient(), true);
         startDriver(DriftListener.NONE);
     }
 
