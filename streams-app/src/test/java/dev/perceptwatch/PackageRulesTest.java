@@ -27,7 +27,7 @@ class PackageRulesTest {
     /** Each capability of the service and the capabilities it may use (events and client are other modules). */
     private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
             Map.entry("imaging", Set.of("contract")),
-            Map.entry("scoring", Set.of("imaging")),
+            Map.entry("scoring", Set.of("events", "imaging")),
             Map.entry("aggregation", Set.of("events", "scoring")),
             Map.entry("drift", Set.of("events", "scoring", "aggregation")),
             Map.entry("ingest", Set.of("events", "contract")),

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * values (it indexes |x|) and a zero bucket, so every finite value is accepted: slightly negative SSIM
  * included. Each store is a dense store of at most {@value #MAX_BINS} bins collapsing its lowest bins, a
  * range of about 10^17 between the smallest and largest magnitude kept exactly, far beyond MSE's 0..65025.
- * For SSIM and MS-SSIM the sketch holds {@code 1 - value} (see {@link ScoreValues#sketchesComplement(Metric)}).
+ * For SSIM and MS-SSIM the sketch holds {@code 1 - value} (see {@link Metric#sketchesComplement()}).
  */
 final class MetricAccumulator {
 
@@ -65,7 +65,7 @@ final class MetricAccumulator {
         m2 += delta * (value - mean);
         min = Math.min(min, value);
         max = Math.max(max, value);
-        sketch.accept(ScoreValues.sketchesComplement(metric) ? 1 - value : value);
+        sketch.accept(metric.sketchesComplement() ? 1 - value : value);
     }
 
     /** The value at quantile q in [0, 1], clamped to the exact min and max. */
@@ -73,7 +73,7 @@ final class MetricAccumulator {
         if (count == 0) {
             throw new IllegalStateException("no " + metric.label() + " values in this window");
         }
-        double estimate = ScoreValues.sketchesComplement(metric)
+        double estimate = metric.sketchesComplement()
                 ? 1 - sketch.getValueAtQuantile(1 - q)
                 : sketch.getValueAtQuantile(q);
         return Math.min(max, Math.max(min, estimate));

@@ -53,7 +53,7 @@ public final class WindowAccumulator {
     public void add(QualityScore score) {
         count++;
         for (Metric metric : METRICS) {
-            Double value = ScoreValues.valueIn(metric, score);
+            Double value = metric.valueIn(score);
             if (value == null || (metric == Metric.PSNR && value == Double.POSITIVE_INFINITY)) {
                 continue;
             }

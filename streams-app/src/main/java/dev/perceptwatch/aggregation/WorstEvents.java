@@ -39,7 +39,7 @@ final class WorstEvents {
         this.capacity = capacity;
         Comparator<Entry> byValue = Comparator.comparingDouble(Entry::value);
         // Ties broken by id so that arrival order never changes the result.
-        this.worstFirst = (ScoreValues.higherIsWorse(metric) ? byValue.reversed() : byValue)
+        this.worstFirst = (metric.higherIsWorse() ? byValue.reversed() : byValue)
                 .thenComparing(Entry::eventId);
     }
 

@@ -5,6 +5,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.scoring.Metric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,7 @@ final class RecordLines {
         add(parts, "lpips", score.getLpips(), "%.4f", "");
         add(parts, "ssim", score.getSsim(), "%.4f", "");
         add(parts, "ms_ssim", score.getMsSsim(), "%.4f", "");
-        add(parts, "psnr", score.getPsnr(), "%.1f", "dB");
+        add(parts, "psnr", score.getPsnr(), "%.1f", Metric.PSNR.unit());
         add(parts, "mse", score.getMse(), "%.2f", "");
         parts.add(score.getWidth() + "x" + score.getHeight());
         return String.join(" ", parts);

@@ -1,17 +1,18 @@
 package dev.perceptwatch.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.perceptwatch.aggregation.ScoreValues;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.scoring.PairScores;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One output record per scored pair, as CSV (header first) or JSON lines. A metric that was not computed is
@@ -24,8 +25,9 @@ import java.util.stream.Collectors;
 final class ScoreRecordWriter {
     enum Format { csv, jsonl }
 
-    private static final List<String> COLUMNS = List.of("generated", "reference", "lpips", "feature_distance",
-            "mse", "psnr", "ssim", "ms_ssim", "width", "height");
+    /** The pair's files, every metric of the catalogue by its wire name, the size: as {@link #write} puts them. */
+    private static final List<String> COLUMNS = Stream.of(Stream.of("generated", "reference"),
+            Arrays.stream(Metric.values()).map(Metric::label), Stream.of("width", "height")).flatMap(s -> s).toList();
 
     private final Format format;
     private final Consumer<String> out;
@@ -57,7 +59,7 @@ final class ScoreRecordWriter {
         record.put("model_id", score.getModelId());
         record.put("model_version", score.getModelVersion());
         record.put("produced_at", score.getProducedAt().toString());
-        write(record, metric -> ScoreValues.valueIn(metric, score), score.getWidth(), score.getHeight());
+        write(record, metric -> metric.valueIn(score), score.getWidth(), score.getHeight());
     }
 
     private void write(Map<String, Object> record, Function<Metric, Double> value, int width, int height) {

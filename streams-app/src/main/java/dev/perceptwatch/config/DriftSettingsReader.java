@@ -37,9 +37,9 @@ final class DriftSettingsReader {
 
     static Settings.Drift read(SettingsSource s) {
         DriftSettings defaults = DriftSettings.defaults();
-        Map<String, MetricDriftSettings> metrics = new HashMap<>();
+        Map<Metric, MetricDriftSettings> metrics = new HashMap<>();
         for (Metric metric : Metric.values()) {
-            metrics.put(metric.label(), metric(s, metric.label(), defaults.forMetric(metric.label())));
+            metrics.put(metric, metric(s, metric.label(), defaults.forMetric(metric)));
         }
         try {
             DriftSettings detection = new DriftSettings(

@@ -1,6 +1,5 @@
 package dev.perceptwatch.drift;
 
-import dev.perceptwatch.aggregation.ScoreValues;
 import dev.perceptwatch.scoring.Metric;
 
 /** Which way a metric moves when quality gets worse. */
@@ -10,7 +9,7 @@ public enum Direction {
 
     /** LPIPS, feature distance and MSE: up is worse; SSIM, MS-SSIM and PSNR: down is worse. */
     public static Direction defaultFor(Metric metric) {
-        return ScoreValues.higherIsWorse(metric) ? UP_IS_WORSE : DOWN_IS_WORSE;
+        return metric.higherIsWorse() ? UP_IS_WORSE : DOWN_IS_WORSE;
     }
 
     /** How far {@code observed} lies on the bad side of {@code reference} (negative: better). */

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -16,10 +17,10 @@ import java.util.stream.Collectors;
  * @param fireAfterWindows    k: consecutive breaching windows before FIRING (a CRITICAL breach fires at once)
  * @param resolveAfterWindows m: consecutive clean windows before RESOLVED
  * @param minQuantileCount    windows with fewer values are not judged on their p90 (too noisy)
- * @param metrics             per metric wire name, its detector settings
+ * @param metrics             per metric, its detector settings
  */
 public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolveAfterWindows,
-                            long minQuantileCount, Map<String, MetricDriftSettings> metrics) {
+                            long minQuantileCount, Map<Metric, MetricDriftSettings> metrics) {
 
     public DriftSettings {
         requireAtLeast("warmupWindows", warmupWindows, 2);
@@ -28,15 +29,15 @@ public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolve
         requireAtLeast("minQuantileCount", minQuantileCount, 1);
         metrics = Map.copyOf(metrics);
         for (Metric metric : Metric.values()) {
-            if (!metrics.containsKey(metric.label())) {
+            if (!metrics.containsKey(metric)) {
                 throw new IllegalArgumentException("drift settings lack metric " + metric.label());
             }
         }
     }
 
     public static DriftSettings defaults() {
-        Map<String, MetricDriftSettings> metrics = Arrays.stream(Metric.values())
-                .collect(Collectors.toMap(Metric::label, DriftSettings::defaultsFor));
+        Map<Metric, MetricDriftSettings> metrics = Arrays.stream(Metric.values())
+                .collect(Collectors.toMap(Function.identity(), DriftSettings::defaultsFor));
         return new DriftSettings(120, 1, 3, 50, metrics);
     }
 
@@ -59,17 +60,18 @@ public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolve
         };
     }
 
+    public MetricDriftSettings forMetric(Metric metric) {
+        return metrics.get(metric);
+    }
+
+    /** The settings of the metric of this wire name (a window's or a state's); unknown names fail. */
     public MetricDriftSettings forMetric(String metric) {
-        MetricDriftSettings settings = metrics.get(metric);
-        if (settings == null) {
-            throw new IllegalArgumentException("no drift settings for metric '" + metric + "'");
-        }
-        return settings;
+        return forMetric(Metric.parse(metric));
     }
 
     /** The same settings with only {@code detectors} enabled on every metric, and another k. */
     public DriftSettings withDetectors(Set<DetectorKind> detectors, int fireAfter) {
-        Map<String, MetricDriftSettings> changed = new HashMap<>();
+        Map<Metric, MetricDriftSettings> changed = new HashMap<>();
         metrics.forEach((name, s) -> changed.put(name, s.withDetectors(detectors)));
         return new DriftSettings(warmupWindows, fireAfter, resolveAfterWindows, minQuantileCount, changed);
     }

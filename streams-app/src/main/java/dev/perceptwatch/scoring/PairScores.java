@@ -18,14 +18,8 @@ public record PairScores(PerceptualScore perceptual, ClassicScores classic, int 
         return perceptual == null ? null : perceptual.featureDistance();
     }
 
+    /** The value of {@code metric}, as the {@link Metric} catalogue finds it. */
     public Double value(Metric metric) {
-        return switch (metric) {
-            case LPIPS -> lpips();
-            case FEATURE_DISTANCE -> featureDistance();
-            case MSE -> classic.mse();
-            case PSNR -> classic.psnr();
-            case SSIM -> classic.ssim();
-            case MS_SSIM -> classic.msSsim();
-        };
+        return metric.valueIn(this);
     }
 }

@@ -1,6 +1,5 @@
 package dev.perceptwatch.drift;
 
-import dev.perceptwatch.aggregation.ScoreValues;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.aggregation.MetricSummary;
 import dev.perceptwatch.events.AlertState;
@@ -28,10 +27,10 @@ class DriftEngineTest {
 
     /** Defaults with explicit lifecycle numbers and the given LPIPS/SSIM knobs, so tests do not move with tuning. */
     private static DriftSettings settings(int warmup, int k, int m, Set<DetectorKind> detectors) {
-        Map<String, MetricDriftSettings> metrics = new HashMap<>();
+        Map<Metric, MetricDriftSettings> metrics = new HashMap<>();
         for (Metric metric : Metric.values()) {
-            MetricDriftSettings base = ScoreValues.higherIsWorse(metric) ? DetectorsTest.UP : DetectorsTest.DOWN;
-            metrics.put(metric.label(), base.withDetectors(detectors));
+            MetricDriftSettings base = metric.higherIsWorse() ? DetectorsTest.UP : DetectorsTest.DOWN;
+            metrics.put(metric, base.withDetectors(detectors));
         }
         return new DriftSettings(warmup, k, m, 50, metrics);
     }

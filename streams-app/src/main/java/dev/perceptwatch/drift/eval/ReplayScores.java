@@ -3,7 +3,6 @@ package dev.perceptwatch.drift.eval;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.perceptwatch.aggregation.ScoreValues;
 import dev.perceptwatch.aggregation.WindowAccumulator;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.scoring.Metric;
@@ -48,7 +47,7 @@ public final class ReplayScores implements ScoreSource {
         this.healthy = List.copyOf(healthy);
         this.changed = List.copyOf(changed);
         this.metrics = Arrays.stream(Metric.values())
-                .filter(m -> healthy.stream().anyMatch(s -> ScoreValues.valueIn(m, s) != null)).toList();
+                .filter(m -> healthy.stream().anyMatch(s -> m.valueIn(s) != null)).toList();
     }
 
     @Override
@@ -86,7 +85,7 @@ public final class ReplayScores implements ScoreSource {
     private static QualityScore scaled(QualityScore record, String eventId, double factor) {
         Map<Metric, Double> values = new EnumMap<>(Metric.class);
         for (Metric metric : Metric.values()) {
-            Double value = ScoreValues.valueIn(metric, record);
+            Double value = metric.valueIn(record);
             values.put(metric, value == null ? null : switch (metric) {
                 case LPIPS, FEATURE_DISTANCE, MSE -> value * factor;
                 case SSIM, MS_SSIM -> 1 - (1 - value) * factor;
