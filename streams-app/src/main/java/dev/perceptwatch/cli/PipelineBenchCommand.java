@@ -7,7 +7,7 @@ import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.topology.AvroSerdes;
-import dev.perceptwatch.topology.PerceptWatchService;
+import dev.perceptwatch.service.PerceptWatchService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.perceptwatch.cli;
 
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.scoring.ScoringEngine;
-import dev.perceptwatch.topology.PerceptWatchService;
+import dev.perceptwatch.service.PerceptWatchService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -10,7 +10,7 @@ import java.util.Collection;
  * What the drift stage tells observability; called on stream threads, through {@link #guarded}. Each event is
  * ignored unless overridden.
  */
-interface DriftListener {
+public interface DriftListener {
     /** A key's state as restored at start-up, before any new window. */
     default void onRestored(DriftKey key, DriftState state) {
     }

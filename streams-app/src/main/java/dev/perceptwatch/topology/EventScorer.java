@@ -13,7 +13,7 @@ import java.util.function.Function;
  * complete the future, exceptionally with a {@link RejectedEventException} when the pair cannot be scored.
  */
 @FunctionalInterface
-interface EventScorer {
+public interface EventScorer {
     CompletableFuture<QualityScore> submit(GenerationEvent event, Function<String, ReferenceImage> references)
             throws RejectedEventException;
 }

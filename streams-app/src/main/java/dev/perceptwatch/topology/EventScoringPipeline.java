@@ -18,14 +18,14 @@ import java.util.function.Function;
  * The event scorer of the service: resolve the images, then decode, align and score them ({@code scorer}: in
  * the service an {@code EncodedPairScorer}; where a test checks routing only, a stand-in without the model).
  */
-final class EventScoringPipeline implements EventScorer {
+public final class EventScoringPipeline implements EventScorer {
     private final ImageSourceResolver resolver;
     private final Function<EncodedImages, CompletableFuture<PairScores>> scorer;
     private final String scorerModel;
     private final String scorerSha256;
     private final Clock clock;
 
-    EventScoringPipeline(ImageSourceResolver resolver, Function<EncodedImages, CompletableFuture<PairScores>> scorer,
+    public EventScoringPipeline(ImageSourceResolver resolver, Function<EncodedImages, CompletableFuture<PairScores>> scorer,
                          String scorerModel, String scorerSha256, Clock clock) {
         this.resolver = resolver;
         this.scorer = scorer;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * dooms the open transaction, so the stream thread is replaced and its tasks read their input again, and the
  * scoring stage then dead-letters those events as {@code INTERNAL_ERROR} instead of scoring them once more.
  */
-final class InternalErrors {
+public final class InternalErrors {
     private static final Logger LOG = LoggerFactory.getLogger(InternalErrors.class);
     static final String CONFIG = "perceptwatch.internal-errors";
     /**
@@ -46,7 +46,7 @@ final class InternalErrors {
     private final Clock clock;
     private final Map<InputPosition, Exception> refused = new ConcurrentHashMap<>();
 
-    InternalErrors(Consumer<InternalError> counter, Serializer<DeadLetter> letters, Topics topics, Clock clock) {
+    public InternalErrors(Consumer<InternalError> counter, Serializer<DeadLetter> letters, Topics topics, Clock clock) {
         this.counter = counter;
         this.letters = letters;
         this.topics = topics;
@@ -54,7 +54,7 @@ final class InternalErrors {
     }
 
     /** Sets Kafka Streams' processing, production and deserialization handlers to this instance's. */
-    void addTo(Properties properties) {
+    public void addTo(Properties properties) {
         properties.put(CONFIG, this);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrorHandler.class);
         properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorHandler.class);
@@ -137,7 +137,7 @@ final class InternalErrors {
     }
 
     /** Whether {@code failure} comes from a refusal remembered by {@link #refused}: its thread may be replaced. */
-    boolean isRememberedRefusal(Throwable failure) {
+    public boolean isRememberedRefusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             for (Exception refusal : refused.values()) {
                 if (cause == refusal) {

@@ -13,10 +13,10 @@ import java.util.Collection;
  * Reports windows, baselines and drift states to Prometheus. Segmented keys stay on the topics only: a
  * segment is a free-form attribute and would make the label set unbounded.
  */
-final class MetricsDriftListener implements DriftListener {
+public final class MetricsDriftListener implements DriftListener {
     private final ServiceMetrics metrics;
 
-    MetricsDriftListener(ServiceMetrics metrics) {
+    public MetricsDriftListener(ServiceMetrics metrics) {
         this.metrics = metrics;
     }
 

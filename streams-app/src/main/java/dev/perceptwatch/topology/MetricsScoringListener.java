@@ -6,10 +6,10 @@ import dev.perceptwatch.observability.ServiceMetrics;
 import java.time.Instant;
 
 /** Reports the scoring step to the service's Prometheus metrics. */
-final class MetricsScoringListener implements ScoringListener {
+public final class MetricsScoringListener implements ScoringListener {
     private final ServiceMetrics metrics;
 
-    MetricsScoringListener(ServiceMetrics metrics) {
+    public MetricsScoringListener(ServiceMetrics metrics) {
         this.metrics = metrics;
     }
 

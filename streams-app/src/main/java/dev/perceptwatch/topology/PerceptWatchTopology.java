@@ -9,12 +9,12 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
 /** Builds the service's topology from its parts; a function, so that tests can build and drive it. */
-final class PerceptWatchTopology {
+public final class PerceptWatchTopology {
     private PerceptWatchTopology() {
     }
 
     /** Observability never stops a stream thread: both listeners are called through {@code errors}' guard. */
-    static Topology build(Settings settings, AvroSerdes serdes, EventScorer scorer, ScoringListener scoringListener,
+    public static Topology build(Settings settings, AvroSerdes serdes, EventScorer scorer, ScoringListener scoringListener,
                           DriftListener driftListener, InternalErrors errors, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
         Topics topics = settings.kafka().topics();

@@ -5,7 +5,7 @@ import dev.perceptwatch.contract.RejectReason;
 import java.time.Instant;
 
 /** What the scoring step tells observability; called on stream threads, through {@link #guarded}. */
-interface ScoringListener {
+public interface ScoringListener {
     void onConsumed();
 
     void onScored(QualityScore score, Instant publishedAt);

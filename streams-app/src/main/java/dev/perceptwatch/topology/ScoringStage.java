@@ -20,9 +20,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /** Wires generations -> scores and dead letters, with the references table and the pending store. */
-final class ScoringStage {
+public final class ScoringStage {
     static final String PENDING_STORE = "scoring-pending";
-    static final String REFERENCES_STORE = "references";
+    public static final String REFERENCES_STORE = "references";
     /** The scoring processor's node name, by which Kafka Streams' exception handlers recognise it. */
     static final String PROCESSOR = "score-events";
 

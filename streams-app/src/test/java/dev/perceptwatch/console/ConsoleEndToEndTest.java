@@ -19,7 +19,7 @@ import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
-import dev.perceptwatch.topology.PerceptWatchService;
+import dev.perceptwatch.service.PerceptWatchService;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -9,6 +9,7 @@ import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.PngHeaders;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;

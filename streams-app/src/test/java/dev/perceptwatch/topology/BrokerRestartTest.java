@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
 import java.nio.file.Path;

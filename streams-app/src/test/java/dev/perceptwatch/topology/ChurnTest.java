@@ -11,6 +11,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.observability.PrometheusProcess;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.RepoFiles;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.contract.RejectReason;
+import dev.perceptwatch.service.PerceptWatchService;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,7 @@ import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;

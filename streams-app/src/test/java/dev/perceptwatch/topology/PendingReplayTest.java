@@ -10,6 +10,7 @@ import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.contract.RejectReason;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;

@@ -17,6 +17,7 @@ import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.PairScores;
 import dev.perceptwatch.scoring.ScoringEngine;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.PngHeaders;
 import dev.perceptwatch.testing.SchemaRegistry;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.RepoFiles;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;

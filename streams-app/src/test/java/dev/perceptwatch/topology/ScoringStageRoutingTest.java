@@ -16,6 +16,7 @@ import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.PairScores;
 import dev.perceptwatch.scoring.PerceptualScore;
 import dev.perceptwatch.scoring.classic.ClassicScores;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.SharedFiles;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

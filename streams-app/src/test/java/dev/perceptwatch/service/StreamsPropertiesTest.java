@@ -1,4 +1,4 @@
-package dev.perceptwatch.topology;
+package dev.perceptwatch.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

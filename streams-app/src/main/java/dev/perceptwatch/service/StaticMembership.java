@@ -1,4 +1,4 @@
-package dev.perceptwatch.topology;
+package dev.perceptwatch.service;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.perceptwatch.topology;
+package dev.perceptwatch.service;
 
 import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.client.SchemaRegistryClient;
@@ -16,6 +16,14 @@ import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.scoring.SpatialMaps;
 import java.util.function.Function;
+import dev.perceptwatch.topology.AvroSerdes;
+import dev.perceptwatch.topology.EventScorer;
+import dev.perceptwatch.topology.EventScoringPipeline;
+import dev.perceptwatch.topology.InternalErrors;
+import dev.perceptwatch.topology.MetricsDriftListener;
+import dev.perceptwatch.topology.MetricsScoringListener;
+import dev.perceptwatch.topology.PerceptWatchTopology;
+import dev.perceptwatch.topology.ScoringStage;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -184,7 +192,7 @@ public final class PerceptWatchService implements AutoCloseable {
      * Kafka Streams settings: every {@code kafka.*} property as given, on top of the service's defaults, with
      * exactly-once processing always on (it is what the service promises).
      */
-    static Properties streamsProperties(Settings.Kafka kafka, int maxInFlightPerTask) {
+    public static Properties streamsProperties(Settings.Kafka kafka, int maxInFlightPerTask) {
         Properties properties = new Properties();
         // Kafka Streams buffers up to 1000 fetched records per partition by default: with inline images (about
         // 0.4 MB an event) a backlog fills gigabytes of heap (a 1 GiB service died of OutOfMemoryError on a
