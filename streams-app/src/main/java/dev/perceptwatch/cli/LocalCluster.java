@@ -38,7 +38,8 @@ final class LocalCluster implements AutoCloseable {
         this.hook = hook;
     }
 
-    static LocalCluster external(String bootstrap, String registryUrl) throws IOException {
+    /** Servers that already run (given by address): nothing is started or stopped, only a scratch dir is made. */
+    static LocalCluster existing(String bootstrap, String registryUrl) throws IOException {
         Path dir = Files.createTempDirectory("perceptwatch-bench-");
         Runnable stop = () -> delete(dir);
         Thread hook = new Thread(stop, "perceptwatch-bench-cleanup");

@@ -115,7 +115,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         String run = UUID.randomUUID().toString().substring(0, 8);
         try (PeakMemory memory = new PeakMemory();
              LocalCluster cluster = bootstrap == null ? LocalCluster.start(ops, out)
-                     : LocalCluster.external(bootstrap, registry)) {
+                     : LocalCluster.existing(bootstrap, registry)) {
             Topics topics;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
                 topics = BenchTopics.create(admin, ops.resolve("topics.txt"), ".bench-" + run, partitions);

@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
 final class TailCommand implements Callable<Integer> {
 
     /** The tail-able topics, each with its record type and line. */
-    enum Stream {
+    enum OutputTopic {
         alerts(TopicNames.ALERTS, DriftAlert.class, r -> RecordLines.alert((DriftAlert) r),
                 r -> ((DriftAlert) r).getModelId(), r -> ((DriftAlert) r).getModelVersion()),
         scores(TopicNames.SCORES, QualityScore.class, r -> RecordLines.score((QualityScore) r),
@@ -57,7 +57,7 @@ final class TailCommand implements Callable<Integer> {
         final Function<SpecificRecord, String> modelId;
         final Function<SpecificRecord, String> modelVersion;
 
-        Stream(String topic, Class<? extends SpecificRecord> type, Function<SpecificRecord, String> line,
+        OutputTopic(String topic, Class<? extends SpecificRecord> type, Function<SpecificRecord, String> line,
                Function<SpecificRecord, String> modelId, Function<SpecificRecord, String> modelVersion) {
             this.topic = topic;
             this.type = type;
@@ -66,7 +66,7 @@ final class TailCommand implements Callable<Integer> {
             this.modelVersion = modelVersion;
         }
 
-        static Stream parse(String name) {
+        static OutputTopic parse(String name) {
             try {
                 return valueOf(name.replace('-', '_'));
             } catch (IllegalArgumentException e) {
@@ -78,7 +78,7 @@ final class TailCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "alerts|scores|dead-letters|window-stats", converter = StreamConverter.class,
             description = "What to print.")
-    Stream stream;
+    OutputTopic stream;
     /** line: one human-readable line a record; jsonl: the JSON lines of {@code score --format jsonl} (scores only). */
     enum Format { line, jsonl }
 
@@ -111,10 +111,10 @@ final class TailCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    static final class StreamConverter implements CommandLine.ITypeConverter<Stream> {
+    static final class StreamConverter implements CommandLine.ITypeConverter<OutputTopic> {
         @Override
-        public Stream convert(String value) {
-            return Stream.parse(value);
+        public OutputTopic convert(String value) {
+            return OutputTopic.parse(value);
         }
     }
 
@@ -129,7 +129,7 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (format == Format.jsonl && stream != Stream.scores) {
+        if (format == Format.jsonl && stream != OutputTopic.scores) {
             throw new IllegalArgumentException("--format jsonl is for scores only; use the default line format for "
                     + stream.name().replace('_', '-'));
         }

@@ -36,7 +36,8 @@ public final class MetricsServer implements Closeable {
             respond(exchange, readiness.isReady() ? 200 : 503, readiness.isReady() ? "ready\n"
                     : "not ready: " + String.join("; ", readiness.notReady()) + "\n");
         });
-        // Two threads so that a slow scrape never delays a health probe.
+        // Two threads: a liveness or readiness probe is answered while one scrape is slow (two slow scrapes at
+        // once can still hold it up).
         ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "perceptwatch-metrics-http");
             thread.setDaemon(true);

@@ -18,7 +18,7 @@ final class ModelSeriesGuard {
 
     private final int maxSeries;
     private final Runnable onFold;
-    private final Set<ModelKey> admitted = ConcurrentHashMap.newKeySet();
+    private final Set<ModelLabels> admitted = ConcurrentHashMap.newKeySet();
 
     /** @param onFold called each time a pair is folded into "other", so the folding itself is visible */
     ModelSeriesGuard(int maxSeries, Runnable onFold) {
@@ -30,11 +30,11 @@ final class ModelSeriesGuard {
     }
 
     /** The labels to report for this model: itself when admitted, otherwise the shared "other" pair. */
-    ModelKey labelsFor(String modelId, String modelVersion) {
+    ModelLabels labelsFor(String modelId, String modelVersion) {
         if (!EventContract.validId(modelId) || !EventContract.validId(modelVersion)) {
-            return ModelKey.INVALID;
+            return ModelLabels.INVALID;
         }
-        ModelKey key = new ModelKey(modelId, modelVersion);
+        ModelLabels key = new ModelLabels(modelId, modelVersion);
         if (admitted.contains(key)) {
             return key;
         }
@@ -44,12 +44,12 @@ final class ModelSeriesGuard {
             }
         }
         onFold.run();
-        return ModelKey.FOLDED;
+        return ModelLabels.FOLDED;
     }
 
     /** Whether the pair reports under its own labels (not folded into "other", nor "invalid"). */
     boolean admitted(String modelId, String modelVersion) {
-        return admitted.contains(new ModelKey(modelId, modelVersion));
+        return admitted.contains(new ModelLabels(modelId, modelVersion));
     }
 
     /**
@@ -58,12 +58,12 @@ final class ModelSeriesGuard {
      * @return whether it had one
      */
     boolean release(String modelId, String modelVersion) {
-        return admitted.remove(new ModelKey(modelId, modelVersion));
+        return admitted.remove(new ModelLabels(modelId, modelVersion));
     }
 
     /** The labels of a pair; only {@link #labelsFor} makes one from event ids. */
-    record ModelKey(String modelId, String modelVersion) {
-        static final ModelKey FOLDED = new ModelKey(OTHER, OTHER);
-        static final ModelKey INVALID = new ModelKey(ModelSeriesGuard.INVALID, ModelSeriesGuard.INVALID);
+    record ModelLabels(String modelId, String modelVersion) {
+        static final ModelLabels FOLDED = new ModelLabels(OTHER, OTHER);
+        static final ModelLabels INVALID = new ModelLabels(ModelSeriesGuard.INVALID, ModelSeriesGuard.INVALID);
     }
 }

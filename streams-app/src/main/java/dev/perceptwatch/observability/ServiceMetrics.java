@@ -6,7 +6,7 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.contract.RejectReason;
-import dev.perceptwatch.observability.ModelSeriesGuard.ModelKey;
+import dev.perceptwatch.observability.ModelSeriesGuard.ModelLabels;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.scoring.ReferenceCacheStats;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -32,8 +32,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Every Prometheus metric of the service, on one registry owned by this instance. The other capabilities
- * call the intention-revealing methods below; nothing here knows about Kafka topics or events beyond the
- * label values it is given. Label values are bounded: metric names and dead-letter reasons are closed
+ * call the intention-revealing methods below; it reads the output records it is handed (window stats, alerts)
+ * and the Kafka Streams client's own metrics once bound, and knows no topic. Label values are bounded: metric names and dead-letter reasons are closed
  * sets, and (model_id, model_version) pairs are capped (see {@link ModelSeriesGuard}). See
  * docs/OBSERVABILITY.md for the catalogue.
  */
@@ -195,7 +195,7 @@ public final class ServiceMetrics {
     }
 
     public void eventScored(String modelId, String modelVersion) {
-        ModelKey key = models.labelsFor(modelId, modelVersion);
+        ModelLabels key = models.labelsFor(modelId, modelVersion);
         eventsScored.labelValues(key.modelId(), key.modelVersion()).inc();
     }
 
@@ -229,7 +229,7 @@ public final class ServiceMetrics {
         if (window.getSegment() != null) {
             return;
         }
-        ModelKey key = models.labelsFor(window.getModelId(), window.getModelVersion());
+        ModelLabels key = models.labelsFor(window.getModelId(), window.getModelVersion());
         windowEvents.labelValues(key.modelId(), key.modelVersion()).set(window.getCount());
         for (MetricStats stats : window.getMetrics()) {
             String[] labels = labels(key, stats.getMetric());
@@ -249,7 +249,7 @@ public final class ServiceMetrics {
     /** Warming up (again, after a re-baseline): no baseline to draw, so none is exported. */
     public void noBaseline(String modelId, String modelVersion, String metric) {
         if (models.admitted(modelId, modelVersion)) {
-            String[] labels = labels(new ModelKey(modelId, modelVersion), metric);
+            String[] labels = labels(new ModelLabels(modelId, modelVersion), metric);
             baselineMean.remove(labels);
             baselineStd.remove(labels);
         }
@@ -356,7 +356,7 @@ public final class ServiceMetrics {
                 .filter(Objects::nonNull).toList());
     }
 
-    private String[] labels(ModelKey key, String metric) {
+    private String[] labels(ModelLabels key, String metric) {
         if (!QUALITY_METRICS.contains(metric)) {
             throw new IllegalArgumentException("unknown quality metric '" + metric + "', expected one of "
                     + QUALITY_METRICS);

@@ -54,8 +54,9 @@ public final class LpipsModel implements AutoCloseable {
      * Loads a checked model on {@code device}. When CUDA is requested but unavailable this fails, unless
      * {@code cpuFallback} is set: then it logs a warning and runs on the CPU ({@link #device()} tells which).
      *
-     * @param intraOpThreads ONNX Runtime's intra-op thread count (the service default is the number of
-     *     available processors)
+     * @param intraOpThreads ONNX Runtime's intra-op thread count (the service's default,
+     *     {@code scoring.intra-op-threads}: 1 on the CPU, where batch workers run in parallel, and the number
+     *     of available processors on CUDA)
      */
     static LpipsModel open(ResolvedModel model, ScoringDevice device, boolean cpuFallback, int intraOpThreads) {
         if (intraOpThreads < 1) {

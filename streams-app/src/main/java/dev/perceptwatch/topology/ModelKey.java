@@ -2,7 +2,8 @@ package dev.perceptwatch.topology;
 
 /**
  * The key of scores and windows: model and version, and the segment when windows are segmented, joined by
- * the ASCII unit separator, which cannot appear in a sane model id.
+ * the ASCII unit separator, a control character, which the event contract refuses in model ids and versions
+ * ({@code EventContract.idProblem}); the segment comes last, so one that holds it still parses.
  */
 final class ModelKey {
     static final String SEPARATOR = "\u001f";
