@@ -3,7 +3,6 @@ package dev.perceptwatch.topology;
 import dev.perceptwatch.client.BadRecordException;
 import dev.perceptwatch.observability.InternalError;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -14,16 +13,7 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  * with its bytes and skipped. A schema registry that cannot be reached stops the stream thread instead: the
  * record is likely good and is read again after a restart.
  */
-public final class DeserializationErrorHandler implements DeserializationExceptionHandler {
-    private InternalErrors errors;
-    private DeadLetters deadLetters;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        this.deadLetters = DeadLetters.forConfig(configs);
-        this.errors = InternalErrors.from(configs);
-    }
-
+public final class DeserializationErrorHandler extends InternalErrorHandler implements DeserializationExceptionHandler {
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                 Exception exception) {
@@ -32,9 +22,7 @@ public final class DeserializationErrorHandler implements DeserializationExcepti
         }
         PendingRecord input = new PendingRecord(record.topic(), record.partition(), record.offset(),
                 record.timestamp(), record.key(), record.value(), List.of(record.headers().toArray()));
-        String where = InternalErrors.where(context, input.position());
-        errors.record(InternalError.DESERIALIZATION, where, exception);
-        return Response.resume(List.of(errors.deadLetter(input, "unreadable record: " + exception.getMessage() + " "
-                + where, deadLetters)));
+        return Response.resume(deadLettered(InternalError.DESERIALIZATION, "", input, context,
+                "unreadable record: " + exception.getMessage(), exception));
     }
 }

@@ -25,8 +25,9 @@ public final class EventScoringPipeline implements EventScorer {
     private final String scorerSha256;
     private final Clock clock;
 
-    public EventScoringPipeline(ImageSourceResolver resolver, Function<EncodedImages, CompletableFuture<PairScores>> scorer,
-                         String scorerModel, String scorerSha256, Clock clock) {
+    public EventScoringPipeline(ImageSourceResolver resolver,
+                                Function<EncodedImages, CompletableFuture<PairScores>> scorer, String scorerModel,
+                                String scorerSha256, Clock clock) {
         this.resolver = resolver;
         this.scorer = scorer;
         this.scorerModel = scorerModel;

@@ -1,8 +1,6 @@
 package dev.perceptwatch.topology;
 
 import dev.perceptwatch.observability.InternalError;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -17,16 +15,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * which dead-letters its events' failures itself and keeps their positions in its pending store, so that a
  * dead letter here would give its event a second result.
  */
-public final class ProcessingErrorHandler implements ProcessingExceptionHandler {
-    private InternalErrors errors;
-    private DeadLetters deadLetters;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        this.deadLetters = DeadLetters.forConfig(configs);
-        this.errors = InternalErrors.from(configs);
-    }
-
+public final class ProcessingErrorHandler extends InternalErrorHandler implements ProcessingExceptionHandler {
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (exception instanceof KafkaException || ScoringStage.PROCESSOR.equals(context.processorNodeId())) {
@@ -37,10 +26,7 @@ public final class ProcessingErrorHandler implements ProcessingExceptionHandler 
             errors.record(InternalError.PROCESSING, "in a punctuation of " + context.processorNodeId(), exception);
             return Response.resume();
         }
-        PendingRecord input = InternalErrors.processed(context);
-        String where = InternalErrors.where(context, input.position());
-        errors.record(InternalError.PROCESSING, where, exception);
-        return Response.resume(List.of(errors.deadLetter(input, "processing failed: " + exception + " " + where,
-                deadLetters)));
+        return Response.resume(deadLettered(InternalError.PROCESSING, "", InternalErrors.processed(context), context,
+                "processing failed: " + exception, exception));
     }
 }

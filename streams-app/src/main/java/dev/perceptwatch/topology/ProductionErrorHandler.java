@@ -2,8 +2,6 @@ package dev.perceptwatch.topology;
 
 import dev.perceptwatch.client.SchemaRegistryException;
 import dev.perceptwatch.observability.InternalError;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -25,16 +23,7 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler;
  * another stage (window stats, alerts, a repartition or changelog record), stops the service: nothing is
  * skipped silently. Retriable errors are retried, as by Kafka Streams' default handler.
  */
-public final class ProductionErrorHandler implements ProductionExceptionHandler {
-    private InternalErrors errors;
-    private DeadLetters deadLetters;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        this.deadLetters = DeadLetters.forConfig(configs);
-        this.errors = InternalErrors.from(configs);
-    }
-
+public final class ProductionErrorHandler extends InternalErrorHandler implements ProductionExceptionHandler {
     @Override
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
@@ -45,10 +34,9 @@ public final class ProductionErrorHandler implements ProductionExceptionHandler 
         }
         InputPosition event = errors.inputOf(record.topic(), record.headers());
         PendingRecord source = event != null ? errors.event(event) : InternalErrors.processed(context);
-        String where = InternalErrors.where(context, source.position());
-        errors.record(InternalError.PRODUCTION, "serializing a record for " + record.topic() + " " + where, exception);
-        return Response.resume(List.of(errors.deadLetter(source, "its result for " + record.topic()
-                + " cannot be serialized: " + exception + " " + where, deadLetters)));
+        return Response.resume(deadLettered(InternalError.PRODUCTION, "serializing a record for " + record.topic(),
+                source, context, "its result for " + record.topic() + " cannot be serialized: " + exception,
+                exception));
     }
 
     @Override
