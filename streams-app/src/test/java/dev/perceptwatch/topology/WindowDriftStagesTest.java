@@ -11,6 +11,7 @@ import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.DriftAlert;
+import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.Severity;
@@ -23,7 +24,6 @@ import dev.perceptwatch.observability.MetricSnapshots;
 import dev.perceptwatch.observability.ServiceMetrics;
 import dev.perceptwatch.testing.SchemaRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +33,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -46,8 +48,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Windows and drift on the TopologyTestDriver with explicit event times: scores are piped into the scores
- * topic as the scoring stage would publish them. Windows of 1 minute with 30 s grace; baselines freeze after
+ * Windows and drift on the TopologyTestDriver with explicit event times: each score or dead letter is an event
+ * piped into the generations topic, which a stub scorer answers with the score (or the rejection) the test
+ * prepared for it, so that windows get their input from the scoring stage as in the service. Windows of 1 minute with 30 s grace; baselines freeze after
  * 10 windows; an alert fires after 1 breaching window and resolves after 2 clean ones, counted once the CUSUM
  * has cleared (about 2 windows after a shift ends, docs/DETECTION.md): 5 clean windows resolve an episode.
  */
@@ -55,6 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WindowDriftStagesTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final String APPLICATION_ID = "window-drift-test";
     /**
      * Warm-up windows: few enough for a quick test, enough that the calibration for the warm-up's length
      * (Student's t with 9 degrees of freedom) still lets a shift of 0.1 (40 standard errors) through.
@@ -70,7 +74,13 @@ class WindowDriftStagesTest {
     private AvroSerdes serdes;
     private TopologyTestDriver driver;
     private CountedErrors errors;
-    private TestInputTopic<String, QualityScore> scores;
+    private TestInputTopic<String, byte[]> generations;
+    /** What the stub scorer answers for each event id: a score, or (absent) a rejection. */
+    private final Map<String, QualityScore> prepared = new HashMap<>();
+    /** The generations offset of each event id piped. */
+    private final Map<String, Long> offsets = new HashMap<>();
+    /** The scoring processor's clock: dead letters are stamped failed_at with it. */
+    private final SettableClock clock = new SettableClock(T0);
     private TestOutputTopic<String, WindowStats> windows;
     private TestOutputTopic<String, DriftAlert> alerts;
     private final Random random = new Random(42);
@@ -104,21 +114,24 @@ class WindowDriftStagesTest {
     }
 
     private void startDriver(DriftListener driftListener) {
-        EventScorer noScoring = (event, references) -> {
-            throw new RejectedEventException(RejectReason.SCORING_FAILED, "no generation events in this test");
+        EventScorer stub = (event, references) -> {
+            QualityScore score = prepared.remove(event.getEventId());
+            if (score == null) {
+                throw new RejectedEventException(RejectReason.BAD_EVENT, "refused by the test");
+            }
+            return CompletableFuture.completedFuture(score);
         };
         Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "window-drift-test");
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         errors = new CountedErrors(serdes, settings.kafka().topics());
         errors.errors.addTo(properties);
         // (A restart is tested on a real broker, DriftRestartTest: this driver wipes its state when closed.)
-        driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, noScoring, ScoringListener.NONE,
-                driftListener, errors.errors, Clock.systemUTC()), properties, T0);
+        driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, stub, ScoringListener.NONE,
+                driftListener, errors.errors, clock), properties, T0);
         var topics = settings.kafka().topics();
-        scores = driver.createInputTopic(topics.scores(), new StringSerializer(),
-                serdes.valueSerde(QualityScore.class).serializer());
+        generations = driver.createInputTopic(topics.generations(), new StringSerializer(), new ByteArraySerializer());
         windows = driver.createOutputTopic(topics.windowStats(), new StringDeserializer(),
                 serdes.valueSerde(WindowStats.class).deserializer());
         alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(),
@@ -130,12 +143,10 @@ class WindowDriftStagesTest {
         driver.close();
     }
 
-    /** Event n was read at generations-(n mod 6)@n. */
     private QualityScore score(String version, double lpips, Instant at) {
         int n = eventCounter++;
         return QualityScore.newBuilder()
                 .setEventId("event-" + n)
-                .setSourceTopic("generations").setSourcePartition(n % 6).setSourceOffset((long) n)
                 .setModelId("faces").setModelVersion(version)
                 .setProducedAt(at).setScoredAt(at)
                 .setLpips(lpips).setSsim(0.9).setWidth(64).setHeight(64)
@@ -144,11 +155,23 @@ class WindowDriftStagesTest {
     }
 
     private void pipe(QualityScore score) {
-        pipe(score, score.getProducedAt());
+        prepared.put(score.getEventId(), score);
+        pipeEvent(score.getEventId(), score.getModelId(), score.getModelVersion(), score.getProducedAt());
     }
 
-    private void pipe(QualityScore score, Instant recordTime) {
-        scores.pipeInput(ModelKey.of(score.getModelId(), score.getModelVersion()), score, recordTime);
+    /**
+     * Pipes the event and lets the scoring processor's drain punctuation publish its result: the processor
+     * publishes what has finished when the next event comes or the punctuation runs.
+     */
+    private void pipeEvent(String eventId, String modelId, String modelVersion, Instant producedAt) {
+        GenerationEvent event = TestEvents.event(eventId, TestEvents.inline(new byte[] {1}),
+                TestEvents.inline(new byte[] {2}), producedAt);
+        event.setModelId(modelId);
+        event.setModelVersion(modelVersion);
+        offsets.put(eventId, (long) offsets.size());
+        generations.pipeInput(eventId, serdes.valueSerde(GenerationEvent.class).serializer()
+                .serialize(settings.kafka().topics().generations(), event));
+        driver.advanceWallClockTime(settings.processing().drainInterval());
     }
 
     /** 60 scores spread over minute {@code minute}, LPIPS around {@code mean} with a fixed seeded spread. */
@@ -193,16 +216,9 @@ class WindowDriftStagesTest {
     @Test
     void countsDeadLettersAsErrorsInTheWindowOfTheirEventTime() {
         Instant failed = T0.plus(Duration.ofDays(30));
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setEventId("bad-1").setModelId("faces").setModelVersion("v7")
-                .setReason("UNDECODABLE_IMAGE").setMessage("cannot decode")
-                .setSourceTopic("generations").setSourcePartition(0).setSourceOffset(7)
-                .setFailedAt(failed).setProducedAt(T0.plusSeconds(20))
-                .build();
-        driver.createInputTopic(settings.kafka().topics().deadLetters(), new StringSerializer(),
-                serdes.valueSerde(DeadLetter.class).serializer()).pipeInput("bad-1", letter, failed);
-        pipe(score("v7", 0.10, T0.plusSeconds(10)), failed);
-        pipe(score("v7", 0.30, T0.plusSeconds(100)), failed.plusSeconds(1));   // closes the first window
+        pipeDeadLetter("faces", "v7", T0.plusSeconds(20), failed);
+        pipe(score("v7", 0.10, T0.plusSeconds(10)));
+        pipe(score("v7", 0.30, T0.plusSeconds(100)));   // closes the first window
         List<WindowStats> emitted = windows.readValuesToList();
         assertEquals(1, emitted.size());
         assertEquals(T0, emitted.get(0).getWindowStart());
@@ -210,15 +226,10 @@ class WindowDriftStagesTest {
         assertEquals(1, emitted.get(0).getErrors(), "dead-lettered a month later, counted at its produced_at");
     }
 
+    /** An event the stub scorer refuses, at {@code failedAt} by the scoring processor's clock. */
     private void pipeDeadLetter(String modelId, String modelVersion, Instant producedAt, Instant failedAt) {
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setEventId("bad-" + eventCounter++).setModelId(modelId).setModelVersion(modelVersion)
-                .setReason("BAD_EVENT").setMessage("refused")
-                .setSourceTopic("generations").setSourcePartition(0).setSourceOffset(eventCounter)
-                .setFailedAt(failedAt).setProducedAt(producedAt)
-                .build();
-        driver.createInputTopic(settings.kafka().topics().deadLetters(), new StringSerializer(),
-                serdes.valueSerde(DeadLetter.class).serializer()).pipeInput(letter.getEventId(), letter, failedAt);
+        clock.set(failedAt);
+        pipeEvent("bad-" + eventCounter++, modelId, modelVersion, producedAt);
     }
 
     /**
@@ -306,16 +317,15 @@ class WindowDriftStagesTest {
 
     /**
      * The guard for the next poison pill: a record that makes a processor throw is dead-lettered as
-     * INTERNAL_ERROR and the stream goes on. Here a score written to the scores topic by someone else, under a
-     * key that is no model key, makes the window stage throw when its window closes.
+     * INTERNAL_ERROR and the stream goes on. Here a scorer bug, a NaN LPIPS, makes the window stage throw.
      */
     @Test
     void aRecordThatMakesAProcessorThrowIsDeadLetteredAsInternalError() {
         TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(
                 settings.kafka().topics().deadLetters(), new StringDeserializer(),
                 serdes.valueSerde(DeadLetter.class).deserializer());
-        QualityScore foreign = score("v7", 0.4, T0.plusSeconds(15));
-        scores.pipeInput("not-a-model-key", foreign, foreign.getProducedAt());
+        QualityScore broken = score("v7", Double.NaN, T0.plusSeconds(15));
+        pipe(broken);
         pipe(score("v7", 0.10, T0.plusSeconds(10)));
         pipe(score("v7", 0.30, T0.plusSeconds(100)));   // closes both windows of minute 0
         pipe(score("v7", 0.30, T0.plusSeconds(200)));   // and the next one: the stream went on
@@ -323,23 +333,26 @@ class WindowDriftStagesTest {
         assertEquals(1, letters.size());
         DeadLetter letter = letters.get(0);
         assertEquals("INTERNAL_ERROR", letter.getReason());
-        assertTrue(letter.getMessage().contains("IllegalArgumentException: not a model key: not-a-model-key"),
-                letter.getMessage());
-        assertEquals(settings.kafka().topics().scores(), letter.getSourceTopic());
+        assertTrue(letter.getMessage().contains("IllegalArgumentException: event " + broken.getEventId()
+                + ": lpips is NaN"), letter.getMessage());
+        assertEquals(APPLICATION_ID + "-" + WindowStage.INPUT_TOPIC + "-repartition", letter.getSourceTopic());
         assertEquals(1, errors.count(InternalError.PROCESSING));
         List<WindowStats> emitted = windows.readValuesToList();
         assertEquals(List.of(T0, T0.plus(MINUTE)), emitted.stream().map(WindowStats::getWindowStart).toList());
         assertEquals(1, emitted.get(0).getCount());
     }
 
-    /** A record on the scores topic that is not a QualityScore at all: dead-lettered with its bytes, skipped. */
+    /**
+     * A record on the window input that is not a QualityScore at all (written there by someone else: only the
+     * service should): dead-lettered with its bytes, skipped.
+     */
     @Test
-    void anUnreadableRecordOnTheScoresTopicIsDeadLetteredAndSkipped() {
+    void anUnreadableRecordOnTheWindowInputIsDeadLetteredAndSkipped() {
         TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(
                 settings.kafka().topics().deadLetters(), new StringDeserializer(),
                 serdes.valueSerde(DeadLetter.class).deserializer());
-        driver.createInputTopic(settings.kafka().topics().scores(), new StringSerializer(), new StringSerializer())
-                .pipeInput("x", "not avro", T0.plusSeconds(1));
+        driver.createInputTopic(APPLICATION_ID + "-" + WindowStage.INPUT_TOPIC + "-repartition", new StringSerializer(),
+                new StringSerializer()).pipeInput(ModelKey.of("faces", "v7"), "not avro", T0.plusSeconds(1));
         pipe(score("v7", 0.10, T0.plusSeconds(10)));
         pipe(score("v7", 0.30, T0.plusSeconds(100)));
         DeadLetter letter = deadLetters.readValue();
@@ -353,8 +366,12 @@ class WindowDriftStagesTest {
     void windowsScoresByTheirEventTimeNotTheTimeTheyWereScored() {
         // A replay of an old hour, scored a month later: the score records carry the scoring time.
         Instant scored = T0.plus(Duration.ofDays(30));
-        pipe(score("v7", 0.10, T0.plusSeconds(10)), scored);
-        pipe(score("v7", 0.30, T0.plusSeconds(100)), scored.plusSeconds(1));   // closes the first window
+        QualityScore old = score("v7", 0.10, T0.plusSeconds(10));
+        old.setScoredAt(scored);
+        QualityScore next = score("v7", 0.30, T0.plusSeconds(100));   // closes the first window
+        next.setScoredAt(scored.plusSeconds(1));
+        pipe(old);
+        pipe(next);
         List<WindowStats> emitted = windows.readValuesToList();
         assertEquals(1, emitted.size());
         assertEquals(T0, emitted.get(0).getWindowStart());
@@ -404,10 +421,9 @@ class WindowDriftStagesTest {
             List<WorstExample> examples = drifted.getWorstExamples().get(metric);
             assertEquals(drifted.getWorstEventIds().get(metric), examples.stream().map(WorstExample::getEventId).toList());
             for (WorstExample example : examples) {
-                long n = Long.parseLong(example.getEventId().substring("event-".length()));
-                assertEquals("generations", example.getSourceTopic());
-                assertEquals(n % 6, (long) example.getSourcePartition());
-                assertEquals(n, (long) example.getSourceOffset());
+                assertEquals(settings.kafka().topics().generations(), example.getSourceTopic());
+                assertEquals(0, (int) example.getSourcePartition());
+                assertEquals(offsets.get(example.getEventId()), example.getSourceOffset());
             }
         }
         DriftAlert alert = alerts.readValue();
