@@ -11,14 +11,11 @@ import dev.perceptwatch.drift.DriftState;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.DriftAlert;
-import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
-import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.events.WorstExample;
-import dev.perceptwatch.ingest.RejectedEventException;
 import dev.perceptwatch.observability.InternalError;
 import dev.perceptwatch.observability.MetricSnapshots;
 import dev.perceptwatch.observability.ServiceMetrics;
@@ -30,15 +27,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -49,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Windows and drift on the TopologyTestDriver with explicit event times: each score or dead letter is an event
- * piped into the generations topic, which a stub scorer answers with the score (or the rejection) the test
- * prepared for it, so that windows get their input from the scoring stage as in the service. Windows of 1 minute with 30 s grace; baselines freeze after
+ * piped into the generations topic, which a stub scorer answers with the score (or the refusal) the test
+ * prepared for it ({@link StubScoredDriver}), so that windows get their input from the scoring stage as in the
+ * service. Windows of 1 minute with 30 s grace; baselines freeze after
  * 10 windows; an alert fires after 1 breaching window and resolves after 2 clean ones, counted once the CUSUM
  * has cleared (about 2 windows after a shift ends, docs/DETECTION.md): 5 clean windows resolve an episode.
  */
@@ -72,15 +64,9 @@ class WindowDriftStagesTest {
 
     private Settings settings;
     private AvroSerdes serdes;
+    private StubScoredDriver topology;
     private TopologyTestDriver driver;
     private CountedErrors errors;
-    private TestInputTopic<String, byte[]> generations;
-    /** What the stub scorer answers for each event id: a score, or (absent) a rejection. */
-    private final Map<String, QualityScore> prepared = new HashMap<>();
-    /** The generations offset of each event id piped. */
-    private final Map<String, Long> offsets = new HashMap<>();
-    /** The scoring processor's clock: dead letters are stamped failed_at with it. */
-    private final SettableClock clock = new SettableClock(T0);
     private TestOutputTopic<String, WindowStats> windows;
     private TestOutputTopic<String, DriftAlert> alerts;
     private final Random random = new Random(42);
@@ -114,33 +100,17 @@ class WindowDriftStagesTest {
     }
 
     private void startDriver(DriftListener driftListener) {
-        EventScorer stub = (event, references) -> {
-            QualityScore score = prepared.remove(event.getEventId());
-            if (score == null) {
-                throw new RejectedEventException(RejectReason.BAD_EVENT, "refused by the test");
-            }
-            return CompletableFuture.completedFuture(score);
-        };
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        errors = new CountedErrors(serdes, settings.kafka().topics());
-        errors.errors.addTo(properties);
         // (A restart is tested on a real broker, DriftRestartTest: this driver wipes its state when closed.)
-        driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, stub, ScoringListener.NONE,
-                driftListener, errors.errors, clock), properties, T0);
-        var topics = settings.kafka().topics();
-        generations = driver.createInputTopic(topics.generations(), new StringSerializer(), new ByteArraySerializer());
-        windows = driver.createOutputTopic(topics.windowStats(), new StringDeserializer(),
-                serdes.valueSerde(WindowStats.class).deserializer());
-        alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(),
-                serdes.valueSerde(DriftAlert.class).deserializer());
+        topology = new StubScoredDriver(settings, serdes, driftListener, APPLICATION_ID, stateDir, T0);
+        driver = topology.driver();
+        errors = topology.errors();
+        windows = topology.windows();
+        alerts = topology.alerts();
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        topology.close();
     }
 
     private QualityScore score(String version, double lpips, Instant at) {
@@ -155,23 +125,7 @@ class WindowDriftStagesTest {
     }
 
     private void pipe(QualityScore score) {
-        prepared.put(score.getEventId(), score);
-        pipeEvent(score.getEventId(), score.getModelId(), score.getModelVersion(), score.getProducedAt());
-    }
-
-    /**
-     * Pipes the event and lets the scoring processor's drain punctuation publish its result: the processor
-     * publishes what has finished when the next event comes or the punctuation runs.
-     */
-    private void pipeEvent(String eventId, String modelId, String modelVersion, Instant producedAt) {
-        GenerationEvent event = TestEvents.event(eventId, TestEvents.inline(new byte[] {1}),
-                TestEvents.inline(new byte[] {2}), producedAt);
-        event.setModelId(modelId);
-        event.setModelVersion(modelVersion);
-        offsets.put(eventId, (long) offsets.size());
-        generations.pipeInput(eventId, serdes.valueSerde(GenerationEvent.class).serializer()
-                .serialize(settings.kafka().topics().generations(), event));
-        driver.advanceWallClockTime(settings.processing().drainInterval());
+        topology.pipe(score);
     }
 
     /** 60 scores spread over minute {@code minute}, LPIPS around {@code mean} with a fixed seeded spread. */
@@ -226,10 +180,8 @@ class WindowDriftStagesTest {
         assertEquals(1, emitted.get(0).getErrors(), "dead-lettered a month later, counted at its produced_at");
     }
 
-    /** An event the stub scorer refuses, at {@code failedAt} by the scoring processor's clock. */
     private void pipeDeadLetter(String modelId, String modelVersion, Instant producedAt, Instant failedAt) {
-        clock.set(failedAt);
-        pipeEvent("bad-" + eventCounter++, modelId, modelVersion, producedAt);
+        topology.pipeRefused(modelId, modelVersion, producedAt, failedAt);
     }
 
     /**
@@ -258,7 +210,7 @@ class WindowDriftStagesTest {
     /** Issue 23, 2: a blank model_id or model_version made the metrics throw when its window closed. */
     @Test
     void deadLettersWhoseIdsBreakTheContractAreInNoWindowAndStopNothing() {
-        driver.close();
+        topology.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         pipeDeadLetter("", "v7", T0.plusSeconds(5), T0.plusSeconds(5));
@@ -278,7 +230,7 @@ class WindowDriftStagesTest {
     /** Issue 23: observability can never stop a stream thread. */
     @Test
     void aListenerThatThrowsStopsNoWindowAndNoAlert() {
-        driver.close();
+        topology.close();
         startDriver(new DriftListener() {
             @Override
             public void onRestored(DriftKey key, DriftState state) {
@@ -321,9 +273,8 @@ class WindowDriftStagesTest {
      */
     @Test
     void aRecordThatMakesAProcessorThrowIsDeadLetteredAsInternalError() {
-        TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(
-                settings.kafka().topics().deadLetters(), new StringDeserializer(),
-                serdes.valueSerde(DeadLetter.class).deserializer());
+        TestOutputTopic<String, DeadLetter> deadLetters = topology.output(settings.kafka().topics().deadLetters(),
+                DeadLetter.class);
         QualityScore broken = score("v7", Double.NaN, T0.plusSeconds(15));
         pipe(broken);
         pipe(score("v7", 0.10, T0.plusSeconds(10)));
@@ -348,9 +299,8 @@ class WindowDriftStagesTest {
      */
     @Test
     void anUnreadableRecordOnTheWindowInputIsDeadLetteredAndSkipped() {
-        TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(
-                settings.kafka().topics().deadLetters(), new StringDeserializer(),
-                serdes.valueSerde(DeadLetter.class).deserializer());
+        TestOutputTopic<String, DeadLetter> deadLetters = topology.output(settings.kafka().topics().deadLetters(),
+                DeadLetter.class);
         driver.createInputTopic(APPLICATION_ID + "-" + WindowStage.INPUT_TOPIC + "-repartition", new StringSerializer(),
                 new StringSerializer()).pipeInput(ModelKey.of("faces", "v7"), "not avro", T0.plusSeconds(1));
         pipe(score("v7", 0.10, T0.plusSeconds(10)));
@@ -423,7 +373,7 @@ class WindowDriftStagesTest {
             for (WorstExample example : examples) {
                 assertEquals(settings.kafka().topics().generations(), example.getSourceTopic());
                 assertEquals(0, (int) example.getSourcePartition());
-                assertEquals(offsets.get(example.getEventId()), example.getSourceOffset());
+                assertEquals(topology.offset(example.getEventId()), example.getSourceOffset());
             }
         }
         DriftAlert alert = alerts.readValue();
@@ -435,7 +385,7 @@ class WindowDriftStagesTest {
 
     @Test
     void closingTheTaskTakesItsDriftSeriesOffThisInstancesMetrics() {
-        driver.close();
+        topology.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         for (int minute = 0; minute < WARMUP; minute++) {
@@ -455,14 +405,14 @@ class WindowDriftStagesTest {
 
         // As when the task moves to another instance: from then on that instance reports the model, and a
         // FIRING left behind here would keep the alert rule firing after it resolves there.
-        driver.close();
+        topology.close();
         assertEquals(Map.of(), driftStates(metrics));
         startDriver(DriftListener.NONE);
     }
 
     @Test
     void aDriftFiredAsWarningExportsStateOneAlsoAfterARestart() {
-        driver.close();
+        topology.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         for (int minute = 0; minute < WARMUP; minute++) {
@@ -608,7 +558,7 @@ class WindowDriftStagesTest {
      */
     @Test
     void anIdleVersionIsRetiredOnce() {
-        driver.close();
+        topology.close();
         List<String> retired = new ArrayList<>();
         List<String> closed = new ArrayList<>();
         startDriver(new DriftListener() {
