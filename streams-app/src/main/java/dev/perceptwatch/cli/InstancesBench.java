@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * {@code bench pipeline --instances N}: N service processes of one application id on one broker drain a backlog
- * loaded before they start; the figures are total and per-instance pairs/s between 20% and 90% of the backlog
+ * loaded once every one of them consumes its share of the partitions; the figures are total and per-instance pairs/s between 20% and 90% of the backlog
  * (each instance's own count, from its /metrics), after every instance has scored and before the tail, where
  * instances run out of work at different times. With {@code --kill}, the fail-over follows: events are paced
  * while instance 1 is killed with SIGKILL, and the time from the kill until its partitions are scored again by
@@ -58,9 +59,11 @@ final class InstancesBench {
         this.out = out;
     }
 
-    /** Loads the backlog, starts the instances and measures their drain; the figures go into {@code figures}. */
+    /**
+     * Starts the instances, loads the backlog once the group has settled and measures their drain; the figures
+     * go into {@code figures}.
+     */
     void throughput(int count, int events, Map<String, Object> figures) throws Exception {
-        List<String> backlog = producer.send(events, 0);
         List<ServiceInstances.Instance> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             started.add(instances.start());
@@ -68,6 +71,10 @@ final class InstancesBench {
         for (ServiceInstances.Instance instance : started) {
             instances.awaitReady(instance, START_TIMEOUT);
         }
+        // A backlog loaded earlier is drained by the first instance to get the partitions while the others are
+        // still joining: the measured span then holds no event of theirs, or none at all.
+        awaitBalanced(started);
+        List<String> backlog = producer.send(events, 0);
         long[] from = awaitScored(started, (long) Math.ceil(MEASURED_FROM * events), true);
         long fromNanos = System.nanoTime();
         long[] to = awaitScored(started, (long) Math.floor(MEASURED_TO * events), false);
@@ -90,6 +97,29 @@ final class InstancesBench {
                         + "%.1f pairs/s in all, per instance %s%n", count, figures.get("cpus"), events,
                 100 * MEASURED_FROM, 100 * MEASURED_TO, total, perInstance);
         out.flush();
+    }
+
+    /** Waits until every instance consumes some of the generations partitions, and each partition one instance. */
+    private void awaitBalanced(List<ServiceInstances.Instance> started) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            List<Set<Integer>> owned = new ArrayList<>();
+            for (ServiceInstances.Instance instance : started) {
+                owned.add(instances.partitions(instance, topics.generations()));
+            }
+            Set<Integer> union = new TreeSet<>();
+            owned.forEach(union::addAll);
+            boolean balanced = owned.stream().noneMatch(Set::isEmpty) && union.size() == partitions
+                    && owned.stream().mapToInt(Set::size).sum() == partitions;
+            if (balanced) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the instances' partitions of " + topics.generations() + " did not settle"
+                        + " within " + START_TIMEOUT + ": " + owned);
+            }
+            Thread.sleep(250);
+        }
     }
 
     /**

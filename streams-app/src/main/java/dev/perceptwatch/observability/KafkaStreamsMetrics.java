@@ -1,5 +1,6 @@
 package dev.perceptwatch.observability;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -31,6 +32,10 @@ final class KafkaStreamsMetrics {
     static final String PARTITION_LAG = "records-lag";
     /** Kafka Streams thread-level group (ThreadMetrics); latencies are in milliseconds, tag thread-id. */
     static final String THREAD_GROUP = "stream-thread-metrics";
+    /** Kafka Streams task-level group (TaskMetrics), tags thread-id and task-id. */
+    static final String TASK_GROUP = "stream-task-metrics";
+    /** Records a task dropped: late for their window (past the grace), or without a valid timestamp or key. */
+    static final String DROPPED_RECORDS = "dropped-records-total";
 
     /**
      * Only the main consumer of each stream thread ({@code <client>-StreamThread-<n>-consumer}) reads the
@@ -77,6 +82,15 @@ final class KafkaStreamsMetrics {
                 .labelNames("thread")
                 .callback(cb -> ifBound(source, s -> threadMillis(s.metrics().get(), "commit-latency-max")
                         .forEach((thread, ms) -> cb.call(ms / 1000.0, thread))))
+                .register(registry);
+        // Per task: a task's count starts again from zero on the instance it moves to, a reset Prometheus sees.
+        CounterWithCallback.builder()
+                .name("perceptwatch_streams_dropped_records")
+                .help("Records Kafka Streams dropped in each local task, chiefly results later than windows.grace "
+                        + "for their window, which then closed without them.")
+                .labelNames("task")
+                .callback(cb -> ifBound(source, s -> taskTotals(s.metrics().get(), DROPPED_RECORDS)
+                        .forEach((task, n) -> cb.call(n, task))))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("perceptwatch_streams_threads")
@@ -148,6 +162,18 @@ final class KafkaStreamsMetrics {
             String threadId = name.tags().get("thread-id");
             if (THREAD_GROUP.equals(name.group()) && metricName.equals(name.name()) && threadId != null) {
                 finite(metric).ifPresent(v -> values.put(shortThreadName(threadId), v));
+            }
+        });
+        return values;
+    }
+
+    /** A task-level metric per task id; the max wins if two threads briefly report one task in a rebalance. */
+    static Map<String, Double> taskTotals(Map<MetricName, ? extends Metric> metrics, String metricName) {
+        Map<String, Double> values = new TreeMap<>();
+        metrics.forEach((name, metric) -> {
+            String taskId = name.tags().get("task-id");
+            if (TASK_GROUP.equals(name.group()) && metricName.equals(name.name()) && taskId != null) {
+                finite(metric).ifPresent(v -> values.merge(taskId, v, Math::max));
             }
         });
         return values;

@@ -3,10 +3,11 @@ package dev.perceptwatch.topology;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.WindowStats;
-import org.apache.kafka.streams.kstream.KStream;
 import java.time.Clock;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
 
 /** Builds the service's topology from its parts; a function, so that tests can build and drive it. */
 public final class PerceptWatchTopology {
@@ -18,9 +19,9 @@ public final class PerceptWatchTopology {
                           DriftListener driftListener, InternalErrors errors, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
         Topics topics = settings.kafka().topics();
-        ScoringStage.add(builder, topics, serdes, scorer, settings.processing().maxInFlightPerTask(),
+        KStream<String, SpecificRecord> results = ScoringStage.add(builder, topics, serdes, scorer, settings.processing().maxInFlightPerTask(),
                 settings.processing().drainInterval(), clock, ScoringListener.guarded(scoringListener, errors), errors);
-        KStream<String, WindowStats> windows = WindowStage.add(builder, topics, serdes, settings.windows());
+        KStream<String, WindowStats> windows = WindowStage.add(builder, results, topics, serdes, settings.windows());
         DriftStage.add(builder, windows, topics, serdes, settings.drift(), DriftListener.guarded(driftListener, errors));
         return builder.build();
     }

@@ -247,7 +247,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         String key = event == null || !EventContract.validId(event.getEventId()) ? null : event.getEventId();
         // Record time = failed_at, as scores carry scored_at: a replay's dead letters are kept for the whole
         // retention, and the broker accepts it whatever the event's own time; windows read produced_at
-        // instead, when it passed validation (ProducedAtExtractor).
+        // instead, when it passed validation (WindowInputs).
         context.forward(new Record<String, SpecificRecord>(key, letter, letter.getFailedAt().toEpochMilli(),
                 inputHeaders(record)));
         listener.onDeadLetter(reason);

@@ -29,7 +29,8 @@ public final class ScoringStage {
     private ScoringStage() {
     }
 
-    static void add(StreamsBuilder builder, Topics topics, AvroSerdes serdes, EventScorer scorer,
+    /** Returns the results, scores and dead letters, for the window stage. */
+    static KStream<String, SpecificRecord> add(StreamsBuilder builder, Topics topics, AvroSerdes serdes, EventScorer scorer,
                     int maxInFlight, Duration drainInterval, Clock clock, ScoringListener listener,
                     InternalErrors errors) {
         Deserializer<ReferenceImage> referenceReader = serdes.valueSerde(ReferenceImage.class).deserializer();
@@ -54,5 +55,6 @@ public final class ScoringStage {
         results.filter((key, value) -> value instanceof DeadLetter)
                 .mapValues(value -> (DeadLetter) value)
                 .to(topics.deadLetters(), Produced.with(Serdes.String(), serdes.valueSerde(DeadLetter.class)));
+        return results;
     }
 }

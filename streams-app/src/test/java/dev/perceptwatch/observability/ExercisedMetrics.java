@@ -38,6 +38,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.internals.metrics.StreamsMetricsImpl;
+import org.apache.kafka.streams.processor.internals.metrics.TaskMetrics;
 import org.apache.kafka.streams.processor.internals.metrics.ThreadMetrics;
 
 /**
@@ -57,6 +58,8 @@ final class ExercisedMetrics implements AutoCloseable {
     static final List<String> WORST_EVENT_IDS = List.of("evt-0001-worst", "evt-0002-worse");
     private static final String CLIENT_ID = "perceptwatch-test-2f1c";
     static final String MAIN_CONSUMER = CLIENT_ID + "-StreamThread-1-consumer";
+    static final String DROPPING_TASK = "1_3";
+    static final int DROPPED_RECORDS = 3;
 
     final ServiceMetrics metrics;
     final MetricsServer server;
@@ -136,6 +139,10 @@ final class ExercisedMetrics implements AutoCloseable {
         StreamsMetricsImpl streamsMetrics = new StreamsMetricsImpl(kafkaMetrics, CLIENT_ID, Time.SYSTEM);
         commits = ThreadMetrics.commitSensor(CLIENT_ID + "-StreamThread-1", streamsMetrics);
         recordCommit(12.0);
+        Sensor dropped = TaskMetrics.droppedRecordsSensor(CLIENT_ID + "-StreamThread-1", DROPPING_TASK, streamsMetrics);
+        for (int i = 0; i < DROPPED_RECORDS; i++) {
+            dropped.record();
+        }
         metrics.bindKafkaStreams(new KafkaStreamsMetrics.Source(() -> {
             Map<MetricName, Metric> all = new HashMap<>(streams.metrics());
             all.putAll(kafkaMetrics.metrics());

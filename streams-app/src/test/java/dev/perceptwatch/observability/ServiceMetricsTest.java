@@ -88,7 +88,7 @@ class ServiceMetricsTest {
     }
 
     @Test
-    void bridgesKafkaStreamsLagCommitLatencyAndThreadStates() throws Exception {
+    void bridgesKafkaStreamsLagCommitLatencyDroppedRecordsAndThreadStates() throws Exception {
         List<Sample> samples = Sample.parseAll(fixture.scrape());
 
         assertEquals(42, value(samples, "perceptwatch_kafka_consumer_lag_records",
@@ -99,6 +99,8 @@ class ServiceMetricsTest {
                 Map.of("thread", "StreamThread-1")), 1e-12);
         assertEquals(0.012, value(samples, "perceptwatch_streams_commit_latency_max_seconds",
                 Map.of("thread", "StreamThread-1")), 1e-12);
+        assertEquals(ExercisedMetrics.DROPPED_RECORDS, value(samples, "perceptwatch_streams_dropped_records_total",
+                Map.of("task", ExercisedMetrics.DROPPING_TASK)), "Kafka Streams' own dropped-records sensor");
         // The real client was never started: its one stream thread is CREATED.
         assertEquals(1, value(samples, "perceptwatch_streams_threads", Map.of("state", "CREATED")));
     }

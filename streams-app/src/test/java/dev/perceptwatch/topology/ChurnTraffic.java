@@ -2,12 +2,6 @@ package dev.perceptwatch.topology;
 
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
-import dev.perceptwatch.imaging.Distortions;
-import dev.perceptwatch.imaging.ImageDecoder;
-import dev.perceptwatch.imaging.ImageLimits;
-import dev.perceptwatch.imaging.ImageRejectedException;
-import dev.perceptwatch.imaging.RgbImage;
-import dev.perceptwatch.testing.SharedFiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,14 +20,14 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * The churn test's input: one event per model per round, 64x64 pairs, for as many models as the generations
  * topic has partitions. Each model has its own generations partition and, by the hash of its key, its own
- * scores partition. So one model's scores come from one scoring task, in input order give or take the
+ * partition of the windows' input (which has as many). So one model's scores come from one scoring task, in input order give or take the
  * in-flight bound, and no other model's scores move its windows' stream time: a task held up by a fail-over
  * makes none of its events late, and every closed window must count exactly its model's scored events.
  *
  * <p>Event time advances by {@link #STEP} per round, whatever the wall clock does, so that windows of a few
  * seconds of {@code produced_at} hold the same number of events however slowly the stream moves. Every window
  * of a healthy model holds the same images (generated = the reference with light noise, in
- * {@value #VARIANTS} variants, one in 20 events bad): its statistics repeat, and only a degradation can breach.
+ * {@value DistortedVariants#COUNT} variants, one in 20 events bad): its statistics repeat, and only a degradation can breach.
  * The drifting model can be degraded while the stream flows: a heavy blur plus heavy noise, which every
  * metric sees (LPIPS several times its healthy value), so that detection does not hinge on detector tuning.
  */
@@ -42,7 +36,6 @@ final class ChurnTraffic {
     /** Event time between a model's consecutive events. */
     static final Duration STEP = Duration.ofMillis(100);
     private static final int BAD_EVERY = 20;
-    private static final int VARIANTS = 4;
     private static final Instant T0 = TestEvents.RECENT;
 
     /** A record handed to the producer, with its model and event time. */
@@ -51,9 +44,7 @@ final class ChurnTraffic {
 
     private final PipelineInput input;
     private final List<String> models;
-    private final byte[] reference;
-    private final List<byte[]> healthy = new ArrayList<>();
-    private final List<byte[]> degraded = new ArrayList<>();
+    private final DistortedVariants images = new DistortedVariants();
     private final MixedTraffic.BadInputs bad;
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean degrading;
@@ -62,18 +53,12 @@ final class ChurnTraffic {
     ChurnTraffic(PipelineInput input, int partitions) {
         this.input = input;
         this.models = modelsOnDistinctPartitions(partitions);
-        this.reference = SharedFiles.imageBytes("ex_ref.png");
         this.bad = new MixedTraffic.BadInputs(input);
-        RgbImage base = decode(reference);
-        for (int i = 0; i < VARIANTS; i++) {
-            healthy.add(Distortions.encodePng(Distortions.addGaussianNoise(base, 3, i)));
-            degraded.add(Distortions.encodePng(Distortions.addGaussianNoise(Distortions.gaussianBlur(base, 3), 40, i)));
-        }
     }
 
     /**
-     * Model ids whose score keys hash to distinct partitions of a scores topic of {@code partitions}
-     * partitions, by the producer's default partitioner, which the service's sink uses.
+     * Model ids whose score keys hash to distinct partitions of a topic of {@code partitions} partitions (the
+     * scores topic and the windows' input), by the producer's default partitioner, which the service's sinks use.
      */
     private static List<String> modelsOnDistinctPartitions(int partitions) {
         List<String> chosen = new ArrayList<>();
@@ -88,13 +73,6 @@ final class ChurnTraffic {
         return List.copyOf(chosen);
     }
 
-    private static RgbImage decode(byte[] png) {
-        try {
-            return ImageDecoder.decode(png, "ex_ref.png", new ImageLimits(Long.MAX_VALUE, Long.MAX_VALUE, 1));
-        } catch (ImageRejectedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     List<String> models() {
         return models;
@@ -134,9 +112,9 @@ final class ChurnTraffic {
         for (int partition = 0; partition < models.size(); partition++) {
             String model = models.get(partition);
             String id = String.format("%s-%05d", model, k);
-            byte[] generated = (degrading && model.equals(drifting()) ? degraded : healthy).get(k % VARIANTS);
+            byte[] generated = images.generated(degrading && model.equals(drifting()), k);
             ImageSource image = TestEvents.inline(generated);
-            ImageSource ref = k % 3 == 0 ? TestEvents.inline(reference) : TestEvents.referenceId(MixedTraffic.REFERENCE_ID);
+            ImageSource ref = k % 3 == 0 ? TestEvents.inline(images.reference) : TestEvents.referenceId(MixedTraffic.REFERENCE_ID);
             BiFunction<ImageSource, ImageSource, GenerationEvent> event = (g, r) -> GenerationEvent.newBuilder(
                     TestEvents.event(id, g, r, producedAt)).setModelId(model).setModelVersion(VERSION).build();
             MixedTraffic.Input record = k % BAD_EVERY != BAD_EVERY - 1

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
-import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Baselines and alert state live in state stores: a service restarted with its local state deleted restores
- * them from their changelogs and resolves the episode it had fired, without a second FIRING. Scores are
- * produced straight to the scores topic with explicit event times.
+ * them from their changelogs and resolves the episode it had fired, without a second FIRING. Events are
+ * produced to the generations topic with explicit event times and scored by the real model: light noise while
+ * healthy, a heavy blur and noise while degraded ({@link DistortedVariants}).
  */
 @ExtendWith({KafkaBroker.Extension.class, SchemaRegistry.class})
 class DriftRestartTest {
@@ -48,12 +49,13 @@ class DriftRestartTest {
     Path stateDir;
 
     private final Random random = new Random(7);
+    private final DistortedVariants images = new DistortedVariants();
     private int events;
 
     @Test
     void restoresBaselinesAndAlertStateFromTheChangelogs(KafkaBroker kafka, SchemaRegistry.Server registry)
             throws Exception {
-        String scores = kafka.uniqueTopicName("scores");
+        String generations = kafka.uniqueTopicName("generations");
         String alerts = kafka.uniqueTopicName("alerts");
         Map<String, String> env = new HashMap<>();
         env.put("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -63,26 +65,27 @@ class DriftRestartTest {
         env.put("PERCEPTWATCH_SCORING_MODEL_PATH", SharedFiles.modelsDir().toString());
         env.put("PERCEPTWATCH_METRICS_PORT", "0");
         env.put("PERCEPTWATCH_WINDOWS_SIZE", "1m");
-        env.put("PERCEPTWATCH_WINDOWS_GRACE", "0s");
+        // Scores finish out of order by up to the in-flight bound (8 events, 12 s of event time here).
+        env.put("PERCEPTWATCH_WINDOWS_GRACE", "15s");
         env.put("PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", String.valueOf(WARMUP));
         // A short baseline needs lower z thresholds than the shipped ones (see WindowDriftStagesTest)
         env.put("PERCEPTWATCH_DRIFT_LPIPS_EFFECT_SIZE_Z", "4");
         env.put("PERCEPTWATCH_DRIFT_LPIPS_CRITICAL_Z", "6");
         env.put("PERCEPTWATCH_DRIFT_RESOLVE_AFTER_WINDOWS", "2");
-        env.put("PERCEPTWATCH_TOPICS_SCORES", scores);
+        env.put("PERCEPTWATCH_TOPICS_GENERATIONS", generations);
         env.put("PERCEPTWATCH_TOPICS_ALERTS", alerts);
-        for (String name : List.of("generations", "references", "dead-letters", "window-stats")) {
+        for (String name : List.of("scores", "references", "dead-letters", "window-stats")) {
             String topic = kafka.uniqueTopicName(name);
             env.put("PERCEPTWATCH_TOPICS_" + name.toUpperCase().replace('-', '_'), topic);
             kafka.createTopics(1, topic);
         }
-        kafka.createTopics(1, scores, alerts);
+        kafka.createTopics(1, generations, alerts);
         Settings settings = Settings.load(null, env);
         AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
 
-        try (KafkaProducer<String, QualityScore> producer = new KafkaProducer<>(Map.of(
+        try (KafkaProducer<String, GenerationEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), serdes.valueSerde(QualityScore.class).serializer());
+                new StringSerializer(), serdes.valueSerde(GenerationEvent.class).serializer());
              KafkaConsumer<String, DriftAlert> consumer = new KafkaConsumer<>(Map.of(
                      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                      ConsumerConfig.GROUP_ID_CONFIG, "alerts-reader",
@@ -94,10 +97,10 @@ class DriftRestartTest {
             DriftAlert fired;
             try (PerceptWatchService service = PerceptWatchService.start(settings)) {
                 for (int minute = 0; minute < WARMUP; minute++) {
-                    window(producer, scores, minute, 0.20);
+                    window(producer, generations, minute, false);
                 }
-                window(producer, scores, WARMUP, 0.30);
-                window(producer, scores, WARMUP + 1, 0.30);
+                window(producer, generations, WARMUP, true);
+                window(producer, generations, WARMUP + 1, true);
                 List<DriftAlert> first = readAlerts(consumer, 1);
                 fired = first.get(0);
                 assertEquals(AlertState.FIRING, fired.getState());
@@ -105,8 +108,9 @@ class DriftRestartTest {
             deleteRecursively(stateDir);
 
             try (PerceptWatchService service = PerceptWatchService.start(settings)) {
-                for (int minute = WARMUP + 2; minute < WARMUP + 8; minute++) {
-                    window(producer, scores, minute, 0.20);
+                // A shift this large takes the detector's cumulative statistic longer to clear than a small one.
+                for (int minute = WARMUP + 2; minute < WARMUP + 14; minute++) {
+                    window(producer, generations, minute, false);
                 }
                 List<DriftAlert> after = readAlerts(consumer, 1);
                 assertEquals(AlertState.RESOLVED, after.get(0).getState(),
@@ -116,28 +120,35 @@ class DriftRestartTest {
         }
     }
 
-    /** 40 scores in minute {@code minute} around {@code mean}; the next window's first score closes it. */
-    private void window(KafkaProducer<String, QualityScore> producer, String topic, int minute, double mean) {
+    /** 40 events in minute {@code minute}, the variants drawn at random; the next windows' events close it. */
+    private void window(KafkaProducer<String, GenerationEvent> producer, String topic, int minute, boolean degraded) {
         Instant start = T0.plus(Duration.ofMinutes(minute));
         for (int i = 0; i < 40; i++) {
             Instant at = start.plusMillis(i * 1500L);
-            QualityScore score = QualityScore.newBuilder()
-                    .setEventId("event-" + events++).setModelId("faces").setModelVersion("v7")
-                    .setProducedAt(at).setScoredAt(at)
-                    .setLpips(mean + 0.02 * random.nextGaussian()).setWidth(64).setHeight(64)
-                    .setScorerModel("lpips-alex").setScorerSha256("0".repeat(64)).build();
-            producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), ModelKey.of("faces", "v7"), score));
+            String id = "event-" + events++;
+            GenerationEvent event = TestEvents.event(id,
+                    TestEvents.inline(images.generated(degraded, random.nextInt(DistortedVariants.COUNT))),
+                    TestEvents.inline(images.reference), at);
+            producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), id, event));
         }
         producer.flush();
     }
 
+    /** The next LPIPS alerts: the heavy degradation moves every metric, and each has its own episode. */
     private static List<DriftAlert> readAlerts(KafkaConsumer<String, DriftAlert> consumer, int expected) {
         List<DriftAlert> read = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        List<String> others = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (read.size() < expected && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(500)).forEach(record -> read.add(record.value()));
+            consumer.poll(Duration.ofMillis(500)).forEach(record -> {
+                if (record.value().getMetric().equals("lpips")) {
+                    read.add(record.value());
+                } else {
+                    others.add(record.value().getMetric() + " " + record.value().getState());
+                }
+            });
         }
-        assertEquals(expected, read.size(), "alerts read: " + read);
+        assertEquals(expected, read.size(), "LPIPS alerts read: " + read + "; other metrics' alerts: " + others);
         return read;
     }
 

@@ -16,27 +16,20 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WindowStats;
-import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.events.WorstExample;
-import dev.perceptwatch.ingest.RejectedEventException;
 import dev.perceptwatch.observability.InternalError;
 import dev.perceptwatch.observability.MetricSnapshots;
 import dev.perceptwatch.observability.ServiceMetrics;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -45,15 +38,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Windows and drift on the TopologyTestDriver with explicit event times: scores are piped into the scores
- * topic as the scoring stage would publish them, through the real Avro serde over an in-memory schema
- * registry (no registry process). Windows of 1 minute with 30 s grace; baselines freeze after
+ * Windows and drift on the TopologyTestDriver with explicit event times: each score or dead letter is an event
+ * piped into the generations topic, which a stub scorer answers with the score (or the refusal) the test
+ * prepared for it ({@link StubScoredDriver}), so that windows get their input from the scoring stage as in the
+ * service, through the real Avro serde over an in-memory schema registry (no registry process, no model).
+ * Windows of 1 minute with 30 s grace; baselines freeze after
  * 10 windows; an alert fires after 1 breaching window and resolves after 2 clean ones, counted once the CUSUM
  * has cleared (about 2 windows after a shift ends, docs/DETECTION.md): 5 clean windows resolve an episode.
  */
 class WindowDriftStagesTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final String APPLICATION_ID = "window-drift-test";
     /**
      * Warm-up windows: few enough for a quick test, enough that the calibration for the warm-up's length
      * (Student's t with 9 degrees of freedom) still lets a shift of 0.1 (40 standard errors) through.
@@ -67,9 +63,9 @@ class WindowDriftStagesTest {
 
     private Settings settings;
     private AvroSerdes serdes;
+    private StubScoredDriver topology;
     private TopologyTestDriver driver;
     private CountedErrors errors;
-    private TestInputTopic<String, QualityScore> scores;
     private TestOutputTopic<String, WindowStats> windows;
     private TestOutputTopic<String, DriftAlert> alerts;
     private final Random random = new Random(42);
@@ -102,38 +98,23 @@ class WindowDriftStagesTest {
     }
 
     private void startDriver(DriftListener driftListener) {
-        EventScorer noScoring = (event, references) -> {
-            throw new RejectedEventException(RejectReason.SCORING_FAILED, "no generation events in this test");
-        };
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "window-drift-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        errors = new CountedErrors(serdes, settings.kafka().topics());
-        errors.errors.addTo(properties);
         // (A restart is tested on a real broker, DriftRestartTest: this driver wipes its state when closed.)
-        driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes, noScoring, ScoringListener.NONE,
-                driftListener, errors.errors, Clock.systemUTC()), properties, T0);
-        var topics = settings.kafka().topics();
-        scores = driver.createInputTopic(topics.scores(), new StringSerializer(),
-                serdes.valueSerde(QualityScore.class).serializer());
-        windows = driver.createOutputTopic(topics.windowStats(), new StringDeserializer(),
-                serdes.valueSerde(WindowStats.class).deserializer());
-        alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(),
-                serdes.valueSerde(DriftAlert.class).deserializer());
+        topology = new StubScoredDriver(settings, serdes, driftListener, APPLICATION_ID, stateDir, T0);
+        driver = topology.driver();
+        errors = topology.errors();
+        windows = topology.windows();
+        alerts = topology.alerts();
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        topology.close();
     }
 
-    /** Event n was read at generations-(n mod 6)@n. */
     private QualityScore score(String version, double lpips, Instant at) {
         int n = eventCounter++;
         return QualityScore.newBuilder()
                 .setEventId("event-" + n)
-                .setSourceTopic("generations").setSourcePartition(n % 6).setSourceOffset((long) n)
                 .setModelId("faces").setModelVersion(version)
                 .setProducedAt(at).setScoredAt(at)
                 .setLpips(lpips).setSsim(0.9).setWidth(64).setHeight(64)
@@ -142,11 +123,7 @@ class WindowDriftStagesTest {
     }
 
     private void pipe(QualityScore score) {
-        pipe(score, score.getProducedAt());
-    }
-
-    private void pipe(QualityScore score, Instant recordTime) {
-        scores.pipeInput(ModelKey.of(score.getModelId(), score.getModelVersion()), score, recordTime);
+        topology.pipe(score);
     }
 
     /** 60 scores spread over minute {@code minute}, LPIPS around {@code mean} with a fixed seeded spread. */
@@ -191,16 +168,9 @@ class WindowDriftStagesTest {
     @Test
     void countsDeadLettersAsErrorsInTheWindowOfTheirEventTime() {
         Instant failed = T0.plus(Duration.ofDays(30));
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setEventId("bad-1").setModelId("faces").setModelVersion("v7")
-                .setReason("UNDECODABLE_IMAGE").setMessage("cannot decode")
-                .setSourceTopic("generations").setSourcePartition(0).setSourceOffset(7)
-                .setFailedAt(failed).setProducedAt(T0.plusSeconds(20))
-                .build();
-        driver.createInputTopic(settings.kafka().topics().deadLetters(), new StringSerializer(),
-                serdes.valueSerde(DeadLetter.class).serializer()).pipeInput("bad-1", letter, failed);
-        pipe(score("v7", 0.10, T0.plusSeconds(10)), failed);
-        pipe(score("v7", 0.30, T0.plusSeconds(100)), failed.plusSeconds(1));   // closes the first window
+        pipeDeadLetter("faces", "v7", T0.plusSeconds(20), failed);
+        pipe(score("v7", 0.10, T0.plusSeconds(10)));
+        pipe(score("v7", 0.30, T0.plusSeconds(100)));   // closes the first window
         List<WindowStats> emitted = windows.readValuesToList();
         assertEquals(1, emitted.size());
         assertEquals(T0, emitted.get(0).getWindowStart());
@@ -209,14 +179,7 @@ class WindowDriftStagesTest {
     }
 
     private void pipeDeadLetter(String modelId, String modelVersion, Instant producedAt, Instant failedAt) {
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setEventId("bad-" + eventCounter++).setModelId(modelId).setModelVersion(modelVersion)
-                .setReason("BAD_EVENT").setMessage("refused")
-                .setSourceTopic("generations").setSourcePartition(0).setSourceOffset(eventCounter)
-                .setFailedAt(failedAt).setProducedAt(producedAt)
-                .build();
-        driver.createInputTopic(settings.kafka().topics().deadLetters(), new StringSerializer(),
-                serdes.valueSerde(DeadLetter.class).serializer()).pipeInput(letter.getEventId(), letter, failedAt);
+        topology.pipeRefused(modelId, modelVersion, producedAt, failedAt);
     }
 
     /**
@@ -245,7 +208,7 @@ class WindowDriftStagesTest {
     /** Issue 23, 2: a blank model_id or model_version made the metrics throw when its window closed. */
     @Test
     void deadLettersWhoseIdsBreakTheContractAreInNoWindowAndStopNothing() {
-        driver.close();
+        topology.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         pipeDeadLetter("", "v7", T0.plusSeconds(5), T0.plusSeconds(5));
@@ -265,7 +228,7 @@ class WindowDriftStagesTest {
     /** Issue 23: observability can never stop a stream thread. */
     @Test
     void aListenerThatThrowsStopsNoWindowAndNoAlert() {
-        driver.close();
+        topology.close();
         startDriver(new DriftListener() {
             @Override
             public void onRestored(DriftKey key, DriftState state) {
@@ -304,16 +267,14 @@ class WindowDriftStagesTest {
 
     /**
      * The guard for the next poison pill: a record that makes a processor throw is dead-lettered as
-     * INTERNAL_ERROR and the stream goes on. Here a score written to the scores topic by someone else, under a
-     * key that is no model key, makes the window stage throw when its window closes.
+     * INTERNAL_ERROR and the stream goes on. Here a scorer bug, a NaN LPIPS, makes the window stage throw.
      */
     @Test
     void aRecordThatMakesAProcessorThrowIsDeadLetteredAsInternalError() {
-        TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(
-                settings.kafka().topics().deadLetters(), new StringDeserializer(),
-                serdes.valueSerde(DeadLetter.class).deserializer());
-        QualityScore foreign = score("v7", 0.4, T0.plusSeconds(15));
-        scores.pipeInput("not-a-model-key", foreign, foreign.getProducedAt());
+        TestOutputTopic<String, DeadLetter> deadLetters = topology.output(settings.kafka().topics().deadLetters(),
+                DeadLetter.class);
+        QualityScore broken = score("v7", Double.NaN, T0.plusSeconds(15));
+        pipe(broken);
         pipe(score("v7", 0.10, T0.plusSeconds(10)));
         pipe(score("v7", 0.30, T0.plusSeconds(100)));   // closes both windows of minute 0
         pipe(score("v7", 0.30, T0.plusSeconds(200)));   // and the next one: the stream went on
@@ -321,23 +282,25 @@ class WindowDriftStagesTest {
         assertEquals(1, letters.size());
         DeadLetter letter = letters.get(0);
         assertEquals("INTERNAL_ERROR", letter.getReason());
-        assertTrue(letter.getMessage().contains("IllegalArgumentException: not a model key: not-a-model-key"),
-                letter.getMessage());
-        assertEquals(settings.kafka().topics().scores(), letter.getSourceTopic());
+        assertTrue(letter.getMessage().contains("IllegalArgumentException: event " + broken.getEventId()
+                + ": lpips is NaN"), letter.getMessage());
+        assertEquals(APPLICATION_ID + "-" + WindowStage.INPUT_TOPIC + "-repartition", letter.getSourceTopic());
         assertEquals(1, errors.count(InternalError.PROCESSING));
         List<WindowStats> emitted = windows.readValuesToList();
         assertEquals(List.of(T0, T0.plus(MINUTE)), emitted.stream().map(WindowStats::getWindowStart).toList());
         assertEquals(1, emitted.get(0).getCount());
     }
 
-    /** A record on the scores topic that is not a QualityScore at all: dead-lettered with its bytes, skipped. */
+    /**
+     * A record on the window input that is not a QualityScore at all (written there by someone else: only the
+     * service should): dead-lettered with its bytes, skipped.
+     */
     @Test
-    void anUnreadableRecordOnTheScoresTopicIsDeadLetteredAndSkipped() {
-        TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(
-                settings.kafka().topics().deadLetters(), new StringDeserializer(),
-                serdes.valueSerde(DeadLetter.class).deserializer());
-        driver.createInputTopic(settings.kafka().topics().scores(), new StringSerializer(), new StringSerializer())
-                .pipeInput("x", "not avro", T0.plusSeconds(1));
+    void anUnreadableRecordOnTheWindowInputIsDeadLetteredAndSkipped() {
+        TestOutputTopic<String, DeadLetter> deadLetters = topology.output(settings.kafka().topics().deadLetters(),
+                DeadLetter.class);
+        driver.createInputTopic(APPLICATION_ID + "-" + WindowStage.INPUT_TOPIC + "-repartition", new StringSerializer(),
+                new StringSerializer()).pipeInput(ModelKey.of("faces", "v7"), "not avro", T0.plusSeconds(1));
         pipe(score("v7", 0.10, T0.plusSeconds(10)));
         pipe(score("v7", 0.30, T0.plusSeconds(100)));
         DeadLetter letter = deadLetters.readValue();
@@ -351,8 +314,12 @@ class WindowDriftStagesTest {
     void windowsScoresByTheirEventTimeNotTheTimeTheyWereScored() {
         // A replay of an old hour, scored a month later: the score records carry the scoring time.
         Instant scored = T0.plus(Duration.ofDays(30));
-        pipe(score("v7", 0.10, T0.plusSeconds(10)), scored);
-        pipe(score("v7", 0.30, T0.plusSeconds(100)), scored.plusSeconds(1));   // closes the first window
+        QualityScore old = score("v7", 0.10, T0.plusSeconds(10));
+        old.setScoredAt(scored);
+        QualityScore next = score("v7", 0.30, T0.plusSeconds(100));   // closes the first window
+        next.setScoredAt(scored.plusSeconds(1));
+        pipe(old);
+        pipe(next);
         List<WindowStats> emitted = windows.readValuesToList();
         assertEquals(1, emitted.size());
         assertEquals(T0, emitted.get(0).getWindowStart());
@@ -402,10 +369,9 @@ class WindowDriftStagesTest {
             List<WorstExample> examples = drifted.getWorstExamples().get(metric);
             assertEquals(drifted.getWorstEventIds().get(metric), examples.stream().map(WorstExample::getEventId).toList());
             for (WorstExample example : examples) {
-                long n = Long.parseLong(example.getEventId().substring("event-".length()));
-                assertEquals("generations", example.getSourceTopic());
-                assertEquals(n % 6, (long) example.getSourcePartition());
-                assertEquals(n, (long) example.getSourceOffset());
+                assertEquals(settings.kafka().topics().generations(), example.getSourceTopic());
+                assertEquals(0, (int) example.getSourcePartition());
+                assertEquals(topology.offset(example.getEventId()), example.getSourceOffset());
             }
         }
         DriftAlert alert = alerts.readValue();
@@ -417,7 +383,7 @@ class WindowDriftStagesTest {
 
     @Test
     void closingTheTaskTakesItsDriftSeriesOffThisInstancesMetrics() {
-        driver.close();
+        topology.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         for (int minute = 0; minute < WARMUP; minute++) {
@@ -437,14 +403,14 @@ class WindowDriftStagesTest {
 
         // As when the task moves to another instance: from then on that instance reports the model, and a
         // FIRING left behind here would keep the alert rule firing after it resolves there.
-        driver.close();
+        topology.close();
         assertEquals(Map.of(), driftStates(metrics));
         startDriver(DriftListener.NONE);
     }
 
     @Test
     void aDriftFiredAsWarningExportsStateOneAlsoAfterARestart() {
-        driver.close();
+        topology.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         for (int minute = 0; minute < WARMUP; minute++) {
@@ -590,7 +556,7 @@ class WindowDriftStagesTest {
      */
     @Test
     void anIdleVersionIsRetiredOnce() {
-        driver.close();
+        topology.close();
         List<String> retired = new ArrayList<>();
         List<String> closed = new ArrayList<>();
         startDriver(new DriftListener() {
