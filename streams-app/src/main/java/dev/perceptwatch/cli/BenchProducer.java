@@ -3,6 +3,7 @@ package dev.perceptwatch.cli;
 import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
+import dev.perceptwatch.events.ReferenceImage;
 import dev.perceptwatch.topology.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -23,27 +24,86 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * idempotent, keyed by event id, {@code produced_at} set at the moment of sending. The events are of model
  * {@code bench}, or of {@code bench-0} to {@code bench-(M-1)} in turn with M models (windows and drift
  * state for each).
+ *
+ * <p>With reference reuse R (at least 1), the references are not inline: every R events in a row name one
+ * reference by id, published before them on the references topic, as a golden image named by many events.
+ * Each reference is new content (its sample's PNG tagged with a serial, {@link ReusedReferences#tagged}), so it
+ * is used by exactly R events, with the pixels, and so the scores, of its sample.
  */
 final class BenchProducer implements AutoCloseable {
+    /** The service's global thread polls the references topic continuously; ample for it on a busy machine. */
+    private static final long GLOBAL_STORE_LAG_MS = 2000;
+
     private final KafkaProducer<String, GenerationEvent> producer;
     private final String topic;
     private final List<SamplePairs.Sample> samples;
     private final String idPrefix;
     private final int models;
+    private final KafkaProducer<String, ReferenceImage> references;
+    private final String referencesTopic;
+    private final int referenceReuse;
     private int sent;
+    private long referencesPublished;
 
     BenchProducer(String bootstrap, String topic, AvroSerdes serdes, List<SamplePairs.Sample> samples,
                   String idPrefix, int models) {
-        this.producer = new KafkaProducer<>(Map.of(
+        this(bootstrap, topic, serdes, samples, idPrefix, models, null, 0);
+    }
+
+    /** @param referenceReuse events per reference published by id on {@code referencesTopic}; 0: inline */
+    BenchProducer(String bootstrap, String topic, AvroSerdes serdes, List<SamplePairs.Sample> samples,
+                  String idPrefix, int models, String referencesTopic, int referenceReuse) {
+        Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES),
-                new StringSerializer(), serdes.valueSerde(GenerationEvent.class).serializer());
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(),
+                serdes.valueSerde(GenerationEvent.class).serializer());
+        this.references = referenceReuse == 0 ? null : new KafkaProducer<>(config, new StringSerializer(),
+                serdes.valueSerde(ReferenceImage.class).serializer());
         this.topic = topic;
         this.samples = samples;
         this.idPrefix = idPrefix;
         this.models = models;
+        this.referencesTopic = referencesTopic;
+        this.referenceReuse = referenceReuse;
+    }
+
+    /**
+     * Publishes the references of the next {@code count} events not published yet, and waits for the broker's
+     * acknowledgements and then {@link #GLOBAL_STORE_LAG_MS} for the service's global store to read them, so
+     * that no event names a reference the service has not seen yet (it would be dead-lettered).
+     */
+    void publishReferences(int count) throws InterruptedException, ExecutionException {
+        if (references == null) {
+            return;
+        }
+        long last = (sent + count - 1L) / referenceReuse;
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (; referencesPublished <= last; referencesPublished++) {
+            long serial = referencesPublished;
+            byte[] png = ReusedReferences.tagged(sampleOf(serial * referenceReuse).reference(), serial);
+            ReferenceImage reference = ReferenceImage.newBuilder().setReferenceId(referenceId(serial))
+                    .setData(ByteBuffer.wrap(png)).setMediaType("image/png").setUpdatedAt(Instant.now()).build();
+            acks.add(references.send(new ProducerRecord<>(referencesTopic, reference.getReferenceId(), reference)));
+        }
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get();
+        }
+        if (!acks.isEmpty()) {
+            Thread.sleep(GLOBAL_STORE_LAG_MS);
+        }
+    }
+
+    private String referenceId(long serial) {
+        return idPrefix + "-reference-" + serial;
+    }
+
+    /** Event {@code index}'s sample; with reuse, every event of a reference has that reference's sample. */
+    private SamplePairs.Sample sampleOf(long index) {
+        long slot = referenceReuse == 0 ? index : index / referenceReuse;
+        return samples.get((int) (slot % samples.size()));
     }
 
     /**
@@ -51,6 +111,7 @@ final class BenchProducer implements AutoCloseable {
      * it is 0, and waits until the broker has acknowledged them all; returns their ids in sending order.
      */
     List<String> send(int count, double perSecond) throws InterruptedException, ExecutionException {
+        publishReferences(count);
         List<String> ids = new ArrayList<>(count);
         List<Future<RecordMetadata>> acks = new ArrayList<>(count);
         long start = System.nanoTime();
@@ -61,10 +122,12 @@ final class BenchProducer implements AutoCloseable {
                     LockSupport.parkNanos(wait);
                 }
             }
-            SamplePairs.Sample sample = samples.get(sent % samples.size());
+            SamplePairs.Sample sample = sampleOf(sent);
+            ImageSource reference = references == null ? inline(sample.reference())
+                    : ImageSource.newBuilder().setReferenceId(referenceId(sent / referenceReuse)).build();
             String model = models == 1 ? "bench" : "bench-" + sent % models;
             String id = idPrefix + "-" + sent++;
-            acks.add(producer.send(new ProducerRecord<>(topic, id, event(id, model, sample))));
+            acks.add(producer.send(new ProducerRecord<>(topic, id, event(id, model, sample, reference))));
             ids.add(id);
         }
         for (Future<RecordMetadata> ack : acks) {
@@ -73,7 +136,7 @@ final class BenchProducer implements AutoCloseable {
         return ids;
     }
 
-    private static GenerationEvent event(String id, String model, SamplePairs.Sample sample) {
+    private static GenerationEvent event(String id, String model, SamplePairs.Sample sample, ImageSource reference) {
         return GenerationEvent.newBuilder()
                 .setEventId(id)
                 .setModelId(model)
@@ -81,7 +144,7 @@ final class BenchProducer implements AutoCloseable {
                 .setProducedAt(Instant.now())
                 .setAttributes(Map.of("distortion", sample.distortion()))
                 .setGenerated(inline(sample.generated()))
-                .setReference(inline(sample.reference()))
+                .setReference(reference)
                 .build();
     }
 
@@ -92,5 +155,8 @@ final class BenchProducer implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+        if (references != null) {
+            references.close();
+        }
     }
 }

@@ -85,6 +85,11 @@ final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A service setting for this run, as in a "
             + "settings file (kafka.num.standby.replicas=1, kafka.session.timeout.ms=10000); repeatable.")
     Map<String, String> set = new LinkedHashMap<>();
+    @Option(names = "--reference-reuse", defaultValue = "0", description = "Events per reference, the references "
+            + "published by id on the references topic, each used by this many events in a row; the pipeline is then "
+            + "measured twice in the run, with the reference feature cache off (today's path) and on (default 0: "
+            + "references inline, measured once).")
+    int referenceReuse;
     @Option(names = "--models", defaultValue = "1", description = "Model ids the events cycle through (default 1), "
             + "each with its windows and drift state.")
     int models;
@@ -100,10 +105,12 @@ final class PipelineBenchCommand implements Callable<Integer> {
         }
         if (events < 2 || concurrentEvents < 0 || partitions < 1 || (rate != null && !(rate > 0))
                 || !(warmUpSeconds >= 0) || (bootstrap == null) != (registry == null) || instances < 0 || models < 1
-                || ((pin || kill) && instances == 0) || (kill && instances < 2)) {
+                || ((pin || kill) && instances == 0) || (kill && instances < 2) || referenceReuse < 0
+                || (referenceReuse > 0 && instances > 0)) {
             throw new IllegalArgumentException("need --events >= 2, --concurrent-events >= 0, --partitions >= 1, "
                     + "--rate > 0, --warm-up >= 0, --models >= 1, --bootstrap and --registry together or neither, "
-                    + "and --pin or --kill only with --instances (--kill with 2 or more)");
+                    + "--pin or --kill only with --instances (--kill with 2 or more), and --reference-reuse >= 0, "
+                    + "without --instances");
         }
         PrintWriter out = spec.commandLine().getOut();
         List<SamplePairs.Sample> samples = input.load();
@@ -139,7 +146,18 @@ final class PipelineBenchCommand implements Callable<Integer> {
             }
             double before = offline(samples, settings, warmUpSeconds, "before", figures, out);
             int warmUpBacklog = (int) Math.round(before * warmUpSeconds);
+            if (referenceReuse > 0) {
+                figures.put("reference_reuse", referenceReuse);
+                figures.put("cache_off", cacheOff(samples, cluster, run, warmUpBacklog, out));
+                out.println("pipeline with the reference feature cache on, the same references:");
+            }
             pipeline(samples, settings, cluster.bootstrap(), topics, run, warmUpBacklog, figures, out);
+            if (figures.get("cache_off") instanceof Map<?, ?> off) {
+                double cached = (double) figures.get("pipeline_pairs_per_second");
+                figures.put("cached_to_cache_off", round(cached / (double) off.get("pipeline_pairs_per_second")));
+                out.printf(Locale.ROOT, "reference reuse %d: cache on %.1f pairs/s = %.2fx cache off%n", referenceReuse,
+                        cached, cached / (double) off.get("pipeline_pairs_per_second"));
+            }
             double after = offline(samples, settings, Math.min(warmUpSeconds, OFFLINE_REWARM_SECONDS), "after",
                     figures, out);
             // The machine's speed drifts over minutes (other tenants, clocks); the mean of a measurement on each
@@ -167,6 +185,26 @@ final class PipelineBenchCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The pipeline with the reference feature cache off, on topics and an application id of its own (the same
+     * events, the same references by id): today's path, to compare the cached one with in this run.
+     */
+    private Map<String, Object> cacheOff(List<SamplePairs.Sample> samples, LocalCluster cluster, String run,
+                                         int warmUpBacklog, PrintWriter out) throws Exception {
+        String offRun = run + "-off";
+        Topics topics;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+            topics = BenchTopics.create(admin, LocalCluster.findOps(Path.of("")).resolve("topics.txt"),
+                    ".bench-" + offRun, partitions);
+        }
+        Map<String, String> env = environment(cluster, topics, offRun);
+        env.put(ScoringOptions.environmentName("scoring.reference-cache-bytes"), "0");
+        out.println("pipeline with the reference feature cache off (today's path), references by id:");
+        Map<String, Object> off = new LinkedHashMap<>();
+        pipeline(samples, Settings.load(null, env), cluster.bootstrap(), topics, run, warmUpBacklog, off, out);
+        return off;
     }
 
     private Map<String, String> environment(LocalCluster cluster, Topics topics, String run) {
@@ -242,7 +280,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         try (PerceptWatchService service = PerceptWatchService.start(settings);
              ScoreCollector collector = new ScoreCollector(bootstrap, topics, serdes);
              BenchProducer producer = new BenchProducer(bootstrap, topics.generations(), serdes, samples, run,
-                     models)) {
+                     models, topics.references(), referenceReuse)) {
             awaitRunning(service);
             int firstEvents = 2 * settings.scoring().batchSize();
             collector.await(producer.send(firstEvents, 0), STALL);
@@ -260,6 +298,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
             double concurrent = 0;
             LatencySummary loaded = null;
             if (concurrentEvents > 0) {
+                producer.publishReferences(concurrentEvents);
                 long firstSend = System.currentTimeMillis();
                 loaded = LatencySummary.of(collector.await(producer.send(concurrentEvents, 0), STALL).values());
                 concurrent = loaded.eventsPerSecondSince(firstSend, concurrentEvents);

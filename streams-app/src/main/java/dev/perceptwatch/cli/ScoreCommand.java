@@ -79,7 +79,7 @@ final class ScoreCommand implements Callable<Integer> {
         progress.done(failed, System.nanoTime() - started);
         if (cache.maxBytes() > 0) {
             err.printf("reference feature cache: %d pairs reused a reference's features, %d references computed%n",
-                    cache.hits() + cache.misses() - cache.computed(), cache.computed());
+                    cache.reused(), cache.computed());
         }
         spec.commandLine().getOut().flush();
         return failed > 0 ? 1 : 0;

@@ -65,8 +65,6 @@ final class ScoringBenchCommand implements Callable<Integer> {
     @Mixin
     ScoringOptions scoring;
 
-    /** The cache's bound unless --reference-cache-bytes says otherwise: room for about 95 references of 256x256. */
-    private static final long BENCH_CACHE_BYTES = 256L << 20;
     @Spec
     CommandSpec spec;
 
@@ -82,10 +80,6 @@ final class ScoringBenchCommand implements Callable<Integer> {
             scoring.batchSize = Integer.toString(batch);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (scoring.referenceCacheBytes == null) {
-            // The service's default is off; the bench measures the cache, so it needs one.
-            scoring.referenceCacheBytes = String.valueOf(BENCH_CACHE_BYTES);
-        }
         ReusedReferences pairs = ReusedReferences.of(input.images, input.size, input.pairs, referenceReuse);
         out.printf(Locale.ROOT, "%d tiles of %dx%d from %s, each reference used by %d pair(s), batch %d, %.0f s per "
                         + "path, %d cores%n", pairs.tiles(), input.size, input.size, input.images, referenceReuse, batch,

@@ -40,7 +40,7 @@ final class ScoringOptions {
             description = "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda).")
     String batchWorkers;
     @Option(names = "--reference-cache-bytes", description = "Bound of the reference feature cache in bytes (default: "
-            + "0, off; at most half the heap; for references that are reused, docs/SCORING.md).")
+            + "256 MiB, or a quarter of a heap under 1 GiB; at most half the heap; 0 turns it off; docs/SCORING.md).")
     String referenceCacheBytes;
     @Option(names = "--prep-threads", description = "Threads decoding images and computing classic metrics (default: the number of cores).")
     String prepThreads;

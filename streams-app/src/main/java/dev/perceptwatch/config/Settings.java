@@ -112,6 +112,8 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     }
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** The reference feature cache's bound unless set, on a heap of at least 1 GiB. */
+    static final long DEFAULT_REFERENCE_CACHE_BYTES = 256L << 20;
 
     static final List<String> KEYS = Stream.concat(Stream.of(
             "kafka.application.id", "registry.url", "registry.auto-register",
@@ -218,12 +220,13 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     }
 
     /**
-     * The reference cache lives on the heap, never over half of it. Off by default: without an admission policy
-     * a stream of references that are never reused paid the split path and the heap churn for nothing (score:
-     * 3.9x slower, 2.7 GB RSS, docs/BENCHMARKS.md), so it is for streams known to reuse their references.
+     * The reference cache lives on the heap, never over half of it. By default 256 MiB (about 95 references of
+     * 256x256), a quarter of the service's 1 GiB heap (ops/run-local.sh), or a quarter of a smaller heap: with
+     * admission on the second use, references that are never reused put nothing in it (docs/SCORING.md).
      */
     static long referenceCacheBytes(SettingsSource s, long maxHeap) {
-        long bytes = s.longValue("scoring.reference-cache-bytes", 0, 0);
+        long bytes = s.longValue("scoring.reference-cache-bytes", Math.min(DEFAULT_REFERENCE_CACHE_BYTES, maxHeap / 4),
+                0);
         if (bytes > maxHeap / 2) {
             throw new SettingsException("scoring.reference-cache-bytes is " + bytes + " bytes, more than half of"
                     + " this JVM's maximum heap (" + maxHeap + " bytes), where the cache lives: lower it, or raise"

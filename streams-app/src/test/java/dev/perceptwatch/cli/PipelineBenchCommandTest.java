@@ -87,6 +87,32 @@ class PipelineBenchCommandTest {
     }
 
     /**
+     * {@code --reference-reuse 4}: references published by id, four events each, the pipeline measured with the
+     * cache off and on; every event of both scored once, none dead-lettered (a reference named before the service
+     * read it would be), and the cached run reused references.
+     */
+    @Test
+    void measuresReferencesByIdWithTheCacheOffAndOn(KafkaBroker kafka, SchemaRegistry.Server registry)
+            throws Exception {
+        String text = bench(kafka, registry, "--events", "16", "--concurrent-events", "0", "--warm-up", "0",
+                "--reference-reuse", "4");
+        List<String> lines = text.strip().lines().toList();
+        JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        JsonNode off = figures.get("cache_off");
+        assertEquals(4, figures.get("reference_reuse").asInt(), figures.toString());
+        for (JsonNode run : List.of(figures, off)) {
+            assertTrue(run.path("pipeline_pairs_per_second").asDouble() > 0, run.toString());
+            assertTrue(run.path("p99_latency_ms").asLong() > 0, run.toString());
+            assertEquals(0, run.get("dead_letters").asInt(), run.toString());
+            assertEquals(0, run.get("duplicate_scores").asInt(), run.toString());
+            assertEquals(run.get("warm_up_events").asInt() + 16 + run.get("latency_events").asInt(),
+                    run.get("scored_events").asInt(), run.toString());
+        }
+        assertEquals(figures.get("pipeline_pairs_per_second").asDouble() / off.get("pipeline_pairs_per_second").asDouble(),
+                figures.get("cached_to_cache_off").asDouble(), 0.01);
+    }
+
+    /**
      * {@code --instances 2 --kill}: two service processes drain the backlog, each counted; then one is killed
      * while events are paced, and its partitions are scored again by the other. Every event once.
      */

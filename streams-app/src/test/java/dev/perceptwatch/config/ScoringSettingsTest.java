@@ -41,9 +41,13 @@ class ScoringSettingsTest {
     }
 
     @Test
-    void theReferenceCacheIsOffByDefaultAndNeverOverHalfOfTheHeap() {
+    void theReferenceCacheIsOnByDefaultAndNeverOverHalfOfTheHeap() {
         SettingsSource none = SettingsSource.of(Map.of());
-        assertEquals(0, Settings.referenceCacheBytes(none, 6L << 30), "off unless asked for");
+        assertEquals(256L << 20, Settings.referenceCacheBytes(none, 6L << 30), "256 MiB on a large heap");
+        assertEquals(256L << 20, Settings.referenceCacheBytes(none, 1L << 30), "a quarter of the service's 1 GiB");
+        assertEquals(64L << 20, Settings.referenceCacheBytes(none, 256L << 20), "a quarter of a smaller heap");
+        assertEquals(0, Settings.referenceCacheBytes(
+                SettingsSource.of(Map.of("scoring.reference-cache-bytes", "0")), 1L << 30), "0 turns it off");
         assertEquals(256L << 20, Settings.referenceCacheBytes(
                 SettingsSource.of(Map.of("scoring.reference-cache-bytes", String.valueOf(256L << 20))), 1L << 30));
         SettingsException tooLarge = assertThrows(SettingsException.class, () -> Settings.referenceCacheBytes(

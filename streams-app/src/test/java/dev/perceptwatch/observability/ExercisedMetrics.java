@@ -125,7 +125,7 @@ final class ExercisedMetrics implements AutoCloseable {
         metrics.driftAlert(alert(driftFiring ? AlertState.FIRING : AlertState.RESOLVED, "ssim", Severity.WARNING));
         metrics.scorerDevice("cpu");
         metrics.modelsLoaded(1);
-        metrics.bindReferenceCache(() -> new ReferenceCacheStats(30, 10, 6, 4, 5_000_000, 2, 1L << 30));
+        metrics.bindReferenceCache(() -> new ReferenceCacheStats(30, 10, 2, 6, 4, 5_000_000, 2, 1L << 30));
         metrics.consoleUrl("http://127.0.0.1:9401");
         bindStreamsWithKafkaSensors();
     }

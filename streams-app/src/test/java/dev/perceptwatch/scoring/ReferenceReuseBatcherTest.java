@@ -2,6 +2,7 @@ package dev.perceptwatch.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,13 +74,25 @@ class ReferenceReuseBatcherTest {
                 ContentDigest digest = digestOf(size[0] + "x" + size[1] + "-" + r);
                 for (int g = 0; g < 3; g++) {
                     RgbImage generated = astronaut.crop(50 * g + 10 * r, 20 * g, size[0], size[1]);
-                    CachedReference known = cache.get(digest);
-                    CachedReference entry = known != null ? known : cache.entryFor(digest, image);
+                    CachedReference entry = admitted(cache, digest, image);
                     pairs.add(new LpipsPair(generated, entry.image(), false, entry));
                 }
             }
         }
         return pairs;
+    }
+
+    /**
+     * The reference's entry as the prep threads find it from its second use on: its first use only reaches the
+     * doorkeeper (a miss, not cached).
+     */
+    private static CachedReference admitted(ReferenceFeatureCache cache, ContentDigest digest, RgbImage image) {
+        CachedReference known = cache.get(digest);
+        if (known != null) {
+            return known;
+        }
+        CachedReference entry = cache.entryFor(digest, image);
+        return entry != null ? entry : cache.entryFor(digest, image);
     }
 
     private ReferenceFeatureCache cache(long bytes) {
@@ -175,7 +188,8 @@ class ReferenceReuseBatcherTest {
                 ReferenceCacheStats stats = cache.stats();
                 assertEquals(6, stats.computed(), "each reference through the backbone once: " + stats);
                 assertEquals(6, stats.entries(), "six distinct references");
-                assertEquals((round + 1L) * pairs.size(), stats.hits() + stats.misses(), stats.toString());
+                assertEquals(6, stats.uncached(), "each reference's first use: " + stats);
+                assertEquals((round + 1L) * pairs.size() + 6, stats.hits() + stats.misses(), stats.toString());
                 if (round == 0) {
                     coldMisses = stats.misses();
                 } else {
@@ -192,7 +206,7 @@ class ReferenceReuseBatcherTest {
         RgbImage reference = coffee.crop(0, 0, 96, 96);
         ContentDigest digest = digestOf("shared");
         ReferenceFeatureCache cache = cache(64L << 20);
-        CachedReference entry = cache.entryFor(digest, reference);
+        CachedReference entry = admitted(cache, digest, reference);
         List<LpipsPair> pairs = new ArrayList<>();
         for (int g = 0; g < 4; g++) {
             pairs.add(new LpipsPair(astronaut.crop(30 * g, 0, 96, 96), reference, false, entry));
@@ -208,7 +222,7 @@ class ReferenceReuseBatcherTest {
             }
         }
         assertEquals(List.of(4), batchSizes, "one full batch");
-        assertEquals(new ReferenceCacheStats(0, 4, 1, 0, cache.stats().bytes(), 1, 64L << 20), cache.stats());
+        assertEquals(new ReferenceCacheStats(0, 1 + 4, 1, 1, 0, cache.stats().bytes(), 1, 64L << 20), cache.stats());
         assertSame(entry, cache.get(digest));
         assertTrue(entry.ready());
         assertEquals(split.layout(96, 96).floats() * Float.BYTES + 3 * 96 * 96 + CachedReference.OVERHEAD_BYTES,
@@ -223,6 +237,7 @@ class ReferenceReuseBatcherTest {
         for (LpipsPair pair : reused) {
             pairs.add(new LpipsPair(pair.img0(), pair.img1(), true, pair.reference()));
         }
+        long missesBefore = cache.stats().misses();
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         try (MicroBatcher batcher = batcher(cache, 8, Duration.ofMillis(300), 1, (size, nanos) -> batchSizes.add(size))) {
             List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
@@ -234,7 +249,8 @@ class ReferenceReuseBatcherTest {
             }
         }
         assertEquals(List.of(3, 3), batchSizes, "the three map requests are not mixed into the split batch");
-        assertEquals(3, cache.stats().misses(), "only the split pairs looked in the cache: " + cache.stats());
+        assertEquals(3, cache.stats().misses() - missesBefore, "only the split pairs looked in the cache: "
+                + cache.stats());
     }
 
     /**
@@ -253,7 +269,7 @@ class ReferenceReuseBatcherTest {
         for (int i = 0; i < 66; i++) {
             int side = new int[] {64, 128, 256}[i % 3];
             RgbImage reference = noise(side, random);
-            CachedReference entry = cache.entryFor(digestOf("noise-" + i), reference);
+            CachedReference entry = admitted(cache, digestOf("noise-" + i), reference);
             heaviest.accumulateAndGet(cache.stats().bytes(), Math::max);
             pairs.add(new LpipsPair(noise(side, random), reference, false, entry));
             offered += entry.bytes();
@@ -261,7 +277,9 @@ class ReferenceReuseBatcherTest {
         assertTrue(offered > 3 * bound, "offered " + offered);
         RgbImage largeReference = noise(512, random);
         assertNull(cache.entryFor(digestOf("large"), largeReference), "10.5 MB is over an eighth of the bound");
+        assertNull(cache.entryFor(digestOf("large"), largeReference), "nor on its second use");
         LpipsPair large = new LpipsPair(noise(512, random), largeReference, false);
+        long missesBefore = cache.stats().misses();
         try (MicroBatcher batcher = batcher(cache, 4, Duration.ofMillis(50), 2,
                 (size, nanos) -> heaviest.accumulateAndGet(cache.stats().bytes(), Math::max))) {
             List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
@@ -280,7 +298,66 @@ class ReferenceReuseBatcherTest {
         assertTrue(heaviest.get() <= bound, "held " + heaviest.get() + " bytes, bound " + bound);
         assertTrue(stats.bytes() <= bound && stats.bytes() > bound / 2, stats.toString());
         assertTrue(stats.evictions() > 0, stats.toString());
-        assertEquals(66, stats.misses());
+        assertEquals(66, stats.misses() - missesBefore, "every split pair, whose entry was not computed yet");
+        assertEquals(66 + 2, stats.uncached(), "the first uses, and the large reference twice");
+    }
+
+    /** Hand-worked: first use null and no entry, second use the entry, later uses the same entry by get. */
+    @Test
+    void aReferenceIsCachedFromItsSecondUseOn() {
+        ReferenceFeatureCache cache = cache(64L << 20);
+        RgbImage image = coffee.crop(0, 0, 64, 64);
+        ContentDigest digest = digestOf("twice");
+        assertNull(cache.entryFor(digest, image), "first use: only the doorkeeper sees it");
+        assertEquals(new ReferenceCacheStats(0, 1, 1, 0, 0, 0, 0, 64L << 20), cache.stats());
+        CachedReference entry = cache.entryFor(digest, image);
+        assertSame(image, entry.image(), "second use: an entry for this image");
+        assertSame(entry, cache.get(digest), "and it is in the cache");
+        assertSame(entry, cache.entryFor(digest, coffee.crop(0, 0, 64, 64)), "a later use finds the same entry");
+        ReferenceCacheStats stats = cache.stats();
+        assertEquals(1, stats.entries());
+        assertEquals(entry.bytes(), stats.bytes());
+        assertEquals(1, stats.uncached());
+        assertNull(cache.entryFor(digestOf("other"), image), "other content is another first use");
+    }
+
+    /**
+     * Hand-worked with the smallest doorkeeper (1024 digests, which a 64 MiB bound, 23 entries of 256x256, keeps):
+     * a reference used again after 1023 other first uses is admitted; after 1024 it was forgotten, and counts as
+     * a first use again; so does a reference evicted from the cache.
+     */
+    @Test
+    void theDoorkeeperRemembersTheLatestFirstUsesOnly() {
+        ReferenceFeatureCache cache = cache(64L << 20);
+        RgbImage image = coffee.crop(0, 0, 64, 64);
+        int remembered = ReferenceFeatureCache.MIN_DOORKEEPER_DIGESTS;
+        assertNull(cache.entryFor(digestOf("kept"), image));
+        for (int i = 1; i < remembered; i++) {
+            assertNull(cache.entryFor(digestOf("between-" + i), image));
+        }
+        assertNotNull(cache.entryFor(digestOf("kept"), image), "1023 first uses since: still remembered");
+
+        assertNull(cache.entryFor(digestOf("forgotten"), image));
+        for (int i = 0; i < remembered; i++) {
+            assertNull(cache.entryFor(digestOf("after-" + i), image));
+        }
+        assertNull(cache.entryFor(digestOf("forgotten"), image), "1024 first uses since: a first use again");
+        assertNotNull(cache.entryFor(digestOf("forgotten"), image), "and the next use is its second");
+
+        // A bound of twelve 64x64 entries: one is under an eighth of it, the largest entry it takes, with room for
+        // the size check's estimate (from the 256x256 maps' floats per pixel, above the 64x64 maps').
+        ReferenceFeatureCache small = cache(12 * (split.layout(64, 64).floats() * Float.BYTES + 3 * 64 * 64
+                + CachedReference.OVERHEAD_BYTES));
+        for (int i = 0; i < 13; i++) {
+            ContentDigest digest = digestOf("evicted-" + i);
+            assertNull(small.entryFor(digest, image));
+            assertNotNull(small.entryFor(digest, image), "second use of reference " + i);
+        }
+        assertEquals(12, small.stats().entries());
+        assertEquals(1, small.stats().evictions());
+        assertNull(small.get(digestOf("evicted-0")), "the least recently used went first");
+        assertNull(small.entryFor(digestOf("evicted-0"), image), "evicted: it needs two uses again");
+        assertNotNull(small.entryFor(digestOf("evicted-0"), image));
     }
 
     private static RgbImage noise(int side, Random random) {
