@@ -66,6 +66,12 @@ final class DriftEvalCommand implements Callable<Integer> {
             description = "With --healthy: scores of a changed model; adds the changed-10/25/50/100%% scenarios.")
     Path changed;
 
+    @Option(names = "--detectors", split = ",", paramLabel = "NAME",
+            defaultValue = "effect-size,two-window,cusum,p90-shift,combined,naive-threshold",
+            description = "Detector configurations to evaluate (default all: each detector alone, combined = the "
+                    + "shipped set, naive-threshold); fewer run faster.")
+    List<String> detectors;
+
     @Option(names = "--out", required = true, description = "JSON report to write.")
     Path out;
 
@@ -78,7 +84,7 @@ final class DriftEvalCommand implements Callable<Integer> {
         ScoreSource source = healthy == null ? ScoreSource.synthetic() : new ReplayScores(ReplayScores.read(healthy),
                 changed == null ? List.of() : ReplayScores.read(changed));
         List<DriftEvaluation.Row> rows = new DriftEvaluation(
-                Settings.loadDrift(config, System.getenv()).detection()).run(
+                Settings.loadDrift(config, System.getenv()).detection(), detectors).run(
                 new DriftEvaluation.Options(seed, runs, windowsPerRun, changeAfter, cleanWindows, cleanRunLength,
                         eventsPerWindow, mixNoise), source);
         ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
