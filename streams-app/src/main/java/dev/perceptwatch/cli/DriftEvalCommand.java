@@ -66,6 +66,21 @@ final class DriftEvalCommand implements Callable<Integer> {
             description = "With --healthy: scores of a changed model; adds the changed-10/25/50/100%% scenarios.")
     Path changed;
 
+    @Option(names = "--group-by", paramLabel = "FIELD",
+            description = "With --healthy: the field of each line that groups records (e.g. reference, "
+                    + "model_version, attributes.KEY); each window is drawn from --groups-per-window random groups.")
+    String groupBy;
+
+    @Option(names = "--groups-per-window", paramLabel = "N",
+            description = "With --group-by: how many groups each window's healthy records come from.")
+    Integer groupsPerWindow;
+
+    @Option(names = "--detectors", split = ",", paramLabel = "NAME",
+            defaultValue = "effect-size,two-window,cusum,p90-shift,combined,naive-threshold",
+            description = "Detector configurations to evaluate (default all: each detector alone, combined = the "
+                    + "shipped set, naive-threshold); fewer run faster.")
+    List<String> detectors;
+
     @Option(names = "--out", required = true, description = "JSON report to write.")
     Path out;
 
@@ -75,10 +90,18 @@ final class DriftEvalCommand implements Callable<Integer> {
         if (changed != null && healthy == null) {
             throw new IllegalArgumentException("--changed needs --healthy: the changed stream replaces part of it");
         }
-        ScoreSource source = healthy == null ? ScoreSource.synthetic() : new ReplayScores(ReplayScores.read(healthy),
-                changed == null ? List.of() : ReplayScores.read(changed));
+        if ((groupBy == null) != (groupsPerWindow == null) || (groupBy != null && healthy == null)) {
+            throw new IllegalArgumentException("--group-by and --groups-per-window go together, with --healthy");
+        }
+        ScoreSource source = ScoreSource.synthetic();
+        if (healthy != null) {
+            ReplayScores replay = new ReplayScores(ReplayScores.read(healthy),
+                    changed == null ? List.of() : ReplayScores.read(changed));
+            source = groupBy == null ? replay
+                    : replay.groupedBy(ReplayScores.groups(healthy, groupBy), groupsPerWindow);
+        }
         List<DriftEvaluation.Row> rows = new DriftEvaluation(
-                Settings.loadDrift(config, System.getenv()).detection()).run(
+                Settings.loadDrift(config, System.getenv()).detection(), detectors).run(
                 new DriftEvaluation.Options(seed, runs, windowsPerRun, changeAfter, cleanWindows, cleanRunLength,
                         eventsPerWindow, mixNoise), source);
         ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

@@ -71,6 +71,12 @@ public final class DriftEvaluation {
                       @JsonProperty("false_alarms_per_10k_windows") double falseAlarmsPer10kWindows) {
     }
 
+    /** The shipped detector set, as deployed. */
+    public static final String COMBINED = "combined";
+    /** The detector configurations drift-eval can evaluate, in report order. */
+    public static final List<String> CONFIGURATIONS = List.of(DetectorKind.EFFECT_SIZE.wireName(),
+            DetectorKind.TWO_WINDOW.wireName(), DetectorKind.CUSUM.wireName(), DetectorKind.P90_SHIFT.wireName(),
+            COMBINED, DetectorKind.NAIVE_THRESHOLD.wireName());
     /** The metric name of the family-wise rows. */
     public static final String ANY_METRIC = "any";
     private static final String MODEL = "drift-eval";
@@ -80,18 +86,43 @@ public final class DriftEvaluation {
     private final DriftSettings settings;
     private final Map<String, DriftEngine> engines = new LinkedHashMap<>();
 
+    /** Every detector configuration: each shipped detector alone, {@code combined}, {@code naive-threshold}. */
     public DriftEvaluation(DriftSettings settings) {
+        this(settings, CONFIGURATIONS);
+    }
+
+    /**
+     * @param configurations the detector configurations to evaluate, a subset of {@link #CONFIGURATIONS} (fewer
+     *                       are faster: each runs its own drift engine on every window)
+     */
+    public DriftEvaluation(DriftSettings settings, List<String> configurations) {
         this.settings = settings;
-        for (DetectorKind kind : List.of(DetectorKind.EFFECT_SIZE, DetectorKind.TWO_WINDOW, DetectorKind.CUSUM,
-                DetectorKind.P90_SHIFT)) {
-            engines.put(kind.wireName(), new DriftEngine(settings.withDetectors(Set.of(kind),
-                    settings.fireAfterWindows())));
+        for (String name : configurations) {
+            if (!CONFIGURATIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown detector configuration '" + name + "' (one of "
+                        + String.join(", ", CONFIGURATIONS) + ")");
+            }
         }
-        engines.put("combined", new DriftEngine(settings));
+        for (String name : CONFIGURATIONS) {
+            if (configurations.contains(name)) {
+                engines.put(name, new DriftEngine(configured(settings, name)));
+            }
+        }
+        if (engines.isEmpty()) {
+            throw new IllegalArgumentException("no detector configuration to evaluate");
+        }
+    }
+
+    private static DriftSettings configured(DriftSettings settings, String name) {
+        if (name.equals(COMBINED)) {
+            return settings;
+        }
+        DetectorKind kind = Arrays.stream(DetectorKind.values()).filter(k -> k.wireName().equals(name)).findFirst()
+                .orElseThrow();
         // The naive rule alerts on the first window over its threshold (no k), and gets the same m so that
         // flapping does not inflate its episode count.
-        engines.put(DetectorKind.NAIVE_THRESHOLD.wireName(),
-                new DriftEngine(settings.withDetectors(Set.of(DetectorKind.NAIVE_THRESHOLD), 1)));
+        return settings.withDetectors(Set.of(kind),
+                kind == DetectorKind.NAIVE_THRESHOLD ? 1 : settings.fireAfterWindows());
     }
 
     public List<Row> run(Options options, ScoreSource source) {

@@ -19,8 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.IntStream;
 
 /**
  * Windows resampled from recorded real scores: the JSON lines of {@code perceptwatch score --format jsonl} or
@@ -38,6 +41,9 @@ public final class ReplayScores implements ScoreSource {
     private final List<QualityScore> healthy;
     private final List<QualityScore> changed;
     private final List<Metric> metrics;
+    /** The healthy records' indices per group, in first-seen order; one group of all records when ungrouped. */
+    private final List<int[]> groups;
+    private final int groupsPerWindow;
 
     /** @param changed the changed stream's records; empty for a replay without the changed-x% scenarios */
     public ReplayScores(List<QualityScore> healthy, List<QualityScore> changed) {
@@ -48,6 +54,40 @@ public final class ReplayScores implements ScoreSource {
         this.changed = List.copyOf(changed);
         this.metrics = Arrays.stream(Metric.values())
                 .filter(m -> healthy.stream().anyMatch(s -> m.valueIn(s) != null)).toList();
+        this.groups = List.of(IntStream.range(0, healthy.size()).toArray());
+        this.groupsPerWindow = 1;
+    }
+
+    private ReplayScores(ReplayScores ungrouped, List<int[]> groups, int groupsPerWindow) {
+        this.healthy = ungrouped.healthy;
+        this.changed = ungrouped.changed;
+        this.metrics = ungrouped.metrics;
+        this.groups = List.copyOf(groups);
+        this.groupsPerWindow = groupsPerWindow;
+    }
+
+    /**
+     * The same replay, each window drawn only from the healthy records of {@code groupsPerWindow} groups picked at
+     * random for it (e.g. by reference or by a prompt attribute): traffic whose mix of groups changes from window
+     * to window, as real traffic's does. The changed share of a {@code changed-x%} window is still drawn from the
+     * whole changed stream.
+     *
+     * @param healthyGroups the group of each healthy record, in the records' order ({@link #groups})
+     */
+    public ReplayScores groupedBy(List<String> healthyGroups, int groupsPerWindow) {
+        if (healthyGroups.size() != healthy.size()) {
+            throw new IllegalArgumentException(healthyGroups.size() + " groups for " + healthy.size() + " records");
+        }
+        Map<String, List<Integer>> members = new LinkedHashMap<>();
+        for (int i = 0; i < healthyGroups.size(); i++) {
+            members.computeIfAbsent(healthyGroups.get(i), g -> new ArrayList<>()).add(i);
+        }
+        if (groupsPerWindow < 1 || groupsPerWindow > members.size()) {
+            throw new IllegalArgumentException("--groups-per-window must be 1 to " + members.size()
+                    + " (the healthy stream's groups), got " + groupsPerWindow);
+        }
+        return new ReplayScores(this, members.values().stream()
+                .map(list -> list.stream().mapToInt(Integer::intValue).toArray()).toList(), groupsPerWindow);
     }
 
     @Override
@@ -73,13 +113,36 @@ public final class ReplayScores implements ScoreSource {
             Scenario effective = isChanged ? scenario : Scenario.NONE;
             double factor = (1 + mixNoise * gaussian.sample()) * effective.meanFactor();
             long fromChanged = Math.round(effective.changedFraction() * eventsPerWindow);
+            int[] drawn = groups.size() == 1 ? groups.get(0) : pickGroups(rng);
             WindowAccumulator window = new WindowAccumulator();
             for (int i = 0; i < eventsPerWindow; i++) {
-                List<QualityScore> stream = i < fromChanged ? changed : healthy;
-                window.add(scaled(stream.get(rng.nextInt(stream.size())), windowId + "-e" + i, factor));
+                QualityScore record = i < fromChanged ? changed.get(rng.nextInt(changed.size()))
+                        : healthy.get(drawn[rng.nextInt(drawn.length)]);
+                window.add(scaled(record, windowId + "-e" + i, factor));
             }
             return window;
         };
+    }
+
+    /** The healthy record indices of groupsPerWindow distinct groups drawn at random (partial Fisher-Yates). */
+    private int[] pickGroups(UniformRandomProvider rng) {
+        int[] order = IntStream.range(0, groups.size()).toArray();
+        int total = 0;
+        for (int k = 0; k < groupsPerWindow; k++) {
+            int pick = k + rng.nextInt(order.length - k);
+            int swap = order[k];
+            order[k] = order[pick];
+            order[pick] = swap;
+            total += groups.get(order[k]).length;
+        }
+        int[] drawn = new int[total];
+        int at = 0;
+        for (int k = 0; k < groupsPerWindow; k++) {
+            int[] members = groups.get(order[k]);
+            System.arraycopy(members, 0, drawn, at, members.length);
+            at += members.length;
+        }
+        return drawn;
     }
 
     private static QualityScore scaled(QualityScore record, String eventId, double factor) {
@@ -112,15 +175,30 @@ public final class ReplayScores implements ScoreSource {
      * @throws IllegalArgumentException naming the file and line of the first bad line, or an empty file
      */
     public static List<QualityScore> read(Path file) throws IOException {
+        return readEach(file, ReplayScores::parse);
+    }
+
+    /**
+     * The group of each record of a JSON-lines file, in the order of {@link #read}: the value of {@code field} (a
+     * top-level field such as {@code reference} or {@code model_version}, or {@code attributes.KEY}) as text.
+     *
+     * @throws IllegalArgumentException naming the file and line of the first line without it
+     */
+    public static List<String> groups(Path file, String field) throws IOException {
+        return readEach(file, (node, where) -> group(node, field, where));
+    }
+
+    private static <T> List<T> readEach(Path file, BiFunction<JsonNode, String, T> parser) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        List<QualityScore> records = new ArrayList<>();
+        List<T> records = new ArrayList<>();
         try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int number = 0;
             while ((line = lines.readLine()) != null) {
                 number++;
                 if (!line.isBlank()) {
-                    records.add(parse(json, line, file + ":" + number + ": "));
+                    String where = file + ":" + number + ": ";
+                    records.add(parser.apply(object(json, line, where), where));
                 }
             }
         }
@@ -131,7 +209,7 @@ public final class ReplayScores implements ScoreSource {
         return records;
     }
 
-    private static QualityScore parse(ObjectMapper json, String line, String where) {
+    private static JsonNode object(ObjectMapper json, String line, String where) {
         JsonNode node;
         try {
             node = json.readTree(line);
@@ -141,6 +219,19 @@ public final class ReplayScores implements ScoreSource {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(where + "not a JSON object");
         }
+        return node;
+    }
+
+    private static String group(JsonNode node, String field, String where) {
+        JsonNode value = field.startsWith("attributes.")
+                ? node.path("attributes").path(field.substring("attributes.".length())) : node.path(field);
+        if (!value.isValueNode() || value.isNull()) {
+            throw new IllegalArgumentException(where + "no " + field + " to group by");
+        }
+        return value.asText();
+    }
+
+    private static QualityScore parse(JsonNode node, String where) {
         Map<Metric, Double> values = new EnumMap<>(Metric.class);
         for (Metric metric : Metric.values()) {
             values.put(metric, number(node.get(metric.label()), where + metric.label()));

@@ -11,16 +11,32 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class DriftEvaluationTest {
 
     private static final DriftEvaluation.Options SMALL = new DriftEvaluation.Options(3, 4, 8, 3, 40, 20, 100, 0.02);
 
+    private static final DriftSettings SHORT_WARMUP = new DriftSettings(5, DriftSettings.defaults().fireAfterWindows(),
+            DriftSettings.defaults().resolveAfterWindows(), DriftSettings.defaults().minQuantileCount(),
+            DriftSettings.defaults().metrics());
+
     private static List<DriftEvaluation.Row> run() {
-        DriftSettings defaults = DriftSettings.defaults();
-        DriftSettings shortWarmup = new DriftSettings(5, defaults.fireAfterWindows(), defaults.resolveAfterWindows(),
-                defaults.minQuantileCount(), defaults.metrics());
-        return new DriftEvaluation(shortWarmup).run(SMALL, ScoreSource.synthetic());
+        return new DriftEvaluation(SHORT_WARMUP).run(SMALL, ScoreSource.synthetic());
+    }
+
+    @Test
+    void aSubsetOfConfigurationsReportsTheSameRowsAsTheFullRun() {
+        // Each configuration has its own engine and state, so leaving others out changes none of its figures.
+        List<DriftEvaluation.Row> subset = new DriftEvaluation(SHORT_WARMUP, List.of("naive-threshold", "combined"))
+                .run(SMALL, ScoreSource.synthetic());
+        List<DriftEvaluation.Row> full = run().stream()
+                .filter(r -> r.detector().equals("combined") || r.detector().equals("naive-threshold")).toList();
+        assertEquals(full, subset, "same rows, in report order");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> new DriftEvaluation(SHORT_WARMUP, List.of("combined", "cusm")));
+        assertEquals("unknown detector configuration 'cusm' (one of effect-size, two-window, cusum, p90-shift, "
+                + "combined, naive-threshold)", unknown.getMessage());
     }
 
     @Test

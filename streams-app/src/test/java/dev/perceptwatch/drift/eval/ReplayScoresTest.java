@@ -113,6 +113,49 @@ class ReplayScoresTest {
                 .forEach(r -> assertNull(r.medianDelayWindows(), "no change, no delay"));
     }
 
+    @Test
+    void groupsAreReadPerLineAndAMissingOneNamesFileAndLine() throws IOException {
+        Path file = write("grouped.jsonl", "{\"reference\":\"r1.png\",\"lpips\":0.1}", "",
+                "{\"reference\":\"r2.png\",\"attributes\":{\"style\":\"anime\"},\"lpips\":0.2}");
+        assertEquals(List.of("r1.png", "r2.png"), ReplayScores.groups(file, "reference"), "blank lines skipped, as read does");
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ReplayScores.groups(file, "attributes.style"));
+        assertEquals(file + ":1: no attributes.style to group by", missing.getMessage());
+        assertEquals(List.of("anime"), ReplayScores.groups(write("one.jsonl",
+                "{\"attributes\":{\"style\":\"anime\"},\"lpips\":0.2}"), "attributes.style"));
+    }
+
+    @Test
+    void aGroupedWindowDrawsOnlyFromTheGroupsPickedForIt() {
+        // Three groups of one LPIPS value each: a window from one group has min == max, and over many windows
+        // every group is picked; from two groups, a window holds at most two distinct values.
+        List<QualityScore> records = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            records.add(record(0.1 * (1 + i % 3), 10, 30, 0.9));
+            groups.add("g" + i % 3);
+        }
+        ReplayScores replay = new ReplayScores(records, List.of());
+        ScoreSource.Windows one = replay.groupedBy(groups, 1)
+                .open(RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {1, 2}), 50, 0);
+        java.util.Set<Double> seen = new java.util.TreeSet<>();
+        for (int w = 0; w < 30; w++) {
+            MetricSummary lpips = summary(one.window("w" + w, Scenario.NONE, false), Metric.LPIPS);
+            assertEquals(lpips.min(), lpips.max(), 1e-12, "window " + w + " mixes groups");
+            seen.add(Math.round(lpips.min() * 10) / 10.0);
+        }
+        assertEquals(java.util.Set.of(0.1, 0.2, 0.3), seen, "every group is picked in some window");
+        ScoreSource.Windows two = replay.groupedBy(groups, 2)
+                .open(RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {1, 2}), 200, 0);
+        for (int w = 0; w < 10; w++) {
+            MetricSummary lpips = summary(two.window("w" + w, Scenario.NONE, false), Metric.LPIPS);
+            assertTrue(lpips.max() - lpips.min() > 0.05 && lpips.max() - lpips.min() < 0.25, "two groups: " + lpips);
+        }
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> replay.groupedBy(groups, 4));
+        assertEquals("--groups-per-window must be 1 to 3 (the healthy stream's groups), got 4", tooMany.getMessage());
+    }
+
     private static DriftEvaluation.Row row(List<DriftEvaluation.Row> rows, String scenario, String metric) {
         return rows.stream().filter(r -> r.scenario().equals(scenario) && r.detector().equals("combined")
                 && r.metric().equals(metric)).findFirst().orElseThrow();
