@@ -3,31 +3,20 @@ package dev.perceptwatch.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.perceptwatch.client.InMemoryRegistryClient;
 import dev.perceptwatch.config.Settings;
-import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.QualityScore;
-import dev.perceptwatch.ingest.RejectedEventException;
-import dev.perceptwatch.testing.SchemaRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the healthy LPIPS mean, docs/DETECTION.md), fires within two windows. Explicit event times,
  * seeded; only the warm-up is shortened (the detectors are calibrated for its length).
  */
-@ExtendWith(SchemaRegistry.class)
 class SkewedStreamAlertsTest {
     private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
     private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -57,11 +45,10 @@ class SkewedStreamAlertsTest {
     private int eventCounter;
 
     @Test
-    void aHealthySkewedStreamStaysQuietWhileADegradedOneFiresWithinTwoWindows(SchemaRegistry.Server registry) {
+    void aHealthySkewedStreamStaysQuietWhileADegradedOneFiresWithinTwoWindows() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>(Map.of(
                 "PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
-                "PERCEPTWATCH_REGISTRY_URL", registry.url(),
                 "PERCEPTWATCH_WINDOWS_SIZE", "1m",
                 "PERCEPTWATCH_WINDOWS_GRACE", "30s",
                 "PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", String.valueOf(WARMUP)));
@@ -69,24 +56,9 @@ class SkewedStreamAlertsTest {
             env.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
         }
         Settings settings = Settings.load(null, env);
-        AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
-        EventScorer noScoring = (event, references) -> {
-            throw new RejectedEventException(RejectReason.SCORING_FAILED, "no generation events in this test");
-        };
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "skewed-stream-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        CountedErrors errors = new CountedErrors(serdes, settings.kafka().topics());
-        errors.errors.addTo(properties);
-        try (TopologyTestDriver driver = new TopologyTestDriver(PerceptWatchTopology.build(settings, serdes,
-                noScoring, ScoringListener.NONE, DriftListener.NONE, errors.errors, Clock.systemUTC()), properties,
-                T0)) {
-            TestInputTopic<String, QualityScore> scores = driver.createInputTopic(settings.kafka().topics().scores(),
-                    new StringSerializer(), serdes.valueSerde(QualityScore.class).serializer());
-            TestOutputTopic<String, DriftAlert> alerts = driver.createOutputTopic(
-                    settings.kafka().topics().alerts(), new StringDeserializer(),
-                    serdes.valueSerde(DriftAlert.class).deserializer());
+        AvroSerdes serdes = AvroSerdes.over(new InMemoryRegistryClient(), true);
+        try (StubScoredDriver topology = new StubScoredDriver(settings, serdes, DriftListener.NONE,
+                "skewed-stream-test", stateDir, T0)) {
             for (int minute = 0; minute < WARMUP + JUDGED; minute++) {
                 for (String version : List.of("control", "degraded")) {
                     double mix = 1 + 0.02 * random.nextGaussian();
@@ -96,14 +68,14 @@ class SkewedStreamAlertsTest {
                         double difficulty = mix * Math.exp(1.1 * random.nextGaussian())
                                 * (degraded && i % 4 == 0 ? 7 : 1);
                         QualityScore score = score(version, difficulty, start.plusMillis(i * 980L));
-                        scores.pipeInput(ModelKey.of("faces", version), score, score.getProducedAt());
+                        topology.pipe(score);
                     }
                 }
             }
             QualityScore last = score("control", 1, T0.plus(MINUTE.multipliedBy(WARMUP + JUDGED)).plusSeconds(31));
-            scores.pipeInput(ModelKey.of("faces", "control"), last, last.getProducedAt());
+            topology.pipe(last);
 
-            List<DriftAlert> raised = alerts.readValuesToList();
+            List<DriftAlert> raised = topology.alerts().readValuesToList();
             assertTrue(raised.stream().noneMatch(a -> a.getModelVersion().equals("control")),
                     () -> "the control version raised " + raised);
             List<DriftAlert> degradedFirings = raised.stream()
@@ -126,7 +98,6 @@ class SkewedStreamAlertsTest {
         double mse = 20 * difficulty;
         return QualityScore.newBuilder()
                 .setEventId("event-" + n)
-                .setSourceTopic("generations").setSourcePartition(n % 6).setSourceOffset((long) n)
                 .setModelId("faces").setModelVersion(version)
                 .setProducedAt(at).setScoredAt(at)
                 .setLpips(Math.min(0.02 * difficulty, 2.0))
