@@ -72,6 +72,9 @@ final class ConsoleBenchCommand implements Callable<Integer> {
     int rounds;
     @Option(names = "--events", defaultValue = "300", description = "Events each drain scores (default 300).")
     int events;
+    @Option(names = "--cold-pause", defaultValue = "8000", description = "Milliseconds of quiet before each cold "
+            + "load (default 8000): one page opened on an idle console, whose CPU budget has refilled.")
+    long coldPauseMillis;
     @Option(names = "--loop-pause", defaultValue = "0", description = "Milliseconds between two page loads of the "
             + "loop (default 0: back to back).")
     long loopPauseMillis;
@@ -85,10 +88,10 @@ final class ConsoleBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (alerts < 1 || warmLoads < 1 || rounds < 1 || events < 2 || loopPauseMillis < 0
+        if (alerts < 1 || warmLoads < 1 || rounds < 1 || events < 2 || loopPauseMillis < 0 || coldPauseMillis < 0
                 || (bootstrap == null) != (registry == null)) {
             throw new IllegalArgumentException("need --alerts, --warm-loads and --rounds >= 1, --events >= 2, "
-                    + "--loop-pause >= 0, and --bootstrap and --registry together or neither");
+                    + "--loop-pause and --cold-pause >= 0, and --bootstrap and --registry together or neither");
         }
         PrintWriter out = spec.commandLine().getOut();
         List<SamplePairs.Sample> samples = input.load();
@@ -212,6 +215,7 @@ final class ConsoleBenchCommand implements Callable<Integer> {
         figures.put("first_page_ms", first / 1_000_000);
         out.printf(Locale.ROOT, "first alert page after start (unmeasured warm-up): %d ms%n", first / 1_000_000);
         for (String page : pages.subList(1, pages.size())) {
+            Thread.sleep(coldPauseMillis);
             cold.add(loads.load(page));
             for (int i = 0; i < warmLoads; i++) {
                 warm.add(loads.load(page));
