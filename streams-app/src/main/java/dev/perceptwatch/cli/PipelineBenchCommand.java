@@ -47,7 +47,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
     /** The second offline measurement runs compiled code already; its new model session needs a few batches. */
     private static final double OFFLINE_REWARM_SECONDS = 5;
     /** A phase fails when no new score arrives for this long. */
-    private static final Duration STALL = Duration.ofSeconds(120);
+    static final Duration STALL = Duration.ofSeconds(120);
 
     @Mixin
     SampleOptions input;
@@ -127,7 +127,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
                 topics = BenchTopics.create(admin, ops.resolve("topics.txt"), ".bench-" + run, partitions);
             }
-            Settings settings = Settings.load(null, environment(cluster, topics, run));
+            Settings settings = Settings.load(null, environment(cluster, topics, run, scoring, set));
             out.printf(Locale.ROOT, "broker %s, registry %s, run %s: %d events, %d distinct %dx%d pairs, "
                             + "%d partitions, batch %d, %d in flight per task, %d cores%n", cluster.bootstrap(),
                     cluster.registryUrl(), run, events, samples.size(), input.size, input.size, partitions,
@@ -199,7 +199,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
             topics = BenchTopics.create(admin, LocalCluster.findOps(Path.of("")).resolve("topics.txt"),
                     ".bench-" + offRun, partitions);
         }
-        Map<String, String> env = environment(cluster, topics, offRun);
+        Map<String, String> env = environment(cluster, topics, offRun, scoring, set);
         env.put(ScoringOptions.environmentName("scoring.reference-cache-bytes"), "0");
         out.println("pipeline with the reference feature cache off (today's path), references by id:");
         Map<String, Object> off = new LinkedHashMap<>();
@@ -207,7 +207,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
         return off;
     }
 
-    private Map<String, String> environment(LocalCluster cluster, Topics topics, String run) {
+    static Map<String, String> environment(LocalCluster cluster, Topics topics, String run, ScoringOptions scoring,
+                                           Map<String, String> set) {
         // The service's other settings come from PERCEPTWATCH_* variables, as for `run`; the run's own win.
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(scoring.asEnvironment());
@@ -229,7 +230,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
     /** {@code --instances N}: the service as N processes of this jar's {@code run}; see {@link InstancesBench}. */
     private void instances(List<SamplePairs.Sample> samples, Settings settings, LocalCluster cluster, Topics topics,
                            String run, Map<String, Object> figures, PrintWriter out) throws Exception {
-        Map<String, String> env = environment(cluster, topics, run);
+        Map<String, String> env = environment(cluster, topics, run, scoring, set);
         env.keySet().removeIf(name -> !name.startsWith("PERCEPTWATCH_"));
         AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
         figures.put("models", models);
@@ -335,7 +336,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
      * The service's own throughput: a backlog loaded while it is paused, then drained. The producer's work (the
      * model teams', on their machines) is not on the service's cores.
      */
-    private static double drainBacklog(PerceptWatchService service, BenchProducer producer, ScoreCollector collector,
+    static double drainBacklog(PerceptWatchService service, BenchProducer producer, ScoreCollector collector,
                                        int count) throws Exception {
         service.pause();
         List<String> backlog = producer.send(count, 0);
@@ -344,7 +345,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         return LatencySummary.of(collector.await(backlog, STALL).values()).eventsPerSecondSince(resumed, count);
     }
 
-    private static void awaitRunning(PerceptWatchService service) throws InterruptedException, TimeoutException {
+    static void awaitRunning(PerceptWatchService service) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + STALL.toNanos();
         while (service.state() != KafkaStreams.State.RUNNING) {
             if (service.state() == KafkaStreams.State.ERROR || service.state() == KafkaStreams.State.NOT_RUNNING) {

@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class Console implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Console.class);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The share of the machine's cores the console's pictures may take on average: pages loaded in a loop
+     * cost the stream at most about this much (docs/BENCHMARKS.md, "Console"); one page is made at full speed.
+     */
+    static final double CPU_SHARE = 0.04;
+    static final Duration CPU_BURST = Duration.ofMillis(500);
 
     /**
      * Where the console reads from.
@@ -66,7 +72,8 @@ public final class Console implements AutoCloseable {
                     reader(GenerationEvent.class, new SchemaRegistryClient(registryUrl)),
                     PerceptWatchPublisher.MAX_RECORD_BYTES, READ_TIMEOUT, readers);
             return new ExampleLoader(reader, new ImageFetcher(uris), references, spatialMaps, limits, sizePolicy,
-                    READ_TIMEOUT, new ImageCache(cacheBytes));
+                    READ_TIMEOUT, new ImageCache(cacheBytes), new CpuBudget(CPU_SHARE
+                    * Runtime.getRuntime().availableProcessors(), CPU_BURST.toNanos(), System::nanoTime));
         }
     }
 

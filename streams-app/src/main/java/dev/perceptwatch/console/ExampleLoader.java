@@ -22,6 +22,8 @@ import dev.perceptwatch.scoring.PerceptualScore;
 import dev.perceptwatch.scoring.SpatialMaps;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
 import dev.perceptwatch.scoring.classic.ClassicScores;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,12 +53,14 @@ final class ExampleLoader implements AutoCloseable {
     private final SizePolicy sizePolicy;
     private final Duration timeout;
     private final ImageCache cache;
+    private final CpuBudget budget;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final ConcurrentHashMap<String, CompletableFuture<Example>> loading = new ConcurrentHashMap<>();
 
     /** @param references a reference image by id, or null when there is none (or it cannot be read now) */
     ExampleLoader(GenerationReader reader, ImageFetcher fetcher, Function<String, ReferenceImage> references,
                   SpatialMaps spatialMaps, ImageLimits limits, SizePolicy sizePolicy, Duration timeout,
-                  ImageCache cache) {
+                  ImageCache cache, CpuBudget budget) {
         this.reader = reader;
         this.fetcher = fetcher;
         this.references = references;
@@ -65,6 +69,7 @@ final class ExampleLoader implements AutoCloseable {
         this.sizePolicy = sizePolicy;
         this.timeout = timeout;
         this.cache = cache;
+        this.budget = budget;
     }
 
     /** The cached example, or null. */
@@ -83,7 +88,7 @@ final class ExampleLoader implements AutoCloseable {
             return running.join();
         }
         try {
-            Example example = loadNow(location);
+            Example example = withinBudget(location);
             if (!example.retryable()) {
                 cache.put(location.key(), example);
             }
@@ -94,6 +99,23 @@ final class ExampleLoader implements AutoCloseable {
             throw e;
         } finally {
             loading.remove(location.key(), mine);
+        }
+    }
+
+    /** Waits for the CPU budget, then loads and charges this thread's CPU time (the map's is charged apart). */
+    private Example withinBudget(Location location) {
+        try {
+            budget.awaitCredit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Example(location, null, null, null, null, null,
+                    List.of("Interrupted while waiting for the console's CPU budget; reload the page."), true);
+        }
+        long cpu = threads.getCurrentThreadCpuTime();
+        try {
+            return loadNow(location);
+        } finally {
+            budget.charge(Math.max(0, threads.getCurrentThreadCpuTime() - cpu));
         }
     }
 
@@ -159,6 +181,9 @@ final class ExampleLoader implements AutoCloseable {
             Thread.currentThread().interrupt();
             retryable = true;
             problems.add("Interrupted while computing the LPIPS spatial map.");
+        } finally {
+            // The map ran on the model's thread: what that thread's CPU time grew by (once for loads at once).
+            budget.chargeCounter(spatialMaps.cpuNanos());
         }
         PairScores scores = new PairScores(perceptual, classic, pair.reference().width(), pair.reference().height());
         return new Example(location, event, generated.picture(), reference.picture(), heatmap, scores, problems,

@@ -2,6 +2,7 @@ package dev.perceptwatch.scoring;
 
 import dev.perceptwatch.imaging.ImagePair;
 import dev.perceptwatch.imaging.Tensors;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -54,6 +55,14 @@ public final class SpatialMaps implements AutoCloseable {
                     : "the spatial map queue is full (" + (queue.size() + queue.remainingCapacity()) + " waiting)"));
         }
         return result;
+    }
+
+    /**
+     * The CPU time the maps have taken so far, on the worker thread (where the model runs with one intra-op
+     * thread; with more, their pool's time is not in it); the console's CPU budget charges it.
+     */
+    public long cpuNanos() {
+        return Math.max(0, ManagementFactory.getThreadMXBean().getThreadCpuTime(worker.getId()));
     }
 
     /** The smallest side the model takes. */

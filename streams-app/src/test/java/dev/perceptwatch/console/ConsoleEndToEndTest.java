@@ -13,13 +13,12 @@ import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.WorstExample;
 import dev.perceptwatch.imaging.Distortions;
-import dev.perceptwatch.imaging.ImageDecoder;
-import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
 import dev.perceptwatch.service.PerceptWatchService;
+import dev.perceptwatch.testing.SyntheticScenes;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -74,6 +73,9 @@ class ConsoleEndToEndTest {
     /** Recent (a broker deletes older records by retention) and on a whole hour, so that windows line up. */
     private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
     private static final int EVENTS_PER_WINDOW = 24;
+    /** The side of the drawn scenes, and how many there are (each event's reference is one of them). */
+    private static final int SIZE = 128;
+    private static final int SCENES = 4;
 
     private Path stateDir;
     private PerceptWatchService service;
@@ -121,8 +123,13 @@ class ConsoleEndToEndTest {
 
         AvroSerde<GenerationEvent> events = new AvroSerde<>(GenerationEvent.class);
         events.configure(Map.of(AvroSerde.SCHEMA_REGISTRY_URL, registryUrl), false);
-        byte[] reference = SharedFiles.imageBytes("ex_ref.png");
-        RgbImage generated = ImageDecoder.decode(SharedFiles.imageBytes("ex_p1.png"), "ex_p1", ImageLimits.defaults());
+        // Drawn, not photographs: the screenshots may be published (docs/images/console-alert.png is one).
+        List<RgbImage> scenes = new ArrayList<>();
+        List<byte[]> references = new ArrayList<>();
+        for (long seed = 0; seed < SCENES; seed++) {
+            scenes.add(SyntheticScenes.scene(SIZE, seed));
+            references.add(Distortions.encodePng(scenes.get((int) seed)));
+        }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int minute = 0; minute < 5; minute++) {
@@ -133,6 +140,7 @@ class ConsoleEndToEndTest {
                 for (int i = 0; i < count; i++) {
                     Instant at = minute == 4 ? T0.plus(Duration.ofMinutes(4)).plusSeconds(40)
                             : T0.plus(Duration.ofMinutes(minute)).plusMillis(2000L * i);
+                    RgbImage generated = scenes.get(i % SCENES);
                     RgbImage image = Distortions.addGaussianNoise(drifted
                             ? Distortions.gaussianBlur(generated, 1.5 + random.nextDouble()) : generated,
                             1 + 3 * random.nextDouble(), random.nextLong());
@@ -140,7 +148,8 @@ class ConsoleEndToEndTest {
                             .setEventId("m" + minute + "-e" + i).setModelId("faces").setModelVersion("v7")
                             .setProducedAt(at)
                             .setAttributes(Map.of("prompt_set", "portraits", "sampler", "ddim"))
-                            .setGenerated(inline(Distortions.encodePng(image))).setReference(inline(reference)).build();
+                            .setGenerated(inline(Distortions.encodePng(image)))
+                            .setReference(inline(references.get(i % SCENES))).build();
                     producer.send(new ProducerRecord<>(topics.get("generations"), event.getEventId().getBytes(),
                             events.serialize(topics.get("generations"), event)));
                 }
@@ -240,7 +249,7 @@ class ConsoleEndToEndTest {
                 }
                 assertEquals(sizes[0][0], sizes[2][0], "the heatmap is as wide as the generated image");
                 assertEquals(sizes[0][1], sizes[2][1], "the heatmap is as high as the generated image");
-                assertEquals(64, sizes[0][0], "ex_p1 is 64 x 64");
+                assertEquals(SIZE, sizes[0][0], "the scenes are " + SIZE + " x " + SIZE);
                 // LPIPS recomputed for the heatmap is the value the stream scored (the alert's metric is lpips).
                 double recomputed = Double.parseDouble(card.findElement(By.cssSelector(".score[data-metric=lpips]"))
                         .getAttribute("data-score"));

@@ -83,12 +83,16 @@ class ConsoleServerTest {
     private Console console;
     private HttpServer images;
     private final AtomicInteger forbiddenHits = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong bigBytesSent = new java.util.concurrent.atomic.AtomicLong();
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
     private final HttpClient http = HttpClient.newHttpClient();
     private String alertId;
     private Topics topics;
     private long slowOffset;
     private long markupUriOffset;
+    private long bigUriOffset;
+    private long forbiddenOffset;
+    private long largeOffset;
 
     @BeforeAll
     void start(KafkaBroker kafka, SchemaRegistry.Server registry) throws Exception {
@@ -114,6 +118,19 @@ class ConsoleServerTest {
             exchange.getResponseBody().write(slowImage);
             exchange.close();
         });
+        // Twice the policy's 1 MiB: the console stops reading after the limit.
+        images.createContext("/big.png", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (var body = exchange.getResponseBody()) {
+                byte[] chunk = new byte[64 << 10];
+                for (int sent = 0; sent < 2 << 20; sent += chunk.length) {
+                    body.write(chunk);
+                    bigBytesSent.addAndGet(chunk.length);
+                }
+            } catch (java.io.IOException e) {
+                // The console closed the connection once over the limit.
+            }
+        });
         images.setExecutor(Executors.newCachedThreadPool());
         images.start();
         int port = images.getAddress().getPort();
@@ -136,15 +153,20 @@ class ConsoleServerTest {
             worst.add(example(producer, events, topics.generations(), event("e-forbidden",
                     uri("http://localhost:" + port + "/forbidden.png"), inline(SharedFiles.imageBytes("ex_ref.png"),
                             "image/png")), 0.5));
+            forbiddenOffset = worst.get(worst.size() - 1).getSourceOffset();
             worst.add(example(producer, events, topics.generations(), event("e-large",
                     inline(Distortions.encodePng(large), "image/png"), inline(Distortions.encodePng(large), "image/png")),
                     0.4));
+            largeOffset = worst.get(worst.size() - 1).getSourceOffset();
             worst.add(example(producer, events, topics.generations(), event(XSS_ID,
                     inline(SharedFiles.imageBytes("ex_p1.png"), "image/png"),
                     inline(SharedFiles.imageBytes("ex_ref.png"), "image/png")), 0.3));
             slowOffset = example(producer, events, topics.generations(), event("e-slow",
                     uri("http://127.0.0.1:" + port + "/slow.png"), inline(SharedFiles.imageBytes("ex_ref.png"),
                             "image/png")), 0.2).getSourceOffset();
+            bigUriOffset = example(producer, events, topics.generations(), event("e-big-uri",
+                    uri("http://127.0.0.1:" + port + "/big.png"), inline(SharedFiles.imageBytes("ex_ref.png"),
+                            "image/png")), 0.15).getSourceOffset();
             markupUriOffset = example(producer, events, topics.generations(), event("e-markup-uri",
                     uri(MARKUP_URI), inline(SharedFiles.imageBytes("ex_ref.png"), "image/png")), 0.1).getSourceOffset();
         }
@@ -294,6 +316,30 @@ class ConsoleServerTest {
         Element xss = card(page, XSS_ID);
         assertTrue(page.select("img[src=x]").isEmpty(), "an event id became markup");
         assertTrue(xss.selectFirst("a.event-id").text().equals(XSS_ID));
+    }
+
+    @Test
+    void imagesThatCannotBeShownAreNotServedAndSayWhy() throws Exception {
+        String at = "/images/at/" + topics.generations() + "/0/";
+        // Over the pixel limit: decoded no further than its header, never served.
+        HttpResponse<byte[]> large = get(at + largeOffset + "/generated");
+        assertEquals(404, large.statusCode());
+        assertTrue(body(large).contains("pixels, over the limit of 10000"), body(large));
+        // Outside the uri policy: refused before any connection.
+        HttpResponse<byte[]> forbidden = get(at + forbiddenOffset + "/generated");
+        assertEquals(404, forbidden.statusCode());
+        assertTrue(body(forbidden).contains("not in the allowed hosts"), body(forbidden));
+        assertEquals(0, forbiddenHits.get(), "a uri outside the policy is never fetched");
+        assertEquals(200, get(at + forbiddenOffset + "/reference").statusCode(), "its inline reference is served");
+        // Over uri.max-bytes (1 MiB here): the fetch stops at the limit, and the page says so.
+        Document big = page("/events/at/" + topics.generations() + "/0/" + bigUriOffset);
+        Element card = card(big, "e-big-uri");
+        assertTrue(card.text().contains("more than 1048576 bytes"), card.text());
+        assertTrue(card.select("img.generated").isEmpty() && card.select("img.heatmap").isEmpty(), card.html());
+        assertTrue(bigBytesSent.get() > 1 << 20, "the uri was fetched (within the policy) up to its limit");
+        HttpResponse<byte[]> bigImage = get(at + bigUriOffset + "/generated");
+        assertEquals(404, bigImage.statusCode());
+        assertTrue(body(bigImage).contains("more than 1048576 bytes"), body(bigImage));
     }
 
     @Test
