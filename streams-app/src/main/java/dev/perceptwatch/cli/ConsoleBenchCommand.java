@@ -8,8 +8,8 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WorstExample;
+import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.topology.AvroSerdes;
-import dev.perceptwatch.topology.PerceptWatchService;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -113,7 +113,7 @@ final class ConsoleBenchCommand implements Callable<Integer> {
         figures.put("examples", EXAMPLES);
         figures.put("load_before", loadAverage());
         try (LocalCluster cluster = bootstrap == null ? LocalCluster.start(ops, out)
-                : LocalCluster.external(bootstrap, registry)) {
+                : LocalCluster.existing(bootstrap, registry)) {
             Topics topics;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
                 topics = BenchTopics.create(admin, ops.resolve("topics.txt"), ".bench-" + run, 1);
