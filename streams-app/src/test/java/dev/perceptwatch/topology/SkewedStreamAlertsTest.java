@@ -11,11 +11,9 @@ import dev.perceptwatch.events.QualityScore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,16 +44,10 @@ class SkewedStreamAlertsTest {
 
     @Test
     void aHealthySkewedStreamStaysQuietWhileADegradedOneFiresWithinTwoWindows() {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
+        Settings settings = StubScoredDriver.settings(Map.of(
                 "PERCEPTWATCH_WINDOWS_SIZE", "1m",
                 "PERCEPTWATCH_WINDOWS_GRACE", "30s",
                 "PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", String.valueOf(WARMUP)));
-        for (String topic : List.of("generations", "references", "scores", "dead-letters", "window-stats", "alerts")) {
-            env.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
-        }
-        Settings settings = Settings.load(null, env);
         AvroSerdes serdes = AvroSerdes.over(new InMemoryRegistryClient(), true);
         try (StubScoredDriver topology = new StubScoredDriver(settings, serdes, DriftListener.NONE,
                 "skewed-stream-test", stateDir, T0)) {

@@ -10,8 +10,10 @@ import dev.perceptwatch.ingest.RejectedEventException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -66,6 +68,20 @@ final class StubScoredDriver implements AutoCloseable {
         generations = driver.createInputTopic(topics.generations(), new StringSerializer(), new ByteArraySerializer());
         windows = output(topics.windowStats(), WindowStats.class);
         alerts = output(topics.alerts(), DriftAlert.class);
+    }
+
+    /**
+     * Settings for a driver: {@code env} (PERCEPTWATCH_* variables) on top of a broker address nothing dials and
+     * topic names of their own.
+     */
+    static Settings settings(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "unused:9092");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        for (String topic : List.of("generations", "references", "scores", "dead-letters", "window-stats", "alerts")) {
+            all.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
+        }
+        return Settings.load(null, all);
     }
 
     /** The event of {@code score}, answered with it. */

@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -73,9 +72,7 @@ class WindowDriftStagesTest {
 
     @BeforeEach
     void start() {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>(Map.of(
-                "PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
                 "PERCEPTWATCH_WINDOWS_SIZE", "1m",
                 "PERCEPTWATCH_WINDOWS_GRACE", "30s",
                 "PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", String.valueOf(WARMUP),
@@ -89,10 +86,7 @@ class WindowDriftStagesTest {
         // use shifts of 10 to 40 standard errors, so their thresholds are lower than the shipped ones.
         env.put("PERCEPTWATCH_DRIFT_LPIPS_EFFECT_SIZE_Z", "4");
         env.put("PERCEPTWATCH_DRIFT_LPIPS_CRITICAL_Z", "6");
-        for (String topic : List.of("generations", "references", "scores", "dead-letters", "window-stats", "alerts")) {
-            env.put("PERCEPTWATCH_TOPICS_" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
-        }
-        settings = Settings.load(null, env);
+        settings = StubScoredDriver.settings(env);
         serdes = AvroSerdes.over(new InMemoryRegistryClient(), true);
         startDriver(DriftListener.NONE);
     }
