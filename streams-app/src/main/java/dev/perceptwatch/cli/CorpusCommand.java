@@ -1,6 +1,7 @@
 package dev.perceptwatch.cli;
 
 import dev.perceptwatch.imaging.Distortions;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,12 +90,12 @@ final class CorpusCommand implements Callable<Integer> {
                     size, size);
             Distortion distortion = Distortion.values()[rng.nextInt(Distortion.values().length)];
             String name = String.format(Locale.ROOT, "%05d.png", i);
-            byte[] reference = Distortions.encodePng(crop);
+            byte[] reference = ImageEncoder.png(crop);
             for (boolean strong : new boolean[] {false, true}) {
                 Path dir = out.resolve(strong ? "changed" : "healthy");
                 Files.write(dir.resolve("reference").resolve(name), reference);
                 Files.write(dir.resolve("generated").resolve(name),
-                        Distortions.encodePng(distortion.apply(crop, strong, rng)));
+                        ImageEncoder.png(distortion.apply(crop, strong, rng)));
             }
         }
         System.err.printf(Locale.ROOT, "corpus: %d healthy and %d changed pairs of %dx%d crops from %d photos in %s%n",

@@ -5,6 +5,7 @@ import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.client.TopicNames;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.imaging.Distortions;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.RgbImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Tile> tiles = SamplePairs.cleanTiles(images, tileSize, MAX_TILES).stream()
-                .map(image -> new Tile(image, Distortions.encodePng(image))).toList();
+                .map(image -> new Tile(image, ImageEncoder.png(image))).toList();
         out.printf(Locale.ROOT, "demo: %d tiles of %dx%d from %s, %.1f events/s to %s; %s/%s degrades at %s, recovers at %s%n",
                 tiles.size(), tileSize, tileSize, images, rate, topic, DEGRADING, DEGRADING_VERSION,
                 text(degradeAfter), text(recoverAfter));
@@ -194,7 +195,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static Generated blurredJpeg(RgbImage tile, double sigma, int quality) {
-        return new Generated(Distortions.encodePng(Distortions.jpegReencode(Distortions.gaussianBlur(tile, sigma),
+        return new Generated(ImageEncoder.png(Distortions.jpegReencode(Distortions.gaussianBlur(tile, sigma),
                 quality)), String.format(Locale.ROOT, "blur(%.2f)+jpeg(%d)", sigma, quality));
     }
 

@@ -1,6 +1,6 @@
 package dev.perceptwatch.cli;
 
-import dev.perceptwatch.imaging.Distortions;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import java.io.ByteArrayOutputStream;
@@ -42,10 +42,10 @@ final class ReusedReferences {
         List<List<byte[]>> generated = new ArrayList<>();
         for (RgbImage tile : SamplePairs.cleanTiles(images, size, tiles)) {
             int t = references.size();
-            references.add(Distortions.encodePng(tile));
+            references.add(ImageEncoder.png(tile));
             List<byte[]> copies = new ArrayList<>(reuse);
             for (int j = 0; j < reuse; j++) {
-                copies.add(Distortions.encodePng(SamplePairs.distort(tile,
+                copies.add(ImageEncoder.png(SamplePairs.distort(tile,
                         SamplePairs.DISTORTIONS[(t + j) % SamplePairs.DISTORTIONS.length],
                         (long) t * reuse + j)));
             }

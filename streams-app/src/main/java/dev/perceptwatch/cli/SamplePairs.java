@@ -2,6 +2,7 @@ package dev.perceptwatch.cli;
 
 import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.imaging.RgbImage;
@@ -31,8 +32,8 @@ final class SamplePairs {
         List<Sample> samples = new ArrayList<>();
         for (RgbImage tile : cleanTiles(directory, size, maxPairs)) {
             String distortion = DISTORTIONS[samples.size() % DISTORTIONS.length];
-            samples.add(new Sample(Distortions.encodePng(tile),
-                    Distortions.encodePng(distort(tile, distortion, samples.size())), distortion));
+            samples.add(new Sample(ImageEncoder.png(tile),
+                    ImageEncoder.png(distort(tile, distortion, samples.size())), distortion));
         }
         return samples;
     }

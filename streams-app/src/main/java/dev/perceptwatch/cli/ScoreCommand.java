@@ -1,7 +1,7 @@
 package dev.perceptwatch.cli;
 
-import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.Heatmap;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
@@ -125,7 +125,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     private void writeHeatmap(Path generatedFile, PairScores scores) throws IOException {
         String name = generatedFile.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".heatmap.png";
-        Files.write(heatmaps.resolve(name), Distortions.encodePng(Heatmap.render(
+        Files.write(heatmaps.resolve(name), ImageEncoder.png(Heatmap.render(
                 scores.perceptual().spatialMap(), scores.width(), scores.height())));
     }
 }

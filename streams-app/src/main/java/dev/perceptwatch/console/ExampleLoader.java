@@ -5,7 +5,6 @@ import dev.perceptwatch.console.Example.Picture;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
-import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.Heatmap;
 import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
@@ -15,6 +14,7 @@ import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.SizePolicy;
 import dev.perceptwatch.ingest.ImageFetcher;
 import dev.perceptwatch.contract.RejectReason;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.ingest.RejectedEventException;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.scoring.PairScores;
@@ -169,7 +169,7 @@ final class ExampleLoader implements AutoCloseable {
         try {
             perceptual = spatialMaps.submit(pair).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             RgbImage overlay = Heatmap.overlay(perceptual.spatialMap(), pair.generated());
-            heatmap = new Picture(Distortions.encodePng(overlay), "image/png", overlay.width(), overlay.height());
+            heatmap = new Picture(ImageEncoder.png(overlay), "image/png", overlay.width(), overlay.height());
         } catch (ExecutionException e) {
             retryable |= e.getCause() instanceof RejectedExecutionException;
             problems.add("The LPIPS spatial map was not computed: " + e.getCause().getMessage()

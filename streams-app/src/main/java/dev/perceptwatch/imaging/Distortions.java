@@ -1,20 +1,11 @@
 package dev.perceptwatch.imaging;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Random;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Deterministic distortions for tests, fixtures and the demo producer: the same input and parameters give
  * the same pixels on every machine (pure Java arithmetic; {@link Random}'s Gaussian sequence is specified
- * by its Javadoc). Codecs are ImageIO's.
+ * by its Javadoc). Codecs are ImageIO's ({@link ImageEncoder}, {@link ImageDecoder}).
  */
 public final class Distortions {
 
@@ -91,35 +82,12 @@ public final class Distortions {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1-100, got " + quality);
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(quality / 100f);
-        byte[] jpeg = write(writer, param, image);
+        byte[] jpeg = ImageEncoder.jpeg(image, quality);
         try {
             return ImageDecoder.decode(jpeg, "jpeg-reencode", UNLIMITED);
         } catch (ImageRejectedException e) {
             throw new IllegalStateException("ImageIO could not read its own JPEG", e);
         }
-    }
-
-    /** Lossless PNG bytes of the image (ImageIO's PNG writer, 8-bit RGB). */
-    public static byte[] encodePng(RgbImage image) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        return write(writer, writer.getDefaultWriteParam(), image);
-    }
-
-    private static byte[] write(ImageWriter writer, ImageWriteParam param, RgbImage image) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(Rasters.toBufferedImage(image), null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException("encoding in memory failed", e);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
     }
 
     private static double[] gaussianKernel(double sigma) {

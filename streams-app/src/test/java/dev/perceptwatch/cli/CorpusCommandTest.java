@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ class CorpusCommandTest {
     @Test
     void writesSeededHealthyAndChangedPairsOfTheSameCrops() throws Exception {
         Path images = Files.createDirectories(dir.resolve("images"));
-        Files.write(images.resolve("photo.png"), Distortions.encodePng(texture(96, 80)));
+        Files.write(images.resolve("photo.png"), ImageEncoder.png(texture(96, 80)));
         Files.writeString(images.resolve("README.md"), "not an image");
 
         assertEquals(0, corpus(images, dir.resolve("a"), "7"));
@@ -55,7 +55,7 @@ class CorpusCommandTest {
     @Test
     void noPhotoLargeEnoughIsAClearError() throws Exception {
         Path images = Files.createDirectories(dir.resolve("small"));
-        Files.write(images.resolve("tiny.png"), Distortions.encodePng(texture(16, 16)));
+        Files.write(images.resolve("tiny.png"), ImageEncoder.png(texture(16, 16)));
         CommandLine command = new CommandLine(new CorpusCommand()).setExecutionExceptionHandler(new ErrorHandler());
         java.io.StringWriter err = new java.io.StringWriter();
         command.setErr(new java.io.PrintWriter(err));

@@ -14,8 +14,8 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.events.ReferenceImage;
 import dev.perceptwatch.events.Severity;
-import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.scoring.classic.ClassicMetric;
@@ -326,7 +326,7 @@ class ProducerCommandsTest {
     private static byte[] png(int seed) {
         byte[] rgb = new byte[4 * 4 * 3];
         java.util.Arrays.fill(rgb, (byte) seed);
-        return Distortions.encodePng(new RgbImage(4, 4, rgb));
+        return ImageEncoder.png(new RgbImage(4, 4, rgb));
     }
 
 }

@@ -13,6 +13,7 @@ import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.WorstExample;
 import dev.perceptwatch.imaging.Distortions;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
@@ -128,7 +129,7 @@ class ConsoleEndToEndTest {
         List<byte[]> references = new ArrayList<>();
         for (long seed = 0; seed < SCENES; seed++) {
             scenes.add(SyntheticScenes.scene(SIZE, seed));
-            references.add(Distortions.encodePng(scenes.get((int) seed)));
+            references.add(ImageEncoder.png(scenes.get((int) seed)));
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -148,7 +149,7 @@ class ConsoleEndToEndTest {
                             .setEventId("m" + minute + "-e" + i).setModelId("faces").setModelVersion("v7")
                             .setProducedAt(at)
                             .setAttributes(Map.of("prompt_set", "portraits", "sampler", "ddim"))
-                            .setGenerated(inline(Distortions.encodePng(image)))
+                            .setGenerated(inline(ImageEncoder.png(image)))
                             .setReference(inline(references.get(i % SCENES))).build();
                     producer.send(new ProducerRecord<>(topics.get("generations"), event.getEventId().getBytes(),
                             events.serialize(topics.get("generations"), event)));

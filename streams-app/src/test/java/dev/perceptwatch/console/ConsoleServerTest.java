@@ -17,6 +17,7 @@ import dev.perceptwatch.events.MetricStats;
 import dev.perceptwatch.events.Severity;
 import dev.perceptwatch.events.WorstExample;
 import dev.perceptwatch.imaging.Distortions;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.SizePolicy;
@@ -155,7 +156,7 @@ class ConsoleServerTest {
                             "image/png")), 0.5));
             forbiddenOffset = worst.get(worst.size() - 1).getSourceOffset();
             worst.add(example(producer, events, topics.generations(), event("e-large",
-                    inline(Distortions.encodePng(large), "image/png"), inline(Distortions.encodePng(large), "image/png")),
+                    inline(ImageEncoder.png(large), "image/png"), inline(ImageEncoder.png(large), "image/png")),
                     0.4));
             largeOffset = worst.get(worst.size() - 1).getSourceOffset();
             worst.add(example(producer, events, topics.generations(), event(XSS_ID,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perceptwatch.imaging.Distortions;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.SizePolicy;
@@ -52,11 +53,11 @@ class ReferenceCacheEngineTest {
         for (int round = 0; round < 2; round++) {
             for (int r = 0; r < references.size(); r++) {
                 RgbImage reference = references.get(r);
-                byte[] referencePng = Distortions.encodePng(reference);
+                byte[] referencePng = ImageEncoder.png(reference);
                 for (int g = 0; g < 4; g++) {
                     RgbImage generated = g % 2 == 0 ? Distortions.gaussianBlur(reference, 1 + g)
                             : Distortions.addGaussianNoise(reference, 4 * g, g);
-                    pairs.add(new EncodedImages(Distortions.encodePng(generated), "generated " + r + "/" + g,
+                    pairs.add(new EncodedImages(ImageEncoder.png(generated), "generated " + r + "/" + g,
                             referencePng, "reference " + r));
                 }
             }
@@ -117,10 +118,10 @@ class ReferenceCacheEngineTest {
     @Test
     void theSamePixelsInOtherBytesAreAnotherEntryAndScoreTheSame() throws Exception {
         RgbImage reference = TestImages.read("chelsea.png").crop(0, 0, 128, 128);
-        byte[] usual = Distortions.encodePng(reference);
+        byte[] usual = ImageEncoder.png(reference);
         byte[] smallest = pngAtCompression(reference, 0.0f);
         assertFalse(Arrays.equals(usual, smallest), "the two encodings differ");
-        byte[] generated = Distortions.encodePng(Distortions.gaussianBlur(reference, 2));
+        byte[] generated = ImageEncoder.png(Distortions.gaussianBlur(reference, 2));
         try (ScoringEngine engine = ScoringEngine.open(options(List.of(SharedFiles.modelsDir()), 64L << 20),
                 BatchListener.NONE);
              EncodedPairScorer scorer = encoded(engine)) {

@@ -2,6 +2,7 @@ package dev.perceptwatch.topology;
 
 import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.imaging.RgbImage;
@@ -29,8 +30,8 @@ final class DistortedVariants {
             throw new IllegalStateException(e);
         }
         for (int i = 0; i < COUNT; i++) {
-            healthy.add(Distortions.encodePng(Distortions.addGaussianNoise(base, 3, i)));
-            degraded.add(Distortions.encodePng(Distortions.addGaussianNoise(Distortions.gaussianBlur(base, 3), 40, i)));
+            healthy.add(ImageEncoder.png(Distortions.addGaussianNoise(base, 3, i)));
+            degraded.add(ImageEncoder.png(Distortions.addGaussianNoise(Distortions.gaussianBlur(base, 3), 40, i)));
         }
     }
 

@@ -13,6 +13,7 @@ import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.PairScores;
@@ -95,7 +96,7 @@ class PipelineIntegrationTest {
         byte[] p1 = SharedFiles.imageBytes("ex_p1.png");
         byte[] camera = SharedFiles.imageBytes("camera.png");
         // 512x512, so that MS-SSIM is defined too.
-        byte[] blurredCamera = Distortions.encodePng(Distortions.gaussianBlur(
+        byte[] blurredCamera = ImageEncoder.png(Distortions.gaussianBlur(
                 ImageDecoder.decode(camera, "camera.png", settings.imaging().limits()), 1.5));
         input.reference(TestEvents.reference("ref-ex", ref));
         input.reference(TestEvents.reference("ref-camera", camera));

@@ -2,6 +2,7 @@ package dev.perceptwatch.scoring.classic;
 
 import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageDecoder;
+import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.imaging.RgbImage;
@@ -69,7 +70,7 @@ final class FixtureImages {
         Path folder = Files.createDirectories(Path.of(args[0]));
         FixtureImages fixtures = new FixtureImages();
         for (Map.Entry<String, RgbImage> image : fixtures.images.entrySet()) {
-            Files.write(folder.resolve(image.getKey()), Distortions.encodePng(image.getValue()));
+            Files.write(folder.resolve(image.getKey()), ImageEncoder.png(image.getValue()));
         }
         List<String> lines = new ArrayList<>(List.of("id,generated,reference"));
         fixtures.pairs.forEach(pair -> lines.add(pair.id() + "," + pair.generated() + "," + pair.reference()));
