@@ -20,8 +20,6 @@ import dev.perceptwatch.topology.AvroSerdes;
 import dev.perceptwatch.topology.EventScorer;
 import dev.perceptwatch.topology.EventScoringPipeline;
 import dev.perceptwatch.topology.InternalErrors;
-import dev.perceptwatch.topology.MetricsDriftListener;
-import dev.perceptwatch.topology.MetricsScoringListener;
 import dev.perceptwatch.topology.PerceptWatchTopology;
 import dev.perceptwatch.topology.ScoringStage;
 import org.apache.kafka.common.errors.SerializationException;

@@ -20,6 +20,7 @@ import dev.perceptwatch.events.WorstExample;
 import dev.perceptwatch.observability.InternalError;
 import dev.perceptwatch.observability.MetricSnapshots;
 import dev.perceptwatch.observability.ServiceMetrics;
+import dev.perceptwatch.service.MetricsDriftListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

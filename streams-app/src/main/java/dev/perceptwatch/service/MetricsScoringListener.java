@@ -1,8 +1,9 @@
-package dev.perceptwatch.topology;
+package dev.perceptwatch.service;
 
 import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.observability.ServiceMetrics;
+import dev.perceptwatch.topology.ScoringListener;
 import java.time.Instant;
 
 /** Reports the scoring step to the service's Prometheus metrics. */

@@ -1,4 +1,4 @@
-package dev.perceptwatch.topology;
+package dev.perceptwatch.service;
 
 import dev.perceptwatch.drift.Baseline;
 import dev.perceptwatch.drift.DriftKey;
@@ -7,6 +7,7 @@ import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.observability.ServiceMetrics;
 import dev.perceptwatch.scoring.Metric;
+import dev.perceptwatch.topology.DriftListener;
 import java.util.Collection;
 
 /**
