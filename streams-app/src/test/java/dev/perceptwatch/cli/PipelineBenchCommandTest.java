@@ -129,8 +129,10 @@ class PipelineBenchCommandTest {
         assertTrue(perInstance.get(0).asDouble() > 0 && perInstance.get(1).asDouble() > 0, figures.toString());
         assertEquals(perInstance.get(0).asDouble() + perInstance.get(1).asDouble(),
                 figures.get("pairs_per_second").asDouble(), 0.01);
-        // Detected after the session timeout at the earliest; the first score read after the kill comes later.
-        assertTrue(figures.get("failover_seconds").asDouble() > 6, figures.toString());
+        // The broker expires the killed member a session timeout after its last heartbeat, which came up to one
+        // heartbeat interval before the kill (a fresh-clone run measured 5.9 s): the first score of the moved
+        // partitions cannot come sooner than that.
+        assertTrue(figures.get("failover_seconds").asDouble() > 6 - 1.5, figures.toString());
         assertFalse(figures.get("moved_partitions").isEmpty(), figures.toString());
         assertTrue(figures.get("changelog_offsets").path("scoring-pending").asLong() > 0, figures.toString());
         assertEquals(0, figures.get("dead_letters").asInt());
