@@ -297,6 +297,7 @@ final class ConsoleBenchCommand implements Callable<Integer> {
         figures.put("console_cpu_s", round(cpu.console() / 1e9));
         figures.put("service_cpu_s", round((cpu.process() - cpu.loader()) / 1e9));
         figures.put("console_cpu_share", round(consoleShare));
+        figures.put("loader_cpu_s", round(cpu.loader() / 1e9));
         figures.put("scored_events", collector.scored());
         figures.put("dead_letters", collector.deadLetters().size());
         out.printf(Locale.ROOT, "stream %.2f pairs/s without, %.2f with pages loaded in a loop (%d loads, p50 %d ms, "
@@ -304,8 +305,8 @@ final class ConsoleBenchCommand implements Callable<Integer> {
                         + "with/without)%n", a, b, loopLoads.size(), loop.p50Millis(), loop.failedImages(),
                 100 * (1 - b / a), 100 * (1 - medianRatio));
         out.printf(Locale.ROOT, "while the loop ran the console's threads took %.1f s of CPU, %.1f%% of the service's "
-                + "%.1f s (this JVM less the page loader)%n", cpu.console() / 1e9, 100 * consoleShare,
-                (cpu.process() - cpu.loader()) / 1e9);
+                + "%.1f s (this JVM less the page loader, which took %.1f s: a browser's share on this machine)%n",
+                cpu.console() / 1e9, 100 * consoleShare, (cpu.process() - cpu.loader()) / 1e9, cpu.loader() / 1e9);
     }
 
     /**

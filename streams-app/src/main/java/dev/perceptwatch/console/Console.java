@@ -16,6 +16,8 @@ import dev.perceptwatch.ingest.UriPolicy;
 import dev.perceptwatch.scoring.SpatialMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -35,7 +37,7 @@ public final class Console implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Console.class);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     /**
-     * The share of the machine's cores the console's pictures may take on average: pages loaded in a loop
+     * The share of the machine's cores the console (its requests and pictures) may take on average: pages loaded in a loop
      * cost the stream at most about this much (docs/BENCHMARKS.md, "Console"); one page is made at full speed.
      */
     static final double CPU_SHARE = 0.04;
@@ -67,14 +69,20 @@ public final class Console implements AutoCloseable {
                     reader(WindowStats.class, registry), reader(DriftAlert.class, registry));
         }
 
-        ExampleLoader loader(int readers, long cacheBytes) {
+        ExampleLoader loader(int readers, long cacheBytes, CpuBudget budget) {
             GenerationReader reader = new GenerationReader(consumerConfig, topics.generations(),
                     reader(GenerationEvent.class, new SchemaRegistryClient(registryUrl)),
                     PerceptWatchPublisher.MAX_RECORD_BYTES, READ_TIMEOUT, readers);
             return new ExampleLoader(reader, new ImageFetcher(uris), references, spatialMaps, limits, sizePolicy,
-                    READ_TIMEOUT, new ImageCache(cacheBytes), new CpuBudget(CPU_SHARE
-                    * Runtime.getRuntime().availableProcessors(), CPU_BURST.toNanos(), System::nanoTime));
+                    READ_TIMEOUT, new ImageCache(cacheBytes), budget);
         }
+    }
+
+    /** The one CPU budget of a console (or of an export): its requests and its pictures draw on it. */
+    static CpuBudget cpuBudget() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return new CpuBudget(CPU_SHARE * Runtime.getRuntime().availableProcessors(), CPU_BURST.toNanos(),
+                System::nanoTime, threads::getCurrentThreadCpuTime);
     }
 
     private final ConsoleIndex index;
@@ -93,9 +101,10 @@ public final class Console implements AutoCloseable {
         try {
             index.start(READ_TIMEOUT);
             String basePath = settings.externalUrl() == null ? "" : URI.create(settings.externalUrl()).getPath();
+            CpuBudget budget = cpuBudget();
             ConsoleServer server = new ConsoleServer(settings.host(), settings.port(), settings.token(),
                     settings.maxConcurrentRequests(), basePath.replaceAll("/+$", ""), index,
-                    sources.loader(settings.maxConcurrentRequests(), settings.cacheBytes()));
+                    sources.loader(settings.maxConcurrentRequests(), settings.cacheBytes(), budget), budget);
             String url = settings.externalUrl() != null ? settings.externalUrl()
                     : "http://" + hostForUrl(settings.host()) + ":" + server.port();
             if (settings.token() == null && !InetAddress.getByName(settings.host()).isLoopbackAddress()) {

@@ -55,10 +55,12 @@ final class ConsoleServer implements AutoCloseable {
     private final Semaphore permits;
     private final int maxConcurrent;
     private final byte[] styleSheet;
+    private final CpuBudget budget;
 
     ConsoleServer(String host, int port, String token, int maxConcurrent, String basePath, ConsoleIndex index,
-                  ExampleLoader loader) throws IOException {
+                  ExampleLoader loader, CpuBudget budget) throws IOException {
         this.index = index;
+        this.budget = budget;
         this.loader = loader;
         this.pages = new Pages(basePath);
         this.tokenBytes = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -98,8 +100,9 @@ final class ConsoleServer implements AutoCloseable {
         }
     }
 
+    /** Every request's CPU is charged to the budget, so that a loop of warm (cached) pages is paced too. */
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try (exchange; CpuBudget.Spending spending = budget.spending()) {
             Response response = respond(exchange);
             Headers headers = exchange.getResponseHeaders();
             headers.set("Content-Type", response.contentType());
@@ -149,6 +152,13 @@ final class ConsoleServer implements AutoCloseable {
         Map<String, String> query = query(rawQuery);
         if (segments.equals(List.of("console.css"))) {
             return new Response(200, "text/css; charset=utf-8", styleSheet, "max-age=3600");
+        }
+        try {
+            budget.awaitCredit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            return text(503, "The console is shutting down; try again in a moment.");
         }
         Response cached = cachedImage(segments);
         if (cached != null) {

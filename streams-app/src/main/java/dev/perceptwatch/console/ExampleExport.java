@@ -66,7 +66,7 @@ public final class ExampleExport {
                 throw new IllegalArgumentException("alert '" + alertId + "' records no worst examples (written before"
                         + " alerts recorded where their events are); its worst event ids: " + alert.getWorstEventIds());
             }
-            try (ExampleLoader loader = sources.loader(1, 0)) {
+            try (ExampleLoader loader = sources.loader(1, 0, Console.cpuBudget())) {
                 List<Example> examples = new ArrayList<>();
                 for (WorstExample example : worst) {
                     examples.add(loader.load(Location.of(example)));
@@ -87,7 +87,7 @@ public final class ExampleExport {
             ConsoleIndex.Found found = index.example(eventId).orElseThrow(() -> new IllegalArgumentException("event '"
                     + eventId + "' is not among the worst examples on " + sources.topics().windowStats() + " and "
                     + sources.topics().alerts()));
-            try (ExampleLoader loader = sources.loader(1, 0)) {
+            try (ExampleLoader loader = sources.loader(1, 0, Console.cpuBudget())) {
                 Example example = loader.load(Location.of(found.example()));
                 return write(out, "event " + eventId + ": one of the worst " + found.metric() + " values of "
                                 + Pages.keyText(found.key()), List.of(), List.of(example), found.metric(),

@@ -22,8 +22,6 @@ import dev.perceptwatch.scoring.PerceptualScore;
 import dev.perceptwatch.scoring.SpatialMaps;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
 import dev.perceptwatch.scoring.classic.ClassicScores;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +52,6 @@ final class ExampleLoader implements AutoCloseable {
     private final Duration timeout;
     private final ImageCache cache;
     private final CpuBudget budget;
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final ConcurrentHashMap<String, CompletableFuture<Example>> loading = new ConcurrentHashMap<>();
 
     /** @param references a reference image by id, or null when there is none (or it cannot be read now) */
@@ -111,11 +108,8 @@ final class ExampleLoader implements AutoCloseable {
             return new Example(location, null, null, null, null, null,
                     List.of("Interrupted while waiting for the console's CPU budget; reload the page."), true);
         }
-        long cpu = threads.getCurrentThreadCpuTime();
-        try {
+        try (CpuBudget.Spending spending = budget.spending()) {
             return loadNow(location);
-        } finally {
-            budget.charge(Math.max(0, threads.getCurrentThreadCpuTime() - cpu));
         }
     }
 
