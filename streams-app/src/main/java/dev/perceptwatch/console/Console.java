@@ -40,7 +40,7 @@ public final class Console implements AutoCloseable {
      * The share of the machine's cores the console (its requests and pictures) may take on average: pages loaded in a loop
      * cost the stream at most about this much (docs/BENCHMARKS.md, "Console"); one page is made at full speed.
      */
-    static final double CPU_SHARE = 0.04;
+    static final double CPU_SHARE = 0.02;
     static final Duration CPU_BURST = Duration.ofMillis(500);
 
     /**
