@@ -1,5 +1,6 @@
 package dev.perceptwatch.drift;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 
@@ -19,10 +20,29 @@ import com.fasterxml.jackson.annotation.Nulls;
  *                          it was measured, which the p90 detector cannot judge against
  * @param warmupWindowSize  the warm-up windows' harmonic mean count, the n at which {@code p90Std} was
  *                          measured; 0 when not measured
+ * @param logMean           mean of the logs of the warm-up windows' means (up-is-worse metrics whose every
+ *                          warm-up window mean was positive); null when not measured (older state, a
+ *                          down-is-worse metric, or a zero window mean), and the log-scale detectors then
+ *                          judge linearly
+ * @param logStd            sample standard deviation of those logs
+ * @param logP90Mean        mean of the logs of the warm-up windows' p90s; null when not measured
+ * @param logP90Std         sample standard deviation of those logs
  */
 public record Baseline(String metric, double mean, double std, double p90, double betweenWindowStd,
                        int windows, long count, String source, Double p90Std,
-                       @JsonSetter(nulls = Nulls.AS_EMPTY) double warmupWindowSize) {
+                       @JsonSetter(nulls = Nulls.AS_EMPTY) double warmupWindowSize,
+                       Double logMean, Double logStd, Double logP90Mean, Double logP90Std) {
+
+    @JsonCreator
+    public Baseline {
+    }
+
+    /** A baseline without the log-scale spreads (as frozen before they were measured). */
+    public Baseline(String metric, double mean, double std, double p90, double betweenWindowStd, int windows,
+                    long count, String source, Double p90Std, double warmupWindowSize) {
+        this(metric, mean, std, p90, betweenWindowStd, windows, count, source, p90Std, warmupWindowSize,
+                null, null, null, null);
+    }
 
     /** Smallest standard error used, so a constant baseline does not turn any change into infinity. */
     private static final double MIN_RELATIVE_ERROR = 1e-6;
@@ -59,6 +79,34 @@ public record Baseline(String metric, double mean, double std, double p90, doubl
     /** This baseline for use by another version of the same model ("compare v7 against v6"). */
     public Baseline pinnedFrom(String version) {
         return new Baseline(metric, mean, std, p90, betweenWindowStd, windows, count, version, p90Std,
-                warmupWindowSize);
+                warmupWindowSize, logMean, logStd, logP90Mean, logP90Std);
+    }
+
+    /** Whether the warm-up measured the log-scale spreads of window means and p90s. */
+    public boolean hasLogScale() {
+        return logMean != null && logStd != null && logP90Mean != null && logP90Std != null;
+    }
+
+    /**
+     * The share of a window statistic's variance at the warm-up's window size that is traffic mix (does not
+     * shrink with n), in the proportion the window means showed; the rest is sampling (shrinks as 1/n).
+     */
+    private double mixShare() {
+        double sampling = std * std / warmupWindowSize;
+        double between = betweenWindowStd * betweenWindowStd;
+        return sampling + between > 0 ? between / (sampling + between) : 0;
+    }
+
+    /**
+     * A spread measured on single warm-up windows (at the warm-up's window size) carried to a window of n:
+     * the sampling part scales as warmupWindowSize / n, the mix part not. At the warm-up's size it is the
+     * measured spread. With no recorded warm-up size, the measured spread as it is.
+     */
+    double spreadAt(double measuredStd, long n) {
+        if (!(warmupWindowSize > 0)) {
+            return Math.max(measuredStd, MIN_RELATIVE_ERROR);
+        }
+        double share = mixShare();
+        return Math.max(measuredStd * Math.sqrt((1 - share) * warmupWindowSize / n + share), MIN_RELATIVE_ERROR);
     }
 }

@@ -1,5 +1,6 @@
 package dev.perceptwatch.drift;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import dev.perceptwatch.aggregation.MetricSummary;
@@ -19,9 +20,18 @@ record BaselineWarmup(int windows, long count, double mean, double m2, double me
                       double m2OfMeans, double sumSamplingVariance, double sumP90,
                       @JsonSetter(nulls = Nulls.AS_EMPTY) int p90Windows,
                       @JsonSetter(nulls = Nulls.AS_EMPTY) double m2OfP90s,
-                      @JsonSetter(nulls = Nulls.AS_EMPTY) double sumInverseCount) {
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) double sumInverseCount,
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) int logWindows,
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) double logMeanOfMeans,
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) double logM2OfMeans,
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) double logMeanOfP90s,
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) double logM2OfP90s) {
 
-    static final BaselineWarmup EMPTY = new BaselineWarmup(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    @JsonCreator
+    BaselineWarmup {
+    }
+
+    static final BaselineWarmup EMPTY = new BaselineWarmup(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     BaselineWarmup add(MetricSummary window) {
         long n = window.count();
@@ -36,9 +46,28 @@ record BaselineWarmup(int windows, long count, double mean, double m2, double me
         double meanOfP90s = p90Windows == 0 ? 0 : sumP90 / p90Windows;
         double deltaOfP90s = window.p90() - meanOfP90s;
         double newMeanOfP90s = meanOfP90s + deltaOfP90s / (p90Windows + 1);
+        // Welford of log(window mean) and log(window p90), while every window so far had both positive and
+        // was counted (a warm-up begun before these sums were kept has logWindows < windows: no log scale).
+        int lw = logWindows;
+        double lMean = logMeanOfMeans;
+        double lM2 = logM2OfMeans;
+        double lP90 = logMeanOfP90s;
+        double lP90M2 = logM2OfP90s;
+        if (logWindows == windows && window.mean() > 0 && window.p90() > 0) {
+            lw = logWindows + 1;
+            double lm = Math.log(window.mean());
+            double d = lm - lMean;
+            lMean += d / lw;
+            lM2 += d * (lm - lMean);
+            double lq = Math.log(window.p90());
+            double dq = lq - lP90;
+            lP90 += dq / lw;
+            lP90M2 += dq * (lq - lP90);
+        }
         return new BaselineWarmup(w, total, pooledMean, pooledM2, newMeanOfMeans, newM2OfMeans,
                 sumSamplingVariance + window.std() * window.std() / n, sumP90 + window.p90(), p90Windows + 1,
-                m2OfP90s + deltaOfP90s * (window.p90() - newMeanOfP90s), sumInverseCount + 1.0 / n);
+                m2OfP90s + deltaOfP90s * (window.p90() - newMeanOfP90s), sumInverseCount + 1.0 / n,
+                lw, lMean, lM2, lP90, lP90M2);
     }
 
     Baseline freeze(String metric) {
@@ -46,8 +75,13 @@ record BaselineWarmup(int windows, long count, double mean, double m2, double me
         double varianceOfMeans = windows > 1 ? m2OfMeans / (windows - 1) : 0;
         double between = Math.max(0, varianceOfMeans - sumSamplingVariance / windows);
         boolean p90Measured = p90Windows == windows && windows > 1;
+        boolean logMeasured = p90Measured && logWindows == windows;
         return new Baseline(metric, mean, Math.sqrt(m2 / count), sumP90 / windows, Math.sqrt(between),
                 windows, count, "warm-up", p90Measured ? Math.sqrt(m2OfP90s / (windows - 1)) : null,
-                p90Measured ? windows / sumInverseCount : 0);
+                p90Measured ? windows / sumInverseCount : 0,
+                logMeasured ? logMeanOfMeans : null,
+                logMeasured ? Math.sqrt(logM2OfMeans / (windows - 1)) : null,
+                logMeasured ? logMeanOfP90s : null,
+                logMeasured ? Math.sqrt(logM2OfP90s / (windows - 1)) : null);
     }
 }

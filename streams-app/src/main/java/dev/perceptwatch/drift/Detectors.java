@@ -18,7 +18,7 @@ final class Detectors {
 
     /** Window mean shift in standard errors; breaches when z >= effectSizeZ and the shift >= minRelativeChange. */
     static DetectorResult effectSize(MetricSummary window, Baseline baseline, MetricDriftSettings settings) {
-        double z = Calibration.z(standardisedMean(window, baseline, settings.direction()), baseline.windows());
+        double z = Calibration.z(standardisedMean(window, baseline, settings), baseline.windows());
         double relative = relativeChange(window.mean(), baseline.mean(), settings.direction());
         boolean breach = z >= settings.effectSizeZ() && relative >= settings.minRelativeChange();
         return new DetectorResult(DetectorKind.EFFECT_SIZE, z, settings.effectSizeZ(), breach, relative, z);
@@ -51,8 +51,16 @@ final class Detectors {
 
     /** A judged window ending at {@code end} as the two-window detector uses and keeps it. */
     static LastWindow lastWindow(MetricSummary window, long end, Baseline baseline, Direction direction) {
-        return new LastWindow(end, standardisedMean(window, baseline, direction),
+        LastWindow linear = new LastWindow(end, direction.badShift(window.mean(), baseline.mean())
+                / (baseline.standardErrorOfMean(window.count()) * Calibration.predictionFactor(baseline.windows())),
                 relativeChange(window.mean(), baseline.mean(), direction));
+        return linear;
+    }
+
+    /** As {@link #lastWindow(MetricSummary, long, Baseline, Direction)}, on the settings' scale. */
+    static LastWindow lastWindow(MetricSummary window, long end, Baseline baseline, MetricDriftSettings settings) {
+        return new LastWindow(end, standardisedMean(window, baseline, settings),
+                relativeChange(window.mean(), baseline.mean(), settings.direction()));
     }
 
     /**
@@ -61,7 +69,7 @@ final class Detectors {
      */
     static CusumStep cusum(MetricSummary window, Baseline baseline, MetricDriftSettings settings,
                            CusumState previous) {
-        double z = Calibration.z(standardisedMean(window, baseline, settings.direction()), baseline.windows());
+        double z = Calibration.z(standardisedMean(window, baseline, settings), baseline.windows());
         double h = settings.cusumDecision();
         double sum = Math.min(h + settings.cusumHeadroom(),
                 Math.max(0, previous.sum() + z - settings.cusumReference()));
@@ -83,9 +91,18 @@ final class Detectors {
     static DetectorResult p90Shift(MetricSummary window, Baseline baseline, MetricDriftSettings settings,
                                    long minQuantileCount) {
         double relative = relativeChange(window.p90(), baseline.p90(), settings.direction());
-        double se = baseline.standardErrorOfP90(window.count());
-        double z = Calibration.z(settings.direction().badShift(window.p90(), baseline.p90())
-                / (se * Calibration.predictionFactor(baseline.windows())), baseline.windows());
+        double shift;
+        if (settings.logScaleFor(baseline)) {
+            // log(window p90) against the warm-up windows' log p90s: their mean, their spread carried to n.
+            shift = (log(window.p90()) - baseline.logP90Mean())
+                    / (baseline.spreadAt(baseline.logP90Std(), window.count())
+                    * Calibration.predictionFactor(baseline.windows()));
+        } else {
+            double se = baseline.standardErrorOfP90(window.count());
+            shift = settings.direction().badShift(window.p90(), baseline.p90())
+                    / (se * Calibration.predictionFactor(baseline.windows()));
+        }
+        double z = Calibration.z(shift, baseline.windows());
         boolean breach = window.count() >= minQuantileCount && z >= settings.p90Z()
                 && relative >= settings.p90RelativeChange();
         return new DetectorResult(DetectorKind.P90_SHIFT, z, settings.p90Z(), breach, relative, z);
@@ -98,10 +115,24 @@ final class Detectors {
                 relative >= settings.naiveRelativeChange(), relative, Double.NaN);
     }
 
-    /** The shift of the window mean in standard errors of its difference from the baseline, uncalibrated. */
-    private static double standardisedMean(MetricSummary window, Baseline baseline, Direction direction) {
-        return direction.badShift(window.mean(), baseline.mean())
+    /**
+     * The shift of the window mean in standard errors of its difference from the baseline, uncalibrated. On
+     * the log scale: (log(window mean) - mean of the warm-up windows' log means) / (their spread carried to
+     * this window's n, times the prediction factor).
+     */
+    private static double standardisedMean(MetricSummary window, Baseline baseline, MetricDriftSettings settings) {
+        if (settings.logScaleFor(baseline)) {
+            return (log(window.mean()) - baseline.logMean())
+                    / (baseline.spreadAt(baseline.logStd(), window.count())
+                    * Calibration.predictionFactor(baseline.windows()));
+        }
+        return settings.direction().badShift(window.mean(), baseline.mean())
                 / (baseline.standardErrorOfMean(window.count()) * Calibration.predictionFactor(baseline.windows()));
+    }
+
+    /** Natural log, with a zero (or negative) statistic taken as the smallest positive double. */
+    private static double log(double value) {
+        return Math.log(Math.max(value, Double.MIN_NORMAL));
     }
 
     static double relativeChange(double observed, double reference, Direction direction) {

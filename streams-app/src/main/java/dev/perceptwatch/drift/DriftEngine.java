@@ -139,7 +139,7 @@ public final class DriftEngine {
         Baseline baseline = current.baseline();
         Map<DetectorKind, DetectorResult> results = new EnumMap<>(DetectorKind.class);
         CusumState cusum = current.cusum();
-        LastWindow last = Detectors.lastWindow(summary, window.end(), baseline, metricSettings.direction());
+        LastWindow last = Detectors.lastWindow(summary, window.end(), baseline, metricSettings);
         for (DetectorKind kind : metricSettings.detectors()) {
             switch (kind) {
                 case EFFECT_SIZE -> results.put(kind, Detectors.effectSize(summary, baseline, metricSettings));

@@ -25,12 +25,29 @@ import java.util.Set;
  * @param criticalRelativeChange a breach is CRITICAL, and fires at once instead of after k windows, when its
  *                               relative change (mean, or p90 for p90-shift) reaches this ...
  * @param criticalZ              ... and its calibrated shift is at least this many standard errors
+ * @param logScale               judge the window mean and p90 (effect size, two-window, CUSUM, p90 shift) as
+ *                               z of their log against the warm-up windows' logs (mean and spread), for
+ *                               up-is-worse metrics with a baseline that measured them; otherwise linearly.
+ *                               Window statistics of right-skewed scores have a right-skewed law, which the
+ *                               log makes nearly normal; on a tidy stream (small CV of window means) the
+ *                               log is nearly linear and changes little
  */
 public record MetricDriftSettings(Direction direction, Set<DetectorKind> detectors, double effectSizeZ,
                                   double twoWindowZ, double minRelativeChange, double cusumReference,
                                   double cusumDecision, double cusumHeadroom, double p90RelativeChange,
                                   double p90Z, double naiveRelativeChange, double criticalRelativeChange,
-                                  double criticalZ) {
+                                  double criticalZ, boolean logScale) {
+
+    /** Linear scale, as before the log-scale option. */
+    public MetricDriftSettings(Direction direction, Set<DetectorKind> detectors, double effectSizeZ,
+                               double twoWindowZ, double minRelativeChange, double cusumReference,
+                               double cusumDecision, double cusumHeadroom, double p90RelativeChange,
+                               double p90Z, double naiveRelativeChange, double criticalRelativeChange,
+                               double criticalZ) {
+        this(direction, detectors, effectSizeZ, twoWindowZ, minRelativeChange, cusumReference, cusumDecision,
+                cusumHeadroom, p90RelativeChange, p90Z, naiveRelativeChange, criticalRelativeChange, criticalZ,
+                false);
+    }
 
     /** The detector set shipped by default; the naive threshold is for comparison only. */
     public static final Set<DetectorKind> DEFAULT_DETECTORS =
@@ -58,7 +75,18 @@ public record MetricDriftSettings(Direction direction, Set<DetectorKind> detecto
     public MetricDriftSettings withDetectors(Set<DetectorKind> enabled) {
         return new MetricDriftSettings(direction, enabled, effectSizeZ, twoWindowZ, minRelativeChange,
                 cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, p90Z, naiveRelativeChange,
-                criticalRelativeChange, criticalZ);
+                criticalRelativeChange, criticalZ, logScale);
+    }
+
+    public MetricDriftSettings withLogScale(boolean enabled) {
+        return new MetricDriftSettings(direction, detectors, effectSizeZ, twoWindowZ, minRelativeChange,
+                cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, p90Z, naiveRelativeChange,
+                criticalRelativeChange, criticalZ, enabled);
+    }
+
+    /** Whether the log scale applies against this baseline (enabled, up-is-worse, measured). */
+    boolean logScaleFor(Baseline baseline) {
+        return logScale && direction == Direction.UP_IS_WORSE && baseline.hasLogScale();
     }
 
     private static void requirePositive(String name, double value) {

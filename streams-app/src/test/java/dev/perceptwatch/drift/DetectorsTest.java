@@ -231,4 +231,75 @@ class DetectorsTest {
         assertTrue(Detectors.naiveThreshold(window("lpips", 5, 0.221, 0.3), LPIPS, UP).breach());
         assertFalse(Detectors.naiveThreshold(window("lpips", 5, 0.219, 0.3), LPIPS, UP).breach());
     }
+
+    /** LPIPS as above, plus log-scale spreads: window means' logs around ln 0.2 spread 0.05, p90s' around ln 0.31 by 0.08. */
+    static final Baseline LOG_LPIPS = new Baseline("lpips", 0.2, 0.08, 0.31, 0, MANY, 200L * MANY, "warm-up", 0.02, 200,
+            Math.log(0.2), 0.05, Math.log(0.31), 0.08);
+
+    @Test
+    void logScaleJudgesTheLogOfTheWindowMeanAgainstTheWarmUpsLogs() {
+        MetricDriftSettings log = UP.withLogScale(true);
+        // (ln 0.22 - ln 0.2) / 0.05 = ln 1.1 / 0.05 = 1.9062 (linear on the same baseline: 3.5355, above).
+        DetectorResult atWarmUpSize = Detectors.effectSize(window("lpips", 200, 0.22, 0.3), LOG_LPIPS, log);
+        assertEquals(1.9062, atWarmUpSize.statistic(), 1e-4);
+        assertEquals(0.10, atWarmUpSize.relativeChange(), 1e-12);
+        assertFalse(atWarmUpSize.breach());
+        // n = 800, no traffic mix: the spread is all sampling, 0.05 * sqrt(200 / 800) = 0.025: z = 3.8124 >= 3.
+        DetectorResult bigger = Detectors.effectSize(window("lpips", 800, 0.22, 0.3), LOG_LPIPS, log);
+        assertEquals(3.8124, bigger.statistic(), 1e-4);
+        assertTrue(bigger.breach());
+        // Linear when the option is off, whatever the baseline holds.
+        assertEquals(3.5355, Detectors.effectSize(window("lpips", 200, 0.22, 0.3), LOG_LPIPS, UP).statistic(), 1e-4);
+    }
+
+    @Test
+    void logScaleCarriesTheSpreadToTheWindowSizeInTheProportionOfTheMix() {
+        // between 0.004: sampling 0.08^2 / 200 = 3.2e-5, mix 1.6e-5, mix share 1/3. At n = 800 the spread is
+        // 0.05 * sqrt((2/3) * 200/800 + 1/3) = 0.05 * sqrt(0.5): z = ln 1.1 / 0.035355 = 2.6958.
+        Baseline mixed = new Baseline("lpips", 0.2, 0.08, 0.31, 0.004, MANY, 200L * MANY, "warm-up", 0.02, 200,
+                Math.log(0.2), 0.05, Math.log(0.31), 0.08);
+        assertEquals(2.6958, Detectors.effectSize(window("lpips", 800, 0.22, 0.3), mixed, UP.withLogScale(true))
+                .statistic(), 1e-4);
+    }
+
+    @Test
+    void logScaleP90AndTwoWindow() {
+        MetricDriftSettings log = UP.withLogScale(true);
+        // (ln 0.36 - ln 0.31) / 0.08 = 1.8691.
+        assertEquals(1.8691, Detectors.p90Shift(window("lpips", 200, 0.2, 0.36), LOG_LPIPS, log, 50).statistic(), 1e-4);
+        // Two adjacent windows of z 1.9062 each: (1.9062 + 1.9062) / sqrt(2) = 2.6958 (W huge), >= 2.5.
+        LastWindow previous = Detectors.lastWindow(window("lpips", 200, 0.22, 0.3), 60_000, LOG_LPIPS, log);
+        LastWindow current = Detectors.lastWindow(window("lpips", 200, 0.22, 0.3), 120_000, LOG_LPIPS, log);
+        assertEquals(1.9062, current.z(), 1e-4);
+        DetectorResult pooled = Detectors.twoWindow(current, 60_000, previous, LOG_LPIPS, log);
+        assertEquals(2.6958, pooled.statistic(), 1e-4);
+        assertTrue(pooled.breach());
+    }
+
+    @Test
+    void logScaleLeavesDownIsWorseMetricsAndOldBaselinesLinear() {
+        // SSIM: linear whatever the option: (0.85 - 0.84) / (0.06 / sqrt(200)) = 2.3570.
+        Baseline ssim = new Baseline("ssim", 0.85, 0.06, 0.95, 0, MANY, 200L * MANY, "warm-up", null, 0,
+                Math.log(0.85), 0.01, Math.log(0.95), 0.01);
+        assertEquals(2.3570, Detectors.effectSize(window("ssim", 200, 0.84, 0.94), ssim, DOWN.withLogScale(true))
+                .statistic(), 1e-4);
+        // A baseline frozen before the log spreads were measured (LPIPS: no log fields) is judged linearly.
+        assertEquals(3.5355, Detectors.effectSize(window("lpips", 200, 0.22, 0.3), LPIPS, UP.withLogScale(true))
+                .statistic(), 1e-4);
+    }
+
+    @Test
+    void warmUpMeasuresTheLogsOfWindowMeansAndP90s() {
+        // Two windows, means 0.1 and 0.4, p90s 0.2 and 0.8: log means' mean (ln 0.1 + ln 0.4) / 2 = ln 0.2, their
+        // sample std |ln 0.4 - ln 0.1| / sqrt(2) = ln 4 / sqrt 2 = 0.98026; p90s: ln 0.4 and the same spread.
+        Baseline b = BaselineWarmup.EMPTY.add(window("lpips", 200, 0.1, 0.2)).add(window("lpips", 200, 0.4, 0.8))
+                .freeze("lpips");
+        assertEquals(Math.log(0.2), b.logMean(), 1e-12);
+        assertEquals(0.98026, b.logStd(), 1e-5);
+        assertEquals(Math.log(0.4), b.logP90Mean(), 1e-12);
+        assertEquals(0.98026, b.logP90Std(), 1e-5);
+        // A window mean of 0 leaves the baseline without log scale.
+        assertFalse(BaselineWarmup.EMPTY.add(window("lpips", 200, 0, 0)).add(window("lpips", 200, 0.4, 0.8))
+                .freeze("lpips").hasLogScale());
+    }
 }
