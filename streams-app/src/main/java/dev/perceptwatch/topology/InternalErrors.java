@@ -45,6 +45,7 @@ public final class InternalErrors {
     private final Topics topics;
     private final Clock clock;
     private final Map<InputPosition, Exception> refused = new ConcurrentHashMap<>();
+    private final Map<InputPosition, Exception> refusedWithBatch = new ConcurrentHashMap<>();
 
     public InternalErrors(Consumer<InternalError> counter, Serializer<DeadLetter> letters, Topics topics, Clock clock) {
         this.counter = counter;
@@ -131,6 +132,15 @@ public final class InternalErrors {
         return refused.putIfAbsent(event, refusal) == null;
     }
 
+    /**
+     * Remembers that the broker refused this event's small result with the batch it shared with a record too
+     * large, so that the thread is replaced and the event processed again as it was; false when it had already,
+     * once (then the result itself is what the broker refuses).
+     */
+    boolean refusedWithBatch(InputPosition event, Exception refusal) {
+        return refusedWithBatch.putIfAbsent(event, refusal) == null;
+    }
+
     /** Why the broker refused this event's result before, or null. */
     Exception refusalOf(InputPosition event) {
         return refused.get(event);
@@ -140,6 +150,11 @@ public final class InternalErrors {
     public boolean isRememberedRefusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             for (Exception refusal : refused.values()) {
+                if (cause == refusal) {
+                    return true;
+                }
+            }
+            for (Exception refusal : refusedWithBatch.values()) {
                 if (cause == refusal) {
                     return true;
                 }
