@@ -38,17 +38,6 @@ public record MetricDriftSettings(Direction direction, Set<DetectorKind> detecto
                                   double p90Z, double naiveRelativeChange, double criticalRelativeChange,
                                   double criticalZ, boolean logScale) {
 
-    /** Linear scale, as before the log-scale option. */
-    public MetricDriftSettings(Direction direction, Set<DetectorKind> detectors, double effectSizeZ,
-                               double twoWindowZ, double minRelativeChange, double cusumReference,
-                               double cusumDecision, double cusumHeadroom, double p90RelativeChange,
-                               double p90Z, double naiveRelativeChange, double criticalRelativeChange,
-                               double criticalZ) {
-        this(direction, detectors, effectSizeZ, twoWindowZ, minRelativeChange, cusumReference, cusumDecision,
-                cusumHeadroom, p90RelativeChange, p90Z, naiveRelativeChange, criticalRelativeChange, criticalZ,
-                false);
-    }
-
     /** The detector set shipped by default; the naive threshold is for comparison only. */
     public static final Set<DetectorKind> DEFAULT_DETECTORS =
             Set.copyOf(EnumSet.of(DetectorKind.EFFECT_SIZE, DetectorKind.TWO_WINDOW, DetectorKind.CUSUM,

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DetectorsTest {
 
     static final MetricDriftSettings UP = new MetricDriftSettings(Direction.UP_IS_WORSE,
-            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.03, 0.5, 4.0, 2.0, 0.15, 3.0, 0.10, 0.20, 5.0);
+            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.03, 0.5, 4.0, 2.0, 0.15, 3.0, 0.10, 0.20, 5.0, false);
     static final MetricDriftSettings DOWN = new MetricDriftSettings(Direction.DOWN_IS_WORSE,
-            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.01, 0.5, 4.0, 2.0, 0.02, 3.0, 0.02, 0.05, 5.0);
+            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.01, 0.5, 4.0, 2.0, 0.02, 3.0, 0.02, 0.05, 5.0, false);
     static final int MANY = 1_000_000;
     /** Window p90s of the warm-up spread by 0.02 at 200 values per window; no traffic mix. */
     static final Baseline LPIPS = new Baseline("lpips", 0.2, 0.08, 0.31, 0, MANY, 200L * MANY, "warm-up", 0.02, 200);

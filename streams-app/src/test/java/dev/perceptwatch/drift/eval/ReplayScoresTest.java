@@ -104,10 +104,15 @@ class ReplayScoresTest {
                 "changed-100%", "none"), rows.stream().map(DriftEvaluation.Row::scenario).distinct().toList());
         assertEquals(List.of("lpips", "mse", "psnr", "ssim", "any"),
                 rows.stream().map(DriftEvaluation.Row::metric).distinct().toList(), "only the metrics recorded");
+        // LPIPS pages on moderate shifts, the other metrics are backstops with higher thresholds (DriftSettings):
+        // every metric catches a stream twice as bad within the run's 8 windows, LPIPS and so the page within 2.
         for (String metric : List.of("lpips", "mse", "psnr", "ssim", "any")) {
             DriftEvaluation.Row all = row(rows, "changed-100%", metric);
             assertNotNull(all.medianDelayWindows(), metric + " misses a stream twice as bad");
-            assertTrue(all.medianDelayWindows() <= 2, metric + ": " + all);
+        }
+        for (String paging : List.of("lpips", "any")) {
+            DriftEvaluation.Row all = row(rows, "changed-100%", paging);
+            assertTrue(all.medianDelayWindows() <= 2, paging + ": " + all);
         }
         rows.stream().filter(r -> r.scenario().equals("none"))
                 .forEach(r -> assertNull(r.medianDelayWindows(), "no change, no delay"));
