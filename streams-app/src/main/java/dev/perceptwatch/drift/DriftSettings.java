@@ -52,7 +52,7 @@ public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolve
         // distances are judged on the log scale, where the window statistics of their right-skewed scores are
         // nearly normal. Measured with drift-eval, synthetic and replayed (docs/DETECTION.md).
         return switch (metric) {
-            case LPIPS -> new MetricDriftSettings(direction, detectors, 5.0, 3.8, 0.03, 1.0, 6.0, 2, 0.05, 5.0,
+            case LPIPS -> new MetricDriftSettings(direction, detectors, 5.0, 3.7, 0.03, 1.0, 6.0, 2, 0.05, 5.0,
                     0.10, 0.20, 10.0, true);
             case FEATURE_DISTANCE -> backstop(direction, 0.03, 0.05, 0.10, 0.20, true);
             case MSE -> backstop(direction, 0.05, 0.05, 0.10, 0.30, true);
