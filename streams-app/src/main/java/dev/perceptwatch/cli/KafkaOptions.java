@@ -1,5 +1,6 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.commandline.Reachability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

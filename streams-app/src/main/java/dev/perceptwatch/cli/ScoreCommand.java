@@ -1,10 +1,11 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.commandline.ScoringOptions;
 import dev.perceptwatch.imaging.Heatmap;
 import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.scoring.BatchListener;
-import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
+import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.PairScores;
 import dev.perceptwatch.scoring.ReferenceCacheStats;
 import dev.perceptwatch.scoring.ScoringEngine;

@@ -1,9 +1,11 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.perceptwatch.commandline.Reachability;
+import dev.perceptwatch.commandline.UserFixableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,6 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
+import dev.perceptwatch.commandline.SamplePairs;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;

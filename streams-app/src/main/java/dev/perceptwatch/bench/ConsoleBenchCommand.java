@@ -1,6 +1,10 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.commandline.Reachability;
+import dev.perceptwatch.commandline.SamplePairs;
+import dev.perceptwatch.commandline.ScoringOptions;
+import dev.perceptwatch.commandline.UserFixableException;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.AlertState;

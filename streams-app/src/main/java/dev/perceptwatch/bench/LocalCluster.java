@@ -1,5 +1,6 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
+import dev.perceptwatch.commandline.UserFixableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,13 +1,14 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.commandline.ScoringOptions;
 import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.scoring.BatchListener;
-import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
+import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.FeatureLayout;
 import dev.perceptwatch.scoring.LpipsModel;
 import dev.perceptwatch.scoring.LpipsSplitModel;
@@ -76,16 +77,14 @@ final class ScoringBenchCommand implements Callable<Integer> {
         if (warmUpSeconds < 0) {
             throw new IllegalArgumentException("--warm-up must not be negative, got " + warmUpSeconds);
         }
-        if (scoring.batchSize == null) {
-            scoring.batchSize = Integer.toString(batch);
-        }
+        scoring.defaultBatchSize(batch);
         PrintWriter out = spec.commandLine().getOut();
         ReusedReferences pairs = ReusedReferences.of(input.images, input.size, input.pairs, referenceReuse);
         out.printf(Locale.ROOT, "%d tiles of %dx%d from %s, each reference used by %d pair(s), batch %d, %.0f s per "
                         + "path, %d cores%n", pairs.tiles(), input.size, input.size, input.images, referenceReuse, batch,
                 seconds, Runtime.getRuntime().availableProcessors());
         int workers = scoring.engineOptions().batchWorkers();
-        try (ScoringEngine today = scoring.openEngineWithoutReferenceCache(BatchListener.NONE);
+        try (ScoringEngine today = openWithoutReferenceCache();
              EncodedPairScorer todayScorer = scoring.encodedScorer(today);
              ScoringEngine cached = scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer cachedScorer = scoring.encodedScorer(cached)) {
@@ -169,6 +168,14 @@ final class ScoringBenchCommand implements Callable<Integer> {
             out.println(new ObjectMapper().writeValueAsString(figures));
         }
         return 0;
+    }
+
+    /** The engine as the options say, but with the reference feature cache off: today's full-model path. */
+    private ScoringEngine openWithoutReferenceCache() {
+        ScoringEngine.Options chosen = scoring.engineOptions();
+        return ScoringEngine.open(new ScoringEngine.Options(chosen.model(), chosen.modelSha256(), chosen.modelPath(),
+                chosen.device(), chosen.cpuFallback(), chosen.intraOpThreads(), chosen.batchWorkers(),
+                chosen.batchSize(), chosen.maxWait(), chosen.queueCapacity(), chosen.metrics(), 0), BatchListener.NONE);
     }
 
     /** Runs {@code batch} back to back on {@code workers} threads for {@code runSeconds} (at least once each). */

@@ -1,13 +1,16 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.commandline.Reachability;
+import dev.perceptwatch.commandline.SamplePairs;
+import dev.perceptwatch.commandline.ScoringOptions;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.ScoringEngine;
-import dev.perceptwatch.topology.AvroSerdes;
 import dev.perceptwatch.service.PerceptWatchService;
+import dev.perceptwatch.topology.AvroSerdes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -237,7 +240,9 @@ final class PipelineBenchCommand implements Callable<Integer> {
         figures.put("num_standby_replicas", settings.kafka().clientProperties().getOrDefault("num.standby.replicas", "0"));
         figures.put("session_timeout_ms", settings.kafka().clientProperties().getOrDefault("session.timeout.ms",
                 "Kafka's default"));
-        try (ServiceInstances processes = new ServiceInstances(cluster.dir(), env, pin);
+        // The instances run the command line this bench was started from (its root): bench knows no commands.
+        String main = spec.root().userObject().getClass().getName();
+        try (ServiceInstances processes = new ServiceInstances(cluster.dir(), main, env, pin);
              ScoreCollector collector = new ScoreCollector(cluster.bootstrap(), topics, serdes);
              BenchProducer producer = new BenchProducer(cluster.bootstrap(), topics.generations(), serdes, samples, run,
                      models);

@@ -1,6 +1,7 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import dev.perceptwatch.client.PerceptWatchPublisher;
+import dev.perceptwatch.commandline.SamplePairs;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
