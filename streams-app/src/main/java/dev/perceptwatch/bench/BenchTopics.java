@@ -64,11 +64,13 @@ final class BenchTopics {
     private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().values().forEach(topic -> topic.partitions()
-                    .forEach(partition -> ends.put(new TopicPartition(topic.name(), partition.partition()),
-                            OffsetSpec.latest())));
             try {
+                // Inside the retry too: right after the creation the broker may not know the topics yet
+                // (UNKNOWN_TOPIC_OR_PARTITION, which failed PipelineBenchCommandTest on the test broker).
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get().values().forEach(topic -> topic.partitions()
+                        .forEach(partition -> ends.put(new TopicPartition(topic.name(), partition.partition()),
+                                OffsetSpec.latest())));
                 admin.listOffsets(ends).all().get();
                 return;
             } catch (ExecutionException notYet) {

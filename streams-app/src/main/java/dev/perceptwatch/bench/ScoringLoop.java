@@ -1,8 +1,8 @@
 package dev.perceptwatch.bench;
 
 import dev.perceptwatch.commandline.SamplePairs;
-import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.EncodedPairScorer;
+import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.PairScores;
 import java.util.ArrayDeque;
 import java.util.Deque;

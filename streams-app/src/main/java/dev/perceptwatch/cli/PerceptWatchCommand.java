@@ -2,10 +2,10 @@ package dev.perceptwatch.cli;
 
 import dev.perceptwatch.bench.BenchCommand;
 import java.util.Arrays;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine;
 
 /** Entry point of {@code perceptwatch.jar}: one subcommand per thing a user does. */
 @Command(name = "perceptwatch",

@@ -26,7 +26,7 @@ class LocalClusterTest {
         StringWriter log = new StringWriter();
         String registryUrl;
         Path dir;
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.findOps(Path.of("")), new PrintWriter(log, true))) {
+        try (LocalCluster cluster = LocalCluster.start(new PrintWriter(log, true))) {
             registryUrl = cluster.registryUrl();
             dir = cluster.dir();
             String text = log.toString();
