@@ -85,12 +85,14 @@ final class BenchTopics {
 
     /** Lines of {@code name partitions configs} (configs: comma-separated key=value, or -); # starts a comment. */
     static List<NewTopic> read(Path file) {
-        List<String> lines;
         try {
-            lines = Files.readAllLines(file);
+            return parse(file, Files.readAllLines(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the topic list " + file, e);
         }
+    }
+
+    private static List<NewTopic> parse(Path file, List<String> lines) {
         List<NewTopic> topics = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

@@ -1,7 +1,6 @@
 package dev.perceptwatch.bench;
 
 import dev.perceptwatch.commandline.SamplePairs;
-import dev.perceptwatch.commandline.ScoringOptions;
 import dev.perceptwatch.commandline.UserFixableException;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
@@ -29,21 +28,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "console", mixinStandardHelpOptions = true,
         description = {"What the web console costs: the time until an alert page with its worst examples has all "
@@ -166,14 +159,7 @@ final class ConsoleBenchCommand implements Callable<Integer> {
     /** Each event's partition and offset on the generations topic, read back by its key (the event id). */
     private static Map<String, long[]> positions(String bootstrap, String topic, List<String> ids) {
         Map<String, long[]> positions = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, byte[]> consumer = CommittedReads.fromBeginning(bootstrap, List.of(topic))) {
             long deadline = System.nanoTime() + PipelineBenchCommand.STALL.toNanos();
             while (!positions.keySet().containsAll(ids)) {
                 if (System.nanoTime() > deadline) {

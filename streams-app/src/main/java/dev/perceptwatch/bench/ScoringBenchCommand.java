@@ -1,6 +1,5 @@
 package dev.perceptwatch.bench;
 
-import dev.perceptwatch.commandline.ScoringOptions;
 import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
@@ -33,9 +32,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "scoring", mixinStandardHelpOptions = true,
         description = {"Throughput of the scoring path against its limits, the raw ONNX Runtime throughputs.",
