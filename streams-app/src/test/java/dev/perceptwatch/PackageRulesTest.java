@@ -39,8 +39,11 @@ class PackageRulesTest {
                     "config")),
             Map.entry("service", Set.of("events", "contract", "client", "imaging", "scoring", "aggregation", "drift",
                     "ingest", "config", "observability", "console", "topology")),
-            Map.entry("cli", Set.of("events", "contract", "client", "imaging", "scoring", "aggregation", "drift",
-                    "ingest", "config", "console", "topology", "service")));
+            Map.entry("commandline", Set.of("imaging", "scoring", "config")),
+            Map.entry("bench", Set.of("events", "client", "imaging", "scoring", "config", "topology", "service",
+                    "commandline")),
+            Map.entry("cli", Set.of("events", "client", "imaging", "scoring", "drift", "ingest", "config", "console",
+                    "service", "commandline", "bench")));
 
     /**
      * The other modules' packages: the events (generated from schemas/), the producer client, and the event
@@ -50,7 +53,8 @@ class PackageRulesTest {
 
     /** Where each heavy library may be used: nowhere else. */
     private static final Map<String, Set<String>> LIBRARY_USERS = Map.of(
-            "org.apache.kafka..", Set.of("topology", "service", "observability", "console", "cli"),
+            "org.apache.kafka..", Set.of("topology", "service", "observability", "console", "commandline", "bench",
+                    "cli"),
             "ai.onnxruntime..", Set.of("scoring"),
             "io.prometheus..", Set.of("observability"));
 

@@ -71,16 +71,6 @@ public final class WindowAccumulator {
         errors++;
     }
 
-    /** For tests: scored events (toWindowStats publishes it). */
-    long count() {
-        return count;
-    }
-
-    /** For tests: dead-lettered events (toWindowStats publishes it). */
-    long errors() {
-        return errors;
-    }
-
     /** Summaries of the metrics that had at least one counted value, in {@link Metric} order. */
     public List<MetricSummary> summaries() {
         return metrics.values().stream().map(MetricAccumulator::summary).toList();

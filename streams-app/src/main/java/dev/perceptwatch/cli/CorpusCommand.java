@@ -1,5 +1,6 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.commandline.SamplePairs;
 import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.RgbImage;

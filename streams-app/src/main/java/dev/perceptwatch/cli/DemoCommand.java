@@ -2,7 +2,7 @@ package dev.perceptwatch.cli;
 
 import dev.perceptwatch.client.GenerationEvents;
 import dev.perceptwatch.client.PerceptWatchPublisher;
-import dev.perceptwatch.client.TopicNames;
+import dev.perceptwatch.commandline.SamplePairs;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageEncoder;
@@ -54,10 +54,8 @@ final class DemoCommand implements Callable<Integer> {
     Duration recoverAfter;
     @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "D", description = "Stop after D (default: until Ctrl-C).")
     Duration duration;
-    @Option(names = "--topic", defaultValue = TopicNames.GENERATIONS, description = "Topic (default ${DEFAULT-VALUE}).")
-    String topic;
     @Mixin
-    KafkaOptions kafka;
+    GenerationsTarget target;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -83,13 +81,13 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--recover-after (" + recoverAfter + ") must come after --degrade-after ("
                     + degradeAfter + ")");
         }
-        kafka.requireReachable();
+        target.requireReachable();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Tile> tiles = SamplePairs.cleanTiles(images, tileSize, MAX_TILES).stream()
                 .map(image -> new Tile(image, ImageEncoder.png(image))).toList();
         out.printf(Locale.ROOT, "demo: %d tiles of %dx%d from %s, %.1f events/s to %s; %s/%s degrades at %s, recovers at %s%n",
-                tiles.size(), tileSize, tileSize, images, rate, topic, DEGRADING, DEGRADING_VERSION,
+                tiles.size(), tileSize, tileSize, images, rate, target.topic(), DEGRADING, DEGRADING_VERSION,
                 text(degradeAfter), text(recoverAfter));
         out.flush();
         CountDownLatch finished = new CountDownLatch(1);
@@ -102,8 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }, "perceptwatch-demo-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
-        try (PerceptWatchPublisher publisher = PerceptWatchPublisher.builder(kafka.bootstrapServers(), kafka.registryUrl())
-                .kafkaProperties(kafka.kafkaProperties).generationsTopic(topic).build()) {
+        try (PerceptWatchPublisher publisher = target.open()) {
             produce(publisher, tiles, out, err);
         } finally {
             finished.countDown();

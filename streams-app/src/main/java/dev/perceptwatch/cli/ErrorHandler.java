@@ -1,5 +1,7 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.commandline.Failures;
+import dev.perceptwatch.commandline.UserFixableException;
 import dev.perceptwatch.config.SettingsException;
 import dev.perceptwatch.scoring.ModelResolutionException;
 import dev.perceptwatch.scoring.ScoringException;
@@ -30,8 +32,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         boolean fixable = e instanceof SettingsException || e instanceof ModelResolutionException
                 || e instanceof ScoringException || e instanceof IllegalArgumentException
                 || e instanceof UserFixableException || e instanceof FileSystemException;
-        err.println("error: " + (e instanceof FileSystemException file ? describePath(file) : fixable ? describe(e)
-                : e.getClass().getSimpleName() + ": " + describe(e) + " (unexpected: rerun with " + VERBOSE
+        err.println("error: " + (e instanceof FileSystemException file ? describePath(file) : fixable ? Failures.describe(e)
+                : e.getClass().getSimpleName() + ": " + Failures.describe(e) + " (unexpected: rerun with " + VERBOSE
                         + " for the stack trace)"));
         err.flush();
         return fixable ? 2 : 1;
@@ -52,7 +54,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
                 suggestion = "; did you mean " + String.join(" or ", suggestions) + "?";
             }
         }
-        err.println("error: " + oneLine(e.getMessage()) + suggestion + " ('"
+        err.println("error: " + Failures.oneLine(e.getMessage()) + suggestion + " ('"
                 + commandLine.getCommandSpec().qualifiedName() + " --help' lists the options)");
         err.flush();
         return commandLine.getCommandSpec().exitCodeOnInvalidInput();
@@ -75,21 +77,5 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
                 : e instanceof NotDirectoryException ? "not a directory"
                 : e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
         return e.getFile() + (e.getOtherFile() == null ? "" : " -> " + e.getOtherFile()) + ": " + why;
-    }
-
-    /** The message, followed by those of its causes that it does not already contain. */
-    static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder(failure.getMessage() == null ? "" : failure.getMessage());
-        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            String message = cause.getMessage();
-            if (message != null && !message.isBlank() && !text.toString().contains(message)) {
-                text.append(text.isEmpty() ? "" : ": ").append(message);
-            }
-        }
-        return text.isEmpty() ? failure.getClass().getSimpleName() : oneLine(text.toString());
-    }
-
-    private static String oneLine(String text) {
-        return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -1,14 +1,15 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.client.TopicNames;
+import dev.perceptwatch.commandline.ScoringOptions;
+import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.console.Console;
 import dev.perceptwatch.console.ExampleExport;
 import dev.perceptwatch.ingest.UriPolicy;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.scoring.SpatialMaps;
-import dev.perceptwatch.client.TopicNames;
-import dev.perceptwatch.config.Settings;
-import dev.perceptwatch.config.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.client.PerceptWatchPublisher;
+import dev.perceptwatch.commandline.Reachability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,6 +47,11 @@ final class KafkaOptions {
     void requireReachable() {
         Reachability.requireRegistry(registryUrl(), "(ops/registry.sh start, or --registry URL)");
         Reachability.requireBroker(bootstrapServers(), kafkaProperties, "(ops/kafka.sh start, or --bootstrap HOST:PORT)");
+    }
+
+    /** A publisher's builder for these servers and client settings; the caller names its topic. */
+    PerceptWatchPublisher.Builder publisher() {
+        return PerceptWatchPublisher.builder(bootstrapServers(), registryUrl()).kafkaProperties(kafkaProperties);
     }
 
     static String resolve(String option, String envName, Path stateFile, String optionName, String starter,

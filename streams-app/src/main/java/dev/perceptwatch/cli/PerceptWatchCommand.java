@@ -1,5 +1,6 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.bench.BenchCommand;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -2,7 +2,6 @@ package dev.perceptwatch.cli;
 
 import dev.perceptwatch.client.GenerationEvents;
 import dev.perceptwatch.client.PerceptWatchPublisher;
-import dev.perceptwatch.client.TopicNames;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import java.io.IOException;
@@ -51,10 +50,8 @@ final class PublishCommand implements Callable<Integer> {
     boolean inline;
     @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "An attribute of every event; repeatable.")
     Map<String, String> attributes = new LinkedHashMap<>();
-    @Option(names = "--topic", defaultValue = TopicNames.GENERATIONS, description = "Topic (default ${DEFAULT-VALUE}).")
-    String topic;
     @Mixin
-    KafkaOptions kafka;
+    GenerationsTarget target;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -74,9 +71,8 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
-        kafka.requireReachable();
-        try (PerceptWatchPublisher publisher = PerceptWatchPublisher.builder(kafka.bootstrapServers(), kafka.registryUrl())
-                .kafkaProperties(kafka.kafkaProperties).generationsTopic(topic).build()) {
+        target.requireReachable();
+        try (PerceptWatchPublisher publisher = target.open()) {
             Deque<Sent> inFlight = new ArrayDeque<>();
             for (PairFiles.FilePair pair : pairs) {
                 if (referenceFiles && pair.reference() == null) {
@@ -103,7 +99,7 @@ final class PublishCommand implements Callable<Integer> {
             }
         }
         int total = pairs.size();
-        err.printf("published %d of %d events to %s; %d failed%n", total - failed, total, topic, failed);
+        err.printf("published %d of %d events to %s; %d failed%n", total - failed, total, target.topic(), failed);
         err.flush();
         return failed > 0 ? 1 : 0;
     }

@@ -36,8 +36,7 @@ final class PublishReferenceCommand implements Callable<Integer> {
         }
         byte[] image = Files.readAllBytes(file);
         kafka.requireReachable();
-        try (PerceptWatchPublisher publisher = PerceptWatchPublisher.builder(kafka.bootstrapServers(), kafka.registryUrl())
-                .kafkaProperties(kafka.kafkaProperties).referencesTopic(topic).build()) {
+        try (PerceptWatchPublisher publisher = kafka.publisher().referencesTopic(topic).build()) {
             RecordMetadata metadata = publisher.publishReference(id, image).get();
             spec.commandLine().getOut().printf("%s %s partition=%d offset=%d%n", id, file, metadata.partition(),
                     metadata.offset());

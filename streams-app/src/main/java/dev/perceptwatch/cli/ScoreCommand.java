@@ -1,5 +1,6 @@
 package dev.perceptwatch.cli;
 
+import dev.perceptwatch.commandline.ScoringOptions;
 import dev.perceptwatch.imaging.Heatmap;
 import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.scoring.BatchListener;

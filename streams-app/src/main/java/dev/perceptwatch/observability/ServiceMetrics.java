@@ -39,7 +39,6 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class ServiceMetrics {
 
-    private static final int DEFAULT_MAX_MODEL_SERIES = 200;
 
     /** The metric label's values: the score fields of QualityScore and MetricStats.metric. */
     static final Set<String> QUALITY_METRICS = Arrays.stream(Metric.values()).map(Metric::label)
@@ -134,11 +133,6 @@ public final class ServiceMetrics {
             .name("perceptwatch_models_loaded")
             .help("Scoring models loaded and ready (ONNX sessions open).")
             .register(registry);
-
-    /** For tests: the default cap of model series. */
-    ServiceMetrics() {
-        this(DEFAULT_MAX_MODEL_SERIES);
-    }
 
     /** @param maxModelSeries distinct (model_id, model_version) pairs reported before folding into "other" */
     public ServiceMetrics(int maxModelSeries) {

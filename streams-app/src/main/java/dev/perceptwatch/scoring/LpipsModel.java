@@ -130,22 +130,8 @@ public final class LpipsModel implements AutoCloseable {
     }
 
     /**
-     * For tests: scores N pairs of H x W images given as float32 NCHW arrays of N*3*H*W values each.
-     *
-     * @param wantSpatial whether to compute and return the spatial maps (otherwise they are null)
-     */
-    List<PerceptualScore> score(int width, int height, float[] img0, float[] img1, boolean wantSpatial) {
-        int pairs = pairCount(width, height, img0.length);
-        checkInput(width, height, pairs, img0.length, img1.length);
-        boolean[] spatialFor = new boolean[pairs];
-        Arrays.fill(spatialFor, wantSpatial);
-        // ORT copies heap buffers into native memory itself: one copy, as with a direct buffer of our own.
-        return score(width, height, pairs, FloatBuffer.wrap(img0), FloatBuffer.wrap(img1), spatialFor);
-    }
-
-    /**
-     * Same as the array variant, but from buffers holding {@code pairs} images each from their position:
-     * direct buffers in native order are handed to ONNX Runtime without a copy, heap ones are copied.
+     * Scores {@code pairs} pairs of H x W images, float32 NCHW, from the buffers' positions: direct buffers in
+     * native order are handed to ONNX Runtime without a copy, heap ones are copied.
      *
      * @param spatialFor per pair, whether its spatial map is wanted
      */
@@ -180,11 +166,6 @@ public final class LpipsModel implements AutoCloseable {
             throw new ScoringException("model '" + name + "' failed on " + pairs + " pair(s) of " + width + "x"
                     + height + ": " + e.getMessage(), e);
         }
-    }
-
-    private static int pairCount(int width, int height, int floats) {
-        long perImage = 3L * width * height;
-        return perImage > 0 && floats % perImage == 0 ? (int) (floats / perImage) : -1;
     }
 
     int minInputSide() {

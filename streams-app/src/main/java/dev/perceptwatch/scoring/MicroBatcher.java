@@ -90,14 +90,6 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * For tests: one worker thread, one batch at a time, and no listener. The service sizes its workers from
-     * {@code scoring.batch-workers} instead (one per core on the CPU) through the other constructor.
-     */
-    MicroBatcher(LpipsModel model, int batchSize, Duration maxWait, int capacity) {
-        this(model, null, batchSize, maxWait, capacity, 1, BatchListener.NONE);
-    }
-
-    /**
      * @param capacity the most pairs that may wait for a batch; running batches come on top, so at most
      *     {@code capacity + workers * batchSize} pairs are held
      * @param reuse the split model and reference cache, or null to score every pair with the full model
@@ -175,15 +167,6 @@ final class MicroBatcher implements AutoCloseable {
         return model.minInputSide();
     }
 
-    /** For tests: pairs waiting for a batch (not counting batches being run). */
-    int waiting() {
-        lock.lock();
-        try {
-            return waiting;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     private void work() {
         BatchBuffers buffers = new BatchBuffers();

@@ -227,18 +227,6 @@ public final class PerceptWatchService implements AutoCloseable {
         stopped.await();
     }
 
-    /**
-     * Stops processing until {@link #resume()}; the instance keeps its partitions. Benchmarks use it to load a
-     * backlog and then measure how fast the service drains it.
-     */
-    public void pause() {
-        streams.pause();
-    }
-
-    public void resume() {
-        streams.resume();
-    }
-
     public KafkaStreams.State state() {
         return streams.state();
     }

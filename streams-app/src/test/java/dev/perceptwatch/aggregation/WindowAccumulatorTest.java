@@ -2,6 +2,7 @@ package dev.perceptwatch.aggregation;
 
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.events.WindowStats;
 import dev.perceptwatch.events.WorstExample;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -30,8 +31,9 @@ class WindowAccumulatorTest {
         window.add(score("b", null, Double.POSITIVE_INFINITY, 0.9));
         window.addError();
 
-        assertEquals(2, window.count());
-        assertEquals(1, window.errors());
+        WindowStats published = published(window);
+        assertEquals(2, published.getCount());
+        assertEquals(1, published.getErrors());
         List<MetricSummary> summaries = window.summaries();
         assertEquals(List.of("lpips", "psnr", "ssim"), summaries.stream().map(MetricSummary::metric).toList());
         assertEquals(1, summaries.get(1).count(), "PSNR +Infinity is not counted");
@@ -88,7 +90,7 @@ class WindowAccumulatorTest {
         original.addError();
         WindowAccumulator copy = WindowAccumulator.fromBytes(original.toBytes());
         assertEquals(original.summaries(), copy.summaries());
-        assertEquals(original.errors(), copy.errors());
+        assertEquals(published(original).getErrors(), published(copy).getErrors());
         assertEquals(original.worstEventIds(Metric.LPIPS), copy.worstEventIds(Metric.LPIPS));
 
         original.add(score("late", 0.99, 10.0, 0.1));
@@ -183,5 +185,10 @@ class WindowAccumulatorTest {
         MetricSummary summary = new MetricSummary("lpips", 3, 0.2, 0.1, 0.1, 0.3, 0.2, 0.28, 0.3);
         assertEquals(summary, MetricSummary.fromAvro(summary.toAvro()));
         assertEquals(0.28, summary.toAvro().getP90(), 0);
+    }
+
+    /** The counts as the service publishes them, in the closed window. */
+    private static WindowStats published(WindowAccumulator window) {
+        return window.toWindowStats("model", "v1", null, 0, 60_000);
     }
 }

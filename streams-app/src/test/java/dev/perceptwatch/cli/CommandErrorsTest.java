@@ -3,6 +3,8 @@ package dev.perceptwatch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.perceptwatch.commandline.Reachability;
+import dev.perceptwatch.commandline.UserFixableException;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;

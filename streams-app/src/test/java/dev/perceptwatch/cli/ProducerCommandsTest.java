@@ -141,19 +141,16 @@ class ProducerCommandsTest {
     @Test
     void tailPrintsOneDecodedLinePerRecordAndStopsAtMax(KafkaBroker kafka, SchemaRegistry.Server registry)
             throws Exception {
-        String scores = kafka.uniqueTopicName("scores");
-        String alerts = kafka.uniqueTopicName("alerts");
-        String deadLetters = kafka.uniqueTopicName("dead-letters");
-        kafka.createTopics(1, scores, alerts, deadLetters);
+        TailedTopics topics = TailedTopics.create(kafka);
         Instant time = Instant.parse("2025-11-23T12:00:00Z");
-        produce(kafka, registry, scores, QualityScore.class, List.of(score("e1", 0.12345, 31.24, time),
+        produce(kafka, registry, topics.scores(), QualityScore.class, List.of(score("e1", 0.12345, 31.24, time),
                 score("e2", 0.5, Double.POSITIVE_INFINITY, time.plusSeconds(1)), score("e3", 0.3, 20.0, time)));
-        produce(kafka, registry, alerts, DriftAlert.class, List.of(alert(time)));
-        produce(kafka, registry, deadLetters, DeadLetter.class, List.of(deadLetter(time)));
+        produce(kafka, registry, topics.alerts(), DriftAlert.class, List.of(alert(time)));
+        produce(kafka, registry, topics.deadLetters(), DeadLetter.class, List.of(deadLetter(time)));
 
-        CommandRun scoreLines = tail(kafka, registry, "scores", scores, "--max", "2");
-        CommandRun alertLines = tail(kafka, registry, "alerts", alerts, "--timeout", "2s");
-        CommandRun deadLetterLines = tail(kafka, registry, "dead-letters", deadLetters, "--max", "1");
+        CommandRun scoreLines = tail(kafka, registry, "scores", topics.scores(), "--max", "2");
+        CommandRun alertLines = tail(kafka, registry, "alerts", topics.alerts(), "--timeout", "2s");
+        CommandRun deadLetterLines = tail(kafka, registry, "dead-letters", topics.deadLetters(), "--max", "1");
 
         assertEquals(List.of(
                 "2025-11-23T12:00:00Z faces/v7 e1 lpips=0.1235 ssim=0.9100 psnr=31.2dB mse=12.50 256x256",
@@ -171,32 +168,32 @@ class ProducerCommandsTest {
     @Test
     void tailModelAndVersionPrintOnlyThatModelsRecords(KafkaBroker kafka, SchemaRegistry.Server registry)
             throws Exception {
-        String scores = kafka.uniqueTopicName("scores");
-        String alerts = kafka.uniqueTopicName("alerts");
-        String deadLetters = kafka.uniqueTopicName("dead-letters");
-        kafka.createTopics(1, scores, alerts, deadLetters);
+        TailedTopics topics = TailedTopics.create(kafka);
         Instant time = Instant.parse("2025-11-23T12:00:00Z");
         // The page's alert was published before tail started: --from-beginning finds it among other models'.
-        produce(kafka, registry, alerts, DriftAlert.class, List.of(alert(time, "landscapes", "v3", "a"),
+        produce(kafka, registry, topics.alerts(), DriftAlert.class, List.of(alert(time, "landscapes", "v3", "a"),
                 alert(time, "faces", "v7", "b"), alert(time.plusSeconds(60), "landscapes", "v3", "c"),
                 alert(time.plusSeconds(60), "faces", "v8", "d")));
-        produce(kafka, registry, scores, QualityScore.class, List.of(score("e1", 0.1, 30.0, time, "landscapes", "v3"),
-                score("e2", 0.2, 30.0, time, "faces", "v7"), score("e3", 0.3, 30.0, time, "faces", "v8")));
+        produce(kafka, registry, topics.scores(), QualityScore.class,
+                List.of(score("e1", 0.1, 30.0, time, "landscapes", "v3"),
+                        score("e2", 0.2, 30.0, time, "faces", "v7"), score("e3", 0.3, 30.0, time, "faces", "v8")));
         DeadLetter unreadable = DeadLetter.newBuilder(deadLetter(time)).setEventId(null).setModelId(null)
                 .setModelVersion(null).setReason("BAD_SCHEMA").setMessage("not Avro").build();
         DeadLetter otherModel = DeadLetter.newBuilder(deadLetter(time)).setEventId("e8").setModelId("landscapes")
                 .setModelVersion("v3").build();
-        produce(kafka, registry, deadLetters, DeadLetter.class, List.of(unreadable, otherModel, deadLetter(time)));
+        produce(kafka, registry, topics.deadLetters(), DeadLetter.class,
+                List.of(unreadable, otherModel, deadLetter(time)));
 
-        CommandRun faces = tail(kafka, registry, "alerts", alerts, "--model", "faces", "--timeout", "2s");
-        CommandRun facesV7 = tail(kafka, registry, "alerts", alerts, "--model", "faces", "--version", "v7",
+        CommandRun faces = tail(kafka, registry, "alerts", topics.alerts(), "--model", "faces", "--timeout", "2s");
+        CommandRun facesV7 = tail(kafka, registry, "alerts", topics.alerts(), "--model", "faces", "--version", "v7",
                 "--timeout", "2s");
-        CommandRun landscapesFirst = tail(kafka, registry, "alerts", alerts, "--model", "landscapes", "--max", "1");
-        CommandRun scoresV8 = tail(kafka, registry, "scores", scores, "--model", "faces", "--model-version", "v8",
+        CommandRun landscapesFirst = tail(kafka, registry, "alerts", topics.alerts(), "--model", "landscapes",
+                "--max", "1");
+        CommandRun scoresV8 = tail(kafka, registry, "scores", topics.scores(), "--model", "faces", "--model-version", "v8",
                 "--timeout", "2s");
-        CommandRun facesDeadLetters = tail(kafka, registry, "dead-letters", deadLetters, "--model", "faces",
+        CommandRun facesDeadLetters = tail(kafka, registry, "dead-letters", topics.deadLetters(), "--model", "faces",
                 "--timeout", "2s");
-        CommandRun allDeadLetters = tail(kafka, registry, "dead-letters", deadLetters, "--timeout", "2s");
+        CommandRun allDeadLetters = tail(kafka, registry, "dead-letters", topics.deadLetters(), "--timeout", "2s");
 
         assertEquals(List.of("b: lpips rose from 0.10 to 0.30.", "d: lpips rose from 0.10 to 0.30."),
                 summaries(faces), faces.toString());
@@ -329,4 +326,13 @@ class ProducerCommandsTest {
         return ImageEncoder.png(new RgbImage(4, 4, rgb));
     }
 
+    /** The output topics tail reads, each a test's own, one partition each. */
+    private record TailedTopics(String scores, String alerts, String deadLetters) {
+        static TailedTopics create(KafkaBroker kafka) throws Exception {
+            TailedTopics topics = new TailedTopics(kafka.uniqueTopicName("scores"), kafka.uniqueTopicName("alerts"),
+                    kafka.uniqueTopicName("dead-letters"));
+            kafka.createTopics(1, topics.scores(), topics.alerts(), topics.deadLetters());
+            return topics;
+        }
+    }
 }

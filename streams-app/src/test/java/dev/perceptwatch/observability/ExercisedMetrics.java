@@ -1,5 +1,6 @@
 package dev.perceptwatch.observability;
 
+import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.events.AlertState;
 import dev.perceptwatch.events.DriftAlert;
 import dev.perceptwatch.events.MetricStats;
@@ -82,8 +83,13 @@ final class ExercisedMetrics implements AutoCloseable {
      * A server whose metrics have been exercised with every method; driftFiring sets the drift gauge: lpips
      * firing CRITICAL (2) and ssim firing WARNING (1), the other metrics quiet (0).
      */
+    /** The service's own cap of model series (metrics.max-model-series) when the settings name none. */
+    static final int DEFAULT_MAX_MODEL_SERIES = Settings.load(null,
+            Map.of("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")).observability().maxModelSeries();
+
     static ExercisedMetrics start(Path stateDir, boolean driftFiring) throws IOException {
-        ExercisedMetrics fixture = new ExercisedMetrics(new ServiceMetrics(), unstartedStreams(stateDir));
+        ExercisedMetrics fixture = new ExercisedMetrics(new ServiceMetrics(DEFAULT_MAX_MODEL_SERIES),
+                unstartedStreams(stateDir));
         fixture.exerciseEveryMethod(driftFiring);
         return fixture;
     }

@@ -160,7 +160,7 @@ class ServiceMetricsTest {
 
     @Test
     void defaultReadinessNamesEverythingMissingBeforeStart() {
-        ServiceMetrics fresh = new ServiceMetrics();
+        ServiceMetrics fresh = new ServiceMetrics(ExercisedMetrics.DEFAULT_MAX_MODEL_SERIES);
         assertEquals(List.of("kafka streams not started", "no scoring model loaded"),
                 fresh.readiness().notReady());
     }
@@ -238,7 +238,7 @@ class ServiceMetricsTest {
 
     @Test
     void segmentedWindowsAndAlertsAreNotExported() throws Exception {
-        ServiceMetrics fresh = new ServiceMetrics();
+        ServiceMetrics fresh = new ServiceMetrics(ExercisedMetrics.DEFAULT_MAX_MODEL_SERIES);
         fresh.windowClosed(ExercisedMetrics.window(MODEL, VERSION, "prompt-set-b"));
         fresh.driftAlert(DriftAlert.newBuilder(ExercisedMetrics.alert(AlertState.FIRING)).setSegment("prompt-set-b").build());
         try (MetricsServer server = MetricsServer.start(fresh, "127.0.0.1", 0)) {

@@ -45,7 +45,8 @@ class LpipsKnownAnswersTest {
     void exampleTripletMatchesModelsMd(String modelName, Expected p0, Expected p1) throws Exception {
         RgbImage ref = TestImages.read("ex_ref.png");
         try (LpipsModel model = TestModels.openOnCpu(modelName);
-             MicroBatcher batcher = new MicroBatcher(model, 2, Duration.ofSeconds(5), 4)) {
+             MicroBatcher batcher = new MicroBatcher(model, null, 2, Duration.ofSeconds(5), 4, 1,
+                     BatchListener.NONE)) {
             CompletableFuture<PerceptualScore> first =
                     batcher.submit(TestImages.pair(ref, TestImages.read("ex_p0.png"), true));
             CompletableFuture<PerceptualScore> second =

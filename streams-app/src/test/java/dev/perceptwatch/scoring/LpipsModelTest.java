@@ -35,7 +35,8 @@ class LpipsModelTest {
             assertEquals(ScoringDevice.CPU, model.device());
             assertEquals("cpu", model.device().toString());
             RgbImage ref = TestImages.read("ex_ref.png");
-            List<PerceptualScore> scores = model.score(64, 64, TestImages.tensor(ref), TestImages.tensor(ref), false);
+            List<PerceptualScore> scores = TestModels.score(model, 64, 64, TestImages.tensor(ref),
+                    TestImages.tensor(ref), false);
             assertEquals(0.0, scores.get(0).lpips(), "d(a,a) = 0 (MODELS.md)");
             assertNull(scores.get(0).spatialMap());
         }
@@ -69,13 +70,13 @@ class LpipsModelTest {
             assertTrue(message.contains("-Pcuda") && message.contains("scoring.device-fallback=cpu"), message);
             try (LpipsModel fallback = LpipsModel.open(alex, ScoringDevice.parse("cuda"), true, 1)) {
                 assertEquals(ScoringDevice.CPU, fallback.device());
-                assertEquals(0.721881, fallback.score(64, 64, ref, p0, false).get(0).lpips(), 1e-5);
+                assertEquals(0.721881, TestModels.score(fallback, 64, 64, ref, p0, false).get(0).lpips(), 1e-5);
             }
             return;
         }
         try (LpipsModel model = onCuda) {
             assertEquals("cuda:0", model.device().toString());
-            assertEquals(0.721881, model.score(64, 64, ref, p0, false).get(0).lpips(), 1e-4);
+            assertEquals(0.721881, TestModels.score(model, 64, 64, ref, p0, false).get(0).lpips(), 1e-4);
         }
     }
 
@@ -87,7 +88,7 @@ class LpipsModelTest {
         float[] others = concat(TestImages.tensor(p0), TestImages.tensor(ref));
         try (LpipsModel model = LpipsModel.open(TestModels.resolver().resolve("lpips-squeeze"), ScoringDevice.CPU,
                 false, 1)) {
-            List<PerceptualScore> scores = model.score(64, 64, refs, others, true);
+            List<PerceptualScore> scores = TestModels.score(model, 64, 64, refs, others, true);
             assertEquals(2, scores.size());
             // 0.711048 is MODELS.md's LPIPS(ref, p0) for squeeze; the second pair is identical images.
             assertEquals(0.711048, scores.get(0).lpips(), 1e-5);
@@ -96,7 +97,7 @@ class LpipsModelTest {
             assertEquals(64 * 64, scores.get(1).spatialMap().length);
 
             IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                    () -> model.score(64, 48, refs, others, false));
+                    () -> TestModels.score(model, 64, 48, refs, others, false));
             assertTrue(error.getMessage().contains("do not match a whole number of pair(s) of 64x48"), error.getMessage());
         }
     }

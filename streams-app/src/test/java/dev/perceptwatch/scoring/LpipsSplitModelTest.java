@@ -47,7 +47,7 @@ class LpipsSplitModelTest {
         RgbImage p1 = TestImages.read("ex_p1.png");
         try (LpipsModel full = TestModels.openOnCpu(name);
              LpipsSplitModel split = TestModels.openSplitOnCpu(name)) {
-            List<PerceptualScore> expected = full.score(64, 64, concat(p0, p1), concat(ref, ref), false);
+            List<PerceptualScore> expected = TestModels.score(full, 64, 64, concat(p0, p1), concat(ref, ref), false);
 
             FeatureLayout layout = split.layout(64, 64);
             FloatBuffer[] features = new FloatBuffer[split.layerCount()];

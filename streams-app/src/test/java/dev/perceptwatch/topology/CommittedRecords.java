@@ -2,6 +2,7 @@ package dev.perceptwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.perceptwatch.bench.CommittedReads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +11,9 @@ import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The values of one output topic, read from the beginning with {@code isolation.level=read_committed}, as a
@@ -33,15 +31,10 @@ final class CommittedRecords<V extends SpecificRecord> implements AutoCloseable 
 
     CommittedRecords(String bootstrapServers, AvroSerdes serdes, String topic, Class<V> type) {
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = CommittedReads.fromBeginning(bootstrapServers, List.of(topic));
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.reader = serdes.valueSerde(type).deserializer();
-        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        partitions.addAll(consumer.assignment());
     }
 
     /** Everything read so far, after reading what is there now. */

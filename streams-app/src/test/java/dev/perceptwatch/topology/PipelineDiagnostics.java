@@ -1,19 +1,17 @@
 package dev.perceptwatch.topology;
 
+import dev.perceptwatch.bench.CommittedReads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What a stalled pipeline test needs to tell where events stopped: how far the application's group has
@@ -57,14 +55,9 @@ final class PipelineDiagnostics {
     static String pendingInChangelog(String bootstrapServers, String applicationId) {
         String changelog = applicationId + "-" + ScoringStage.PENDING_STORE + "-changelog";
         Map<String, InputPosition> live = new TreeMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(changelog).stream()
-                    .map(p -> new TopicPartition(changelog, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, byte[]> consumer = CommittedReads.fromBeginning(bootstrapServers,
+                List.of(changelog))) {
+            List<TopicPartition> partitions = List.copyOf(consumer.assignment());
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))

@@ -2,6 +2,7 @@ package dev.perceptwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.perceptwatch.bench.CommittedReads;
 import dev.perceptwatch.client.PerceptWatchPublisher;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.QualityScore;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -36,7 +36,7 @@ final class PipelineOutputs implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final PipelineTopics topics;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<String, byte[]> consumer;
     private final Admin admin;
     private final Deserializer<QualityScore> scoreReader;
     private final Deserializer<DeadLetter> letterReader;
@@ -46,19 +46,12 @@ final class PipelineOutputs implements AutoCloseable {
 
     PipelineOutputs(String bootstrapServers, AvroSerdes serdes, PipelineTopics topics) {
         this.topics = topics;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = CommittedReads.fromBeginning(bootstrapServers, List.of(topics.scores(), topics.deadLetters()),
+                Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES));
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.scoreReader = serdes.valueSerde(QualityScore.class).deserializer();
         this.letterReader = serdes.valueSerde(DeadLetter.class).deserializer();
-        for (String topic : List.of(topics.scores(), topics.deadLetters())) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        partitions.addAll(consumer.assignment());
     }
 
     List<QualityScore> scores() {
@@ -113,7 +106,7 @@ final class PipelineOutputs implements AutoCloseable {
 
     private List<String> poll() {
         List<String> ids = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
             if (record.topic().equals(topics.scores())) {
                 QualityScore score = scoreReader.deserialize(record.topic(), record.value());
                 scores.add(score);

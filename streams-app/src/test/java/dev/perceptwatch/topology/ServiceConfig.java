@@ -1,6 +1,7 @@
 package dev.perceptwatch.topology;
 
 import dev.perceptwatch.config.Settings;
+import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.testing.SharedFiles;
 import java.io.IOException;
 import java.io.Writer;
@@ -28,12 +29,8 @@ final class ServiceConfig {
         // No session or membership settings: a restarted service rejoins at once with the service's defaults
         // (static membership under an id derived from this state dir, StaticMembership).
         properties.put("registry.url", registryUrl);
-        properties.put("topics.generations", topics.generations());
-        properties.put("topics.references", topics.references());
-        properties.put("topics.scores", topics.scores());
-        properties.put("topics.dead-letters", topics.deadLetters());
-        properties.put("topics.window-stats", topics.windowStats());
-        properties.put("topics.alerts", topics.alerts());
+        properties.putAll(new Topics(topics.generations(), topics.references(), topics.scores(), topics.deadLetters(),
+                topics.windowStats(), topics.alerts()).settings());
         properties.put("scoring.model-path", SharedFiles.modelsDir().toString());
         properties.put("scoring.intra-op-threads", "1");
         properties.put("processing.prep-threads", "1");

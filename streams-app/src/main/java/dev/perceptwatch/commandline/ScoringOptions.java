@@ -1,4 +1,4 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.commandline;
 
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.SettingsSource;
@@ -16,55 +16,65 @@ import picocli.CommandLine.Option;
  * The scoring settings as command-line options for the offline commands. Each option is the setting of the
  * same name, with the same default and validation, so offline and streaming scores agree.
  */
-final class ScoringOptions {
+public final class ScoringOptions {
     @Option(names = "--model", description = "Perceptual model: lpips-alex (default) or lpips-squeeze.")
-    String model;
+    private String model;
     @Option(names = "--model-path", split = ",", description = "Directories searched for the model before models/ and ../shared/models/.")
-    List<String> modelPath;
+    private List<String> modelPath;
     @Option(names = "--model-sha256", description = "Expected sha256 of a model exported elsewhere (replaces the manifest's).")
-    String modelSha256;
+    private String modelSha256;
     @Option(names = "--device", description = "cpu (default), cuda or cuda:N.")
-    String device;
+    private String device;
     @Option(names = "--device-fallback", description = "none (default: fail when the device is missing) or cpu.")
-    String deviceFallback;
+    private String deviceFallback;
     @Option(names = "--metrics", description = "Metrics to compute (default all): lpips,feature_distance,mse,psnr,ssim,ms_ssim.")
-    String metrics;
+    private String metrics;
     @Option(names = "--batch-size", description = "Pairs per model run (default 8).")
-    String batchSize;
+    private String batchSize;
     @Option(names = "--max-wait", description = "Longest a pair waits for its batch to fill (default 20ms).")
-    String maxWait;
+    private String maxWait;
     @Option(names = "--intra-op-threads",
             description = "ONNX Runtime threads per model run (default: 1 on cpu, the number of cores on cuda).")
-    String intraOpThreads;
+    private String intraOpThreads;
     @Option(names = "--batch-workers",
             description = "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda).")
-    String batchWorkers;
+    private String batchWorkers;
     @Option(names = "--reference-cache-bytes", description = "Bound of the reference feature cache in bytes (default: "
             + "256 MiB, or a quarter of a heap under 1 GiB; at most half the heap; 0 turns it off; docs/SCORING.md).")
-    String referenceCacheBytes;
+    private String referenceCacheBytes;
     @Option(names = "--prep-threads", description = "Threads decoding images and computing classic metrics (default: the number of cores).")
-    String prepThreads;
+    private String prepThreads;
     @Option(names = "--size-policy", description = "reject (default) or resize-to-reference.")
-    String sizePolicy;
+    private String sizePolicy;
     @Option(names = "--max-bytes", description = "Largest encoded image accepted, in bytes (default 20 MiB).")
-    String maxBytes;
+    private String maxBytes;
     @Option(names = "--max-pixels", description = "Largest image accepted, in pixels (default "
             + ImageLimits.DEFAULT_MAX_PIXELS + ", 4096 x 4096).")
-    String maxPixels;
+    private String maxPixels;
+
+    /**
+     * A command whose own option sizes the batches (bench scoring's --batch) makes that the batch size, unless
+     * --batch-size was given too.
+     */
+    public void defaultBatchSize(int batch) {
+        if (batchSize == null) {
+            batchSize = Integer.toString(batch);
+        }
+    }
 
     private SettingsSource source() {
         return SettingsSource.of(values());
     }
 
     /** The options given, as {@code PERCEPTWATCH_*} variables, for a service started in-process with them. */
-    Map<String, String> asEnvironment() {
+    public Map<String, String> asEnvironment() {
         Map<String, String> environment = new LinkedHashMap<>();
         values().forEach((key, value) -> environment.put(environmentName(key), value));
         return environment;
     }
 
     /** The PERCEPTWATCH_* variable that sets a settings key (README, Configuration). */
-    static String environmentName(String key) {
+    public static String environmentName(String key) {
         return "PERCEPTWATCH_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
@@ -88,31 +98,23 @@ final class ScoringOptions {
         return values;
     }
 
-    ScoringEngine.Options engineOptions() {
+    public ScoringEngine.Options engineOptions() {
         return Settings.scoring(source());
     }
 
     /** The encoded-pair scorer in front of an engine the caller opened; close the scorer, then the engine. */
-    EncodedPairScorer encodedScorer(ScoringEngine engine) {
+    public EncodedPairScorer encodedScorer(ScoringEngine engine) {
         Settings.Imaging imaging = imaging();
         return new EncodedPairScorer(engine.scorer(), imaging.limits(), imaging.sizePolicy(),
                 Settings.processing(source()).prepThreads());
     }
 
-    Settings.Imaging imaging() {
+    public Settings.Imaging imaging() {
         return Settings.imaging(source());
     }
 
-    ScoringEngine openEngine(BatchListener listener) {
+    public ScoringEngine openEngine(BatchListener listener) {
         return ScoringEngine.open(engineOptions(), listener);
-    }
-
-    /** The engine as the options say, but with the reference feature cache off: today's full-model path. */
-    ScoringEngine openEngineWithoutReferenceCache(BatchListener listener) {
-        ScoringEngine.Options chosen = engineOptions();
-        return ScoringEngine.open(new ScoringEngine.Options(chosen.model(), chosen.modelSha256(), chosen.modelPath(),
-                chosen.device(), chosen.cpuFallback(), chosen.intraOpThreads(), chosen.batchWorkers(),
-                chosen.batchSize(), chosen.maxWait(), chosen.queueCapacity(), chosen.metrics(), 0), listener);
     }
 
     private static void put(Map<String, String> values, String key, String value) {

@@ -1,4 +1,4 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.DeadLetter;
@@ -15,12 +15,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -37,7 +34,7 @@ final class ScoreCollector implements AutoCloseable {
         }
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<String, byte[]> consumer;
     private final Topics topics;
     private final Deserializer<QualityScore> scores;
     private final Deserializer<DeadLetter> deadLetters;
@@ -54,17 +51,7 @@ final class ScoreCollector implements AutoCloseable {
         this.topics = topics;
         this.scores = serdes.valueSerde(QualityScore.class).deserializer();
         this.deadLetters = serdes.valueSerde(DeadLetter.class).deserializer();
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        // Assigned, not subscribed: no group to join, and the topics are new, so the beginning is everything.
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.scores(), topics.deadLetters())) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        this.consumer = CommittedReads.fromBeginning(bootstrap, List.of(topics.scores(), topics.deadLetters()));
         this.thread = new Thread(this::consume, "perceptwatch-bench-scores");
         thread.setDaemon(true);
         thread.start();
@@ -75,7 +62,7 @@ final class ScoreCollector implements AutoCloseable {
             while (true) {
                 var records = consumer.poll(Duration.ofMillis(100));
                 long readAt = System.currentTimeMillis();
-                for (ConsumerRecord<byte[], byte[]> record : records) {
+                for (ConsumerRecord<String, byte[]> record : records) {
                     if (record.topic().equals(topics.scores())) {
                         QualityScore score = scores.deserialize(record.topic(), record.value());
                         arrive(score.getEventId(), new Arrival(score.getProducedAt().toEpochMilli(), readAt));

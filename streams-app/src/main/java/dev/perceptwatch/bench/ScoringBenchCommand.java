@@ -1,6 +1,5 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
@@ -33,9 +32,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "scoring", mixinStandardHelpOptions = true,
         description = {"Throughput of the scoring path against its limits, the raw ONNX Runtime throughputs.",
@@ -48,7 +45,7 @@ import picocli.CommandLine.Spec;
 final class ScoringBenchCommand implements Callable<Integer> {
 
     @Mixin
-    SampleOptions input;
+    BenchOptions input;
     @Option(names = "--batch", defaultValue = "8", description = "Batch size of every path (default 8).")
     int batch;
     @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds of each path (default 20).")
@@ -62,11 +59,6 @@ final class ScoringBenchCommand implements Callable<Integer> {
     @Option(names = "--reference-reuse", defaultValue = "1", description = "Pairs that use each reference, in a row "
             + "(default 1: every pair brings a reference of its own, today's workload without reuse).")
     int referenceReuse;
-    @Mixin
-    ScoringOptions scoring;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -76,19 +68,17 @@ final class ScoringBenchCommand implements Callable<Integer> {
         if (warmUpSeconds < 0) {
             throw new IllegalArgumentException("--warm-up must not be negative, got " + warmUpSeconds);
         }
-        if (scoring.batchSize == null) {
-            scoring.batchSize = Integer.toString(batch);
-        }
-        PrintWriter out = spec.commandLine().getOut();
+        input.scoring.defaultBatchSize(batch);
+        PrintWriter out = input.out();
         ReusedReferences pairs = ReusedReferences.of(input.images, input.size, input.pairs, referenceReuse);
         out.printf(Locale.ROOT, "%d tiles of %dx%d from %s, each reference used by %d pair(s), batch %d, %.0f s per "
                         + "path, %d cores%n", pairs.tiles(), input.size, input.size, input.images, referenceReuse, batch,
                 seconds, Runtime.getRuntime().availableProcessors());
-        int workers = scoring.engineOptions().batchWorkers();
-        try (ScoringEngine today = scoring.openEngineWithoutReferenceCache(BatchListener.NONE);
-             EncodedPairScorer todayScorer = scoring.encodedScorer(today);
-             ScoringEngine cached = scoring.openEngine(BatchListener.NONE);
-             EncodedPairScorer cachedScorer = scoring.encodedScorer(cached)) {
+        int workers = input.scoring.engineOptions().batchWorkers();
+        try (ScoringEngine today = openWithoutReferenceCache();
+             EncodedPairScorer todayScorer = input.scoring.encodedScorer(today);
+             ScoringEngine cached = input.scoring.openEngine(BatchListener.NONE);
+             EncodedPairScorer cachedScorer = input.scoring.encodedScorer(cached)) {
             LpipsSplitModel split = cached.splitModel().orElseThrow(() -> new IllegalArgumentException(
                     "the reference feature cache is off (the log line above says why): bench scoring compares the"
                             + " full model with it"));
@@ -150,25 +140,33 @@ final class ScoringBenchCommand implements Callable<Integer> {
             figures.put("batch", batch);
             figures.put("metrics", metrics);
             figures.put("reference_reuse", referenceReuse);
-            figures.put("raw_pairs_per_second", round(raw));
-            figures.put("split_raw_pairs_per_second", round(splitRaw));
-            figures.put("full_pairs_per_second", round(full));
-            figures.put("cached_pairs_per_second", round(withCache));
-            figures.put("split_raw_to_raw", round(splitRaw / raw));
-            figures.put("full_to_raw", round(full / raw));
-            figures.put("cached_to_raw", round(withCache / raw));
-            figures.put("cached_to_full", round(withCache / full));
+            figures.put("raw_pairs_per_second", Figures.round(raw));
+            figures.put("split_raw_pairs_per_second", Figures.round(splitRaw));
+            figures.put("full_pairs_per_second", Figures.round(full));
+            figures.put("cached_pairs_per_second", Figures.round(withCache));
+            figures.put("split_raw_to_raw", Figures.round(splitRaw / raw));
+            figures.put("full_to_raw", Figures.round(full / raw));
+            figures.put("cached_to_raw", Figures.round(withCache / raw));
+            figures.put("cached_to_full", Figures.round(withCache / full));
             figures.put("cache_hits", hits);
             figures.put("cache_misses", misses);
             figures.put("references_computed", computed);
             figures.put("cache_bytes", stats.bytes());
             figures.put("cache_max_bytes", stats.maxBytes());
-            figures.put("ssim_ms_per_pair", round(prep.ssimMillis()));
-            figures.put("decode_ms_per_image", round(prep.decodeMillis()));
-            figures.put("classic_ms_per_pair", round(prep.classicMillis()));
-            out.println(new ObjectMapper().writeValueAsString(figures));
+            figures.put("ssim_ms_per_pair", Figures.round(prep.ssimMillis()));
+            figures.put("decode_ms_per_image", Figures.round(prep.decodeMillis()));
+            figures.put("classic_ms_per_pair", Figures.round(prep.classicMillis()));
+            Figures.print(figures, out);
         }
         return 0;
+    }
+
+    /** The engine as the options say, but with the reference feature cache off: today's full-model path. */
+    private ScoringEngine openWithoutReferenceCache() {
+        ScoringEngine.Options chosen = input.scoring.engineOptions();
+        return ScoringEngine.open(new ScoringEngine.Options(chosen.model(), chosen.modelSha256(), chosen.modelPath(),
+                chosen.device(), chosen.cpuFallback(), chosen.intraOpThreads(), chosen.batchWorkers(),
+                chosen.batchSize(), chosen.maxWait(), chosen.queueCapacity(), chosen.metrics(), 0), BatchListener.NONE);
     }
 
     /** Runs {@code batch} back to back on {@code workers} threads for {@code runSeconds} (at least once each). */
@@ -313,9 +311,5 @@ final class ScoringBenchCommand implements Callable<Integer> {
 
     private static RgbImage decode(byte[] png) throws Exception {
         return ImageDecoder.decode(png, "sample", ImageLimits.defaults());
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 }

@@ -1,4 +1,4 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import dev.perceptwatch.config.Topics;
 import java.io.IOException;
@@ -64,11 +64,13 @@ final class BenchTopics {
     private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().values().forEach(topic -> topic.partitions()
-                    .forEach(partition -> ends.put(new TopicPartition(topic.name(), partition.partition()),
-                            OffsetSpec.latest())));
             try {
+                // Inside the retry too: right after the creation the broker may not know the topics yet
+                // (UNKNOWN_TOPIC_OR_PARTITION, which failed PipelineBenchCommandTest on the test broker).
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get().values().forEach(topic -> topic.partitions()
+                        .forEach(partition -> ends.put(new TopicPartition(topic.name(), partition.partition()),
+                                OffsetSpec.latest())));
                 admin.listOffsets(ends).all().get();
                 return;
             } catch (ExecutionException notYet) {
@@ -83,12 +85,14 @@ final class BenchTopics {
 
     /** Lines of {@code name partitions configs} (configs: comma-separated key=value, or -); # starts a comment. */
     static List<NewTopic> read(Path file) {
-        List<String> lines;
         try {
-            lines = Files.readAllLines(file);
+            return parse(file, Files.readAllLines(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the topic list " + file, e);
         }
+    }
+
+    private static List<NewTopic> parse(Path file, List<String> lines) {
         List<NewTopic> topics = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

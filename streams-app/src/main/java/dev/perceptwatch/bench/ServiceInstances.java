@@ -1,4 +1,4 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -38,14 +38,17 @@ final class ServiceInstances implements AutoCloseable {
     }
 
     private final Path dir;
+    private final String mainClass;
     private final Map<String, String> environment;
     private final boolean pin;
     private final Path javaArguments;
     private final List<Instance> instances = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
 
-    ServiceInstances(Path dir, Map<String, String> environment, boolean pin) throws IOException {
+    /** @param mainClass the command line's entry point, whose {@code run} starts the service */
+    ServiceInstances(Path dir, String mainClass, Map<String, String> environment, boolean pin) throws IOException {
         this.dir = dir;
+        this.mainClass = mainClass;
         this.environment = Map.copyOf(environment);
         this.pin = pin;
         // The class path goes in an argument file: ONNX Runtime crashes creating its environment when the
@@ -66,7 +69,7 @@ final class ServiceInstances implements AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(JVM_OPTIONS);
         command.addAll(List.of("-Djava.io.tmpdir=" + Files.createDirectories(home.resolve("tmp")), "@" + javaArguments,
-                PerceptWatchCommand.class.getName(), "run"));
+                mainClass, "run"));
         int port = freePort();
         Path log = home.resolve("service.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -1,4 +1,4 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.commandline;
 
 import dev.perceptwatch.imaging.Distortions;
 import dev.perceptwatch.imaging.ImageDecoder;
@@ -19,19 +19,19 @@ import java.util.stream.Stream;
  * of the given size cut from every image large enough, each paired with a distorted copy (blur, noise, JPEG
  * re-encode or colour shift, in turn), both PNG-encoded as a producer would send them.
  */
-final class SamplePairs {
+public final class SamplePairs {
 
     /** An encoded pair and how the generated image was made. */
-    record Sample(byte[] reference, byte[] generated, String distortion) {
+    public record Sample(byte[] reference, byte[] generated, String distortion) {
     }
 
     private SamplePairs() {
     }
 
-    static List<Sample> tiles(Path directory, int size, int maxPairs) {
+    public static List<Sample> tiles(Path directory, int size, int maxPairs) {
         List<Sample> samples = new ArrayList<>();
         for (RgbImage tile : cleanTiles(directory, size, maxPairs)) {
-            String distortion = DISTORTIONS[samples.size() % DISTORTIONS.length];
+            String distortion = DISTORTIONS.get(samples.size() % DISTORTIONS.size());
             samples.add(new Sample(ImageEncoder.png(tile),
                     ImageEncoder.png(distort(tile, distortion, samples.size())), distortion));
         }
@@ -39,7 +39,7 @@ final class SamplePairs {
     }
 
     /** Up to {@code maxTiles} undistorted square tiles, row by row from each photograph in name order. */
-    static List<RgbImage> cleanTiles(Path directory, int size, int maxTiles) {
+    public static List<RgbImage> cleanTiles(Path directory, int size, int maxTiles) {
         List<RgbImage> tiles = new ArrayList<>();
         for (RgbImage photo : photos(directory)) {
             for (int y = 0; y + size <= photo.height(); y += size) {
@@ -58,9 +58,9 @@ final class SamplePairs {
     }
 
     /** The distortions of the generated images, in turn. */
-    static final String[] DISTORTIONS = {"blur", "noise", "jpeg", "colour"};
+    public static final List<String> DISTORTIONS = List.of("blur", "noise", "jpeg", "colour");
 
-    static RgbImage distort(RgbImage image, String distortion, long seed) {
+    public static RgbImage distort(RgbImage image, String distortion, long seed) {
         return switch (distortion) {
             case "blur" -> Distortions.gaussianBlur(image, 1.5);
             case "noise" -> Distortions.addGaussianNoise(image, 8, seed);
@@ -71,7 +71,7 @@ final class SamplePairs {
     }
 
     /** The decodable images of a directory, in name order; other files are skipped. */
-    static List<RgbImage> photos(Path directory) {
+    public static List<RgbImage> photos(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
             List<RgbImage> photos = new ArrayList<>();
             for (Path file : files.sorted().toList()) {

@@ -1,4 +1,4 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import dev.perceptwatch.config.Topics;
 import java.io.PrintWriter;
@@ -85,16 +85,16 @@ final class InstancesBench {
         List<Double> perInstance = new ArrayList<>();
         long measured = 0;
         for (int i = 0; i < started.size(); i++) {
-            perInstance.add(round((to[i] - from[i]) / seconds));
+            perInstance.add(Figures.round((to[i] - from[i]) / seconds));
             measured += to[i] - from[i];
         }
         double total = measured / seconds;
         figures.put("instances", count);
         figures.put("cpus", started.stream().map(ServiceInstances.Instance::cpu).toList());
-        figures.put("pairs_per_second", round(total));
+        figures.put("pairs_per_second", Figures.round(total));
         figures.put("per_instance_pairs_per_second", perInstance);
         figures.put("measured_events", measured);
-        figures.put("measured_seconds", round(seconds));
+        figures.put("measured_seconds", Figures.round(seconds));
         out.printf(Locale.ROOT, "%d instance(s) on CPUs %s drained %d events; between %.0f%% and %.0f%% of them: "
                         + "%.1f pairs/s in all, per instance %s%n", count, figures.get("cpus"), events,
                 100 * MEASURED_FROM, 100 * MEASURED_TO, total, perInstance);
@@ -227,10 +227,10 @@ final class InstancesBench {
             }
         }
         double failover = (firstAgain - killedAt) / 1000.0;
-        figures.put("failover_rate", round(rate));
+        figures.put("failover_rate", Figures.round(rate));
         figures.put("moved_partitions", moved);
         figures.put("changelog_offsets", changelogs);
-        figures.put("failover_seconds", round(failover));
+        figures.put("failover_seconds", Figures.round(failover));
         figures.put("failover_worst_latency_ms", worstLatency);
         out.printf(Locale.ROOT, "fail-over at %.1f events/s: instance 1 (partitions %s of %s) killed; another instance"
                         + " scored them again after %.1f s; worst latency of their events %.1f s; changelog offsets %s%n",
@@ -278,9 +278,5 @@ final class InstancesBench {
                 partition.topic().substring(applicationId.length() + 1).replace("-changelog", ""),
                 end.offset() - starts.get(partition).offset(), Long::sum));
         return offsets;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 }

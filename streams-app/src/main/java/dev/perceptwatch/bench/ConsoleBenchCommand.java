@@ -1,6 +1,7 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.commandline.SamplePairs;
+import dev.perceptwatch.commandline.UserFixableException;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.AlertState;
@@ -27,23 +28,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "console", mixinStandardHelpOptions = true,
         description = {"What the web console costs: the time until an alert page with its worst examples has all "
@@ -57,11 +50,9 @@ final class ConsoleBenchCommand implements Callable<Integer> {
     private static final int EXAMPLES = 5;
 
     @Mixin
-    SampleOptions input;
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running broker (with --registry).")
-    String bootstrap;
-    @Option(names = "--registry", paramLabel = "URL", description = "A running registry's Confluent API base.")
-    String registry;
+    BenchOptions input;
+    @Mixin
+    ClusterOptions servers;
     @Option(names = "--alerts", defaultValue = "6", description = "Alerts of " + EXAMPLES + " distinct examples "
             + "each (default 6): each first load is a cold one, and the loop cycles through them.")
     int alerts;
@@ -78,22 +69,15 @@ final class ConsoleBenchCommand implements Callable<Integer> {
     @Option(names = "--loop-pause", defaultValue = "0", description = "Milliseconds between two page loads of the "
             + "loop (default 0: back to back).")
     long loopPauseMillis;
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A service setting for this run "
-            + "(console.cache-bytes=0: every load of the loop is cold); repeatable.")
-    Map<String, String> set = new LinkedHashMap<>();
-    @Mixin
-    ScoringOptions scoring;
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         if (alerts < 1 || warmLoads < 1 || rounds < 1 || events < 2 || loopPauseMillis < 0 || coldPauseMillis < 0
-                || (bootstrap == null) != (registry == null)) {
+                || !servers.complete()) {
             throw new IllegalArgumentException("need --alerts, --warm-loads and --rounds >= 1, --events >= 2, "
                     + "--loop-pause and --cold-pause >= 0, and --bootstrap and --registry together or neither");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = input.out();
         List<SamplePairs.Sample> samples = input.load();
         // One more alert than measured: the first page load warms the console's code up.
         int published = alerts + 1;
@@ -102,23 +86,14 @@ final class ConsoleBenchCommand implements Callable<Integer> {
                     + input.size + "x" + input.size + "; the bench needs " + EXAMPLES * published
                     + " (--pairs, fewer --alerts or a smaller --size)");
         }
-        Path ops = LocalCluster.findOps(Path.of(""));
-        if (bootstrap != null) {
-            Reachability.requireRegistry(registry, "(check --registry)");
-            Reachability.requireBroker(bootstrap, Map.of(), "(check --bootstrap)");
-        }
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("size", input.size);
         figures.put("examples", EXAMPLES);
         figures.put("load_before", loadAverage());
-        try (LocalCluster cluster = bootstrap == null ? LocalCluster.start(ops, out)
-                : LocalCluster.existing(bootstrap, registry)) {
-            Topics topics;
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
-                topics = BenchTopics.create(admin, ops.resolve("topics.txt"), ".bench-" + run, 1);
-            }
-            Map<String, String> env = PipelineBenchCommand.environment(cluster, topics, run, scoring, set);
+        try (LocalCluster cluster = servers.open(out)) {
+            Topics topics = cluster.createTopics(run, 1);
+            Map<String, String> env = servers.serviceEnvironment(cluster, topics, run, input.scoring);
             env.putIfAbsent("PERCEPTWATCH_CONSOLE_PORT", "0");
             Settings settings = Settings.load(null, env);
             AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
@@ -137,13 +112,12 @@ final class ConsoleBenchCommand implements Callable<Integer> {
                 try (PageLoads loads = new PageLoads(service.consoleUrl(), settings.console().token())) {
                     loads.awaitKnown(pages.get(pages.size() - 1));
                     pageTimes(loads, pages, figures, out);
-                    throughput(service, producer, collector, loads, pages, figures, out);
+                    throughput(producer, collector, loads, pages, figures, out);
                 }
             }
         }
         figures.put("load_after", loadAverage());
-        out.println(new ObjectMapper().writeValueAsString(figures));
-        out.flush();
+        Figures.print(figures, out);
         return 0;
     }
 
@@ -185,14 +159,7 @@ final class ConsoleBenchCommand implements Callable<Integer> {
     /** Each event's partition and offset on the generations topic, read back by its key (the event id). */
     private static Map<String, long[]> positions(String bootstrap, String topic, List<String> ids) {
         Map<String, long[]> positions = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, byte[]> consumer = CommittedReads.fromBeginning(bootstrap, List.of(topic))) {
             long deadline = System.nanoTime() + PipelineBenchCommand.STALL.toNanos();
             while (!positions.keySet().containsAll(ids)) {
                 if (System.nanoTime() > deadline) {
@@ -236,10 +203,10 @@ final class ConsoleBenchCommand implements Callable<Integer> {
     }
 
     /** Drains without and with the page loop, alternating which comes first, in one run. */
-    private void throughput(PerceptWatchService service, BenchProducer producer, ScoreCollector collector,
-                            PageLoads loads, List<String> pages, Map<String, Object> figures, PrintWriter out)
+    private void throughput(BenchProducer producer, ScoreCollector collector, PageLoads loads,
+                            List<String> pages, Map<String, Object> figures, PrintWriter out)
             throws Exception {
-        PipelineBenchCommand.drainBacklog(service, producer, collector, events);
+        PipelineBenchCommand.drainBacklog(producer, collector, events);
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -256,7 +223,7 @@ final class ConsoleBenchCommand implements Callable<Integer> {
                             PageLoads.THREAD_PREFIX + "loop");
                     loader.start();
                     try {
-                        pairsPerSecond = PipelineBenchCommand.drainBacklog(service, producer, collector, events);
+                        pairsPerSecond = PipelineBenchCommand.drainBacklog(producer, collector, events);
                     } finally {
                         stop.set(true);
                         loader.join();
@@ -267,7 +234,7 @@ final class ConsoleBenchCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "round %d with the page loop:    %.2f pairs/s (%d page loads)%n",
                             round + 1, pairsPerSecond, these.size());
                 } else {
-                    pairsPerSecond = PipelineBenchCommand.drainBacklog(service, producer, collector, events);
+                    pairsPerSecond = PipelineBenchCommand.drainBacklog(producer, collector, events);
                     without.add(pairsPerSecond);
                     out.printf(Locale.ROOT, "round %d without:               %.2f pairs/s%n", round + 1, pairsPerSecond);
                 }
@@ -279,14 +246,14 @@ final class ConsoleBenchCommand implements Callable<Integer> {
         double b = mean(with);
         PageLoads.Summary loop = PageLoads.summarize(loopLoads);
         figures.put("events_per_drain", events);
-        figures.put("without_pairs_per_second", without.stream().map(ConsoleBenchCommand::round).toList());
-        figures.put("with_loop_pairs_per_second", with.stream().map(ConsoleBenchCommand::round).toList());
-        figures.put("stream_cost", round(1 - b / a));
+        figures.put("without_pairs_per_second", without.stream().map(Figures::round).toList());
+        figures.put("with_loop_pairs_per_second", with.stream().map(Figures::round).toList());
+        figures.put("stream_cost", Figures.round(1 - b / a));
         double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double medianRatio = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-        figures.put("round_ratios", ratios.stream().map(ConsoleBenchCommand::round).toList());
-        figures.put("stream_cost_median_round", round(1 - medianRatio));
+        figures.put("round_ratios", ratios.stream().map(Figures::round).toList());
+        figures.put("stream_cost_median_round", Figures.round(1 - medianRatio));
         figures.put("loop_page_loads", loopLoads.size());
         figures.put("loop_page_ms_p50", loop.p50Millis());
         figures.put("loop_failed_images", loop.failedImages());
@@ -294,10 +261,10 @@ final class ConsoleBenchCommand implements Callable<Integer> {
         // beside the rest of the service (this JVM less the page loader, which stands for a browser elsewhere)
         // is what it takes from the stream on a saturated machine, and depends little on the other tenants.
         double consoleShare = (double) cpu.console() / (cpu.process() - cpu.loader());
-        figures.put("console_cpu_s", round(cpu.console() / 1e9));
-        figures.put("service_cpu_s", round((cpu.process() - cpu.loader()) / 1e9));
-        figures.put("console_cpu_share", round(consoleShare));
-        figures.put("loader_cpu_s", round(cpu.loader() / 1e9));
+        figures.put("console_cpu_s", Figures.round(cpu.console() / 1e9));
+        figures.put("service_cpu_s", Figures.round((cpu.process() - cpu.loader()) / 1e9));
+        figures.put("console_cpu_share", Figures.round(consoleShare));
+        figures.put("loader_cpu_s", Figures.round(cpu.loader() / 1e9));
         figures.put("scored_events", collector.scored());
         figures.put("dead_letters", collector.deadLetters().size());
         out.printf(Locale.ROOT, "stream %.2f pairs/s without, %.2f with pages loaded in a loop (%d loads, p50 %d ms, "
@@ -352,9 +319,5 @@ final class ConsoleBenchCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             return "unknown";
         }
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 }

@@ -1,4 +1,4 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.cli.PerceptWatchCommand;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;

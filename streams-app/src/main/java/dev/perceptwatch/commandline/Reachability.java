@@ -1,4 +1,4 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.commandline;
 
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +20,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  * wrong address or a server that is not running fails at once with its address and the fix, instead of a
  * timeout deep inside a producer or consumer minutes later.
  */
-final class Reachability {
+public final class Reachability {
     private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(5);
 
@@ -28,7 +28,7 @@ final class Reachability {
     }
 
     /** Fails unless a Kafka broker at {@code bootstrap} describes its cluster within 10 s. */
-    static void requireBroker(String bootstrap, Map<String, String> kafkaProperties, String fix) {
+    public static void requireBroker(String bootstrap, Map<String, String> kafkaProperties, String fix) {
         Map<String, Object> config = new HashMap<>(kafkaProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         int millis = (int) BROKER_TIMEOUT.toMillis();
@@ -39,7 +39,7 @@ final class Reachability {
                     .get(millis + 2000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new UserFixableException("the Kafka broker at " + bootstrap + " did not answer within "
-                    + BROKER_TIMEOUT.toSeconds() + " s (" + ErrorHandler.describe(e.getCause() == null ? e : e.getCause())
+                    + BROKER_TIMEOUT.toSeconds() + " s (" + Failures.describe(e.getCause() == null ? e : e.getCause())
                     + "): is it running? " + fix, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -48,7 +48,7 @@ final class Reachability {
     }
 
     /** Fails unless the Confluent-compatible registry at {@code url} lists its subjects within 5 s. */
-    static void requireRegistry(String url, String fix) {
+    public static void requireRegistry(String url, String fix) {
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         URI subjects;
         try {
@@ -68,7 +68,7 @@ final class Reachability {
             problem = "GET " + subjects + " answered HTTP " + status + ": is it the registry's Confluent API base?";
         } catch (IOException e) {
             problem = "no answer from " + subjects + " within " + REGISTRY_TIMEOUT.toSeconds() + " s ("
-                    + ErrorHandler.describe(e) + "): is it running?";
+                    + Failures.describe(e) + "): is it running?";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserFixableException("interrupted while connecting to the schema registry at " + url, e);

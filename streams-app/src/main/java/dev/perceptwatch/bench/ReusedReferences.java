@@ -1,5 +1,6 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
+import dev.perceptwatch.commandline.SamplePairs;
 import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
@@ -46,7 +47,7 @@ final class ReusedReferences {
             List<byte[]> copies = new ArrayList<>(reuse);
             for (int j = 0; j < reuse; j++) {
                 copies.add(ImageEncoder.png(SamplePairs.distort(tile,
-                        SamplePairs.DISTORTIONS[(t + j) % SamplePairs.DISTORTIONS.length],
+                        SamplePairs.DISTORTIONS.get((t + j) % SamplePairs.DISTORTIONS.size()),
                         (long) t * reuse + j)));
             }
             generated.add(copies);

@@ -1,5 +1,6 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
+import dev.perceptwatch.commandline.SamplePairs;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
 import dev.perceptwatch.scoring.PairScores;

@@ -1,17 +1,16 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.commandline.SamplePairs;
+import dev.perceptwatch.commandline.ScoringOptions;
 import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.ScoringEngine;
-import dev.perceptwatch.topology.AvroSerdes;
 import dev.perceptwatch.service.PerceptWatchService;
+import dev.perceptwatch.topology.AvroSerdes;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,9 +23,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"End-to-end throughput and latency of the service through a real broker, beside the offline "
@@ -50,17 +47,15 @@ final class PipelineBenchCommand implements Callable<Integer> {
     static final Duration STALL = Duration.ofSeconds(120);
 
     @Mixin
-    SampleOptions input;
+    BenchOptions input;
     @Option(names = "--events", defaultValue = "600", description = "Events of the backlog phase (default 600): "
-            + "loaded while the service is paused, then drained.")
+            + "loaded in one transaction, which the service reads only once it is committed, then drained.")
     int events;
     @Option(names = "--concurrent-events", description = "Events of the concurrent phase, produced unpaced while "
             + "the service scores (default: --events; 0 skips the phase).")
     Integer concurrentEvents;
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running broker (with --registry).")
-    String bootstrap;
-    @Option(names = "--registry", paramLabel = "URL", description = "A running registry's Confluent API base.")
-    String registry;
+    @Mixin
+    ClusterOptions servers;
     @Option(names = "--rate", description = "Events per second of the latency phase (default: 70%% of the measured "
             + "pipeline throughput, so that queueing does not dominate).")
     Double rate;
@@ -82,9 +77,6 @@ final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--kill", description = "With --instances >= 2: then pace events (at --rate, default half the "
             + "measured throughput), SIGKILL instance 1 and measure until its partitions are scored again.")
     boolean kill;
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A service setting for this run, as in a "
-            + "settings file (kafka.num.standby.replicas=1, kafka.session.timeout.ms=10000); repeatable.")
-    Map<String, String> set = new LinkedHashMap<>();
     @Option(names = "--reference-reuse", defaultValue = "0", description = "Events per reference, the references "
             + "published by id on the references topic, each used by this many events in a row; the pipeline is then "
             + "measured twice in the run, with the reference feature cache off (today's path) and on (default 0: "
@@ -93,10 +85,6 @@ final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--models", defaultValue = "1", description = "Model ids the events cycle through (default 1), "
             + "each with its windows and drift state.")
     int models;
-    @Mixin
-    ScoringOptions scoring;
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -104,7 +92,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
             concurrentEvents = events;
         }
         if (events < 2 || concurrentEvents < 0 || partitions < 1 || (rate != null && !(rate > 0))
-                || !(warmUpSeconds >= 0) || (bootstrap == null) != (registry == null) || instances < 0 || models < 1
+                || !(warmUpSeconds >= 0) || !servers.complete() || instances < 0 || models < 1
                 || ((pin || kill) && instances == 0) || (kill && instances < 2) || referenceReuse < 0
                 || (referenceReuse > 0 && instances > 0)) {
             throw new IllegalArgumentException("need --events >= 2, --concurrent-events >= 0, --partitions >= 1, "
@@ -112,22 +100,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
                     + "--pin or --kill only with --instances (--kill with 2 or more), and --reference-reuse >= 0, "
                     + "without --instances");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = input.out();
         List<SamplePairs.Sample> samples = input.load();
-        Path ops = LocalCluster.findOps(Path.of(""));
-        if (bootstrap != null) {
-            Reachability.requireRegistry(registry, "(check --registry)");
-            Reachability.requireBroker(bootstrap, Map.of(), "(check --bootstrap)");
-        }
         String run = UUID.randomUUID().toString().substring(0, 8);
         try (PeakMemory memory = new PeakMemory();
-             LocalCluster cluster = bootstrap == null ? LocalCluster.start(ops, out)
-                     : LocalCluster.existing(bootstrap, registry)) {
-            Topics topics;
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
-                topics = BenchTopics.create(admin, ops.resolve("topics.txt"), ".bench-" + run, partitions);
-            }
-            Settings settings = Settings.load(null, environment(cluster, topics, run, scoring, set));
+             LocalCluster cluster = servers.open(out)) {
+            Topics topics = cluster.createTopics(run, partitions);
+            Settings settings = Settings.load(null, servers.serviceEnvironment(cluster, topics, run, input.scoring));
             out.printf(Locale.ROOT, "broker %s, registry %s, run %s: %d events, %d distinct %dx%d pairs, "
                             + "%d partitions, batch %d, %d in flight per task, %d cores%n", cluster.bootstrap(),
                     cluster.registryUrl(), run, events, samples.size(), input.size, input.size, partitions,
@@ -154,7 +133,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
             pipeline(samples, settings, cluster.bootstrap(), topics, run, warmUpBacklog, figures, out);
             if (figures.get("cache_off") instanceof Map<?, ?> off) {
                 double cached = (double) figures.get("pipeline_pairs_per_second");
-                figures.put("cached_to_cache_off", round(cached / (double) off.get("pipeline_pairs_per_second")));
+                figures.put("cached_to_cache_off",
+                        Figures.round(cached / (double) off.get("pipeline_pairs_per_second")));
                 out.printf(Locale.ROOT, "reference reuse %d: cache on %.1f pairs/s = %.2fx cache off%n", referenceReuse,
                         cached, cached / (double) off.get("pipeline_pairs_per_second"));
             }
@@ -164,16 +144,16 @@ final class PipelineBenchCommand implements Callable<Integer> {
             // side of the pipeline's is the fairer reference.
             double offline = (before + after) / 2;
             double pipeline = (double) figures.get("pipeline_pairs_per_second");
-            figures.put("offline_before_pairs_per_second", round(before));
-            figures.put("offline_after_pairs_per_second", round(after));
-            figures.put("offline_pairs_per_second", round(offline));
-            figures.put("pipeline_to_offline", round(pipeline / offline));
+            figures.put("offline_before_pairs_per_second", Figures.round(before));
+            figures.put("offline_after_pairs_per_second", Figures.round(after));
+            figures.put("offline_pairs_per_second", Figures.round(offline));
+            figures.put("pipeline_to_offline", Figures.round(pipeline / offline));
             if (figures.get("concurrent_pairs_per_second") instanceof Double concurrent) {
-                figures.put("concurrent_to_offline", round(concurrent / offline));
+                figures.put("concurrent_to_offline", Figures.round(concurrent / offline));
             }
-            figures.put("peak_rss_mb", round(PeakMemory.peakRssMegabytes()));
-            figures.put("peak_heap_mb", round(memory.peakHeapMegabytes()));
-            figures.put("peak_heap_after_gc_mb", round(memory.peakHeapAfterGcMegabytes()));
+            figures.put("peak_rss_mb", Figures.round(PeakMemory.peakRssMegabytes()));
+            figures.put("peak_heap_mb", Figures.round(memory.peakHeapMegabytes()));
+            figures.put("peak_heap_after_gc_mb", Figures.round(memory.peakHeapAfterGcMegabytes()));
             String whileProducing = figures.get("concurrent_to_offline") instanceof Double ratio
                     ? String.format(Locale.ROOT, ", %.0f%% while producing", 100 * ratio) : "";
             out.printf(Locale.ROOT, "pipeline %.1f pairs/s = %.0f%% of offline (the mean of before and after) from "
@@ -181,8 +161,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
                             + "consumer), peak used heap %.0f MiB, after GC %.0f MiB (1 s samples)%n",
                     pipeline, 100 * pipeline / offline, whileProducing,
                     figures.get("peak_rss_mb"), figures.get("peak_heap_mb"), figures.get("peak_heap_after_gc_mb"));
-            out.println(new ObjectMapper().writeValueAsString(figures));
-            out.flush();
+            Figures.print(figures, out);
         }
         return 0;
     }
@@ -194,12 +173,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
     private Map<String, Object> cacheOff(List<SamplePairs.Sample> samples, LocalCluster cluster, String run,
                                          int warmUpBacklog, PrintWriter out) throws Exception {
         String offRun = run + "-off";
-        Topics topics;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
-            topics = BenchTopics.create(admin, LocalCluster.findOps(Path.of("")).resolve("topics.txt"),
-                    ".bench-" + offRun, partitions);
-        }
-        Map<String, String> env = environment(cluster, topics, offRun, scoring, set);
+        Topics topics = cluster.createTopics(offRun, partitions);
+        Map<String, String> env = servers.serviceEnvironment(cluster, topics, offRun, input.scoring);
         env.put(ScoringOptions.environmentName("scoring.reference-cache-bytes"), "0");
         out.println("pipeline with the reference feature cache off (today's path), references by id:");
         Map<String, Object> off = new LinkedHashMap<>();
@@ -207,37 +182,17 @@ final class PipelineBenchCommand implements Callable<Integer> {
         return off;
     }
 
-    static Map<String, String> environment(LocalCluster cluster, Topics topics, String run, ScoringOptions scoring,
-                                           Map<String, String> set) {
-        // The service's other settings come from PERCEPTWATCH_* variables, as for `run`; the run's own win.
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.putAll(scoring.asEnvironment());
-        set.forEach((key, value) -> env.put(ScoringOptions.environmentName(key), value));
-        env.put("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap());
-        env.put("PERCEPTWATCH_REGISTRY_URL", cluster.registryUrl());
-        env.put("PERCEPTWATCH_KAFKA_APPLICATION_ID", "perceptwatch-bench-" + run);
-        env.put("PERCEPTWATCH_KAFKA_STATE_DIR", cluster.dir().resolve("streams-state").toString());
-        env.put("PERCEPTWATCH_METRICS_PORT", "0");
-        env.put("PERCEPTWATCH_TOPICS_GENERATIONS", topics.generations());
-        env.put("PERCEPTWATCH_TOPICS_REFERENCES", topics.references());
-        env.put("PERCEPTWATCH_TOPICS_SCORES", topics.scores());
-        env.put("PERCEPTWATCH_TOPICS_DEAD_LETTERS", topics.deadLetters());
-        env.put("PERCEPTWATCH_TOPICS_WINDOW_STATS", topics.windowStats());
-        env.put("PERCEPTWATCH_TOPICS_ALERTS", topics.alerts());
-        return env;
-    }
-
     /** {@code --instances N}: the service as N processes of this jar's {@code run}; see {@link InstancesBench}. */
     private void instances(List<SamplePairs.Sample> samples, Settings settings, LocalCluster cluster, Topics topics,
                            String run, Map<String, Object> figures, PrintWriter out) throws Exception {
-        Map<String, String> env = environment(cluster, topics, run, scoring, set);
+        Map<String, String> env = servers.serviceEnvironment(cluster, topics, run, input.scoring);
         env.keySet().removeIf(name -> !name.startsWith("PERCEPTWATCH_"));
         AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
         figures.put("models", models);
         figures.put("num_standby_replicas", settings.kafka().clientProperties().getOrDefault("num.standby.replicas", "0"));
         figures.put("session_timeout_ms", settings.kafka().clientProperties().getOrDefault("session.timeout.ms",
                 "Kafka's default"));
-        try (ServiceInstances processes = new ServiceInstances(cluster.dir(), env, pin);
+        try (ServiceInstances processes = new ServiceInstances(cluster.dir(), input.entryPoint(), env, pin);
              ScoreCollector collector = new ScoreCollector(cluster.bootstrap(), topics, serdes);
              BenchProducer producer = new BenchProducer(cluster.bootstrap(), topics.generations(), serdes, samples, run,
                      models);
@@ -252,15 +207,14 @@ final class PipelineBenchCommand implements Callable<Integer> {
             figures.put("dead_letters", collector.deadLetters().size());
             figures.put("duplicate_scores", collector.duplicates());
         }
-        out.println(new ObjectMapper().writeValueAsString(figures));
-        out.flush();
+        Figures.print(figures, out);
     }
 
     /** The offline scorer with the service's scoring settings, on the same pairs, after a warm-up. */
     private double offline(List<SamplePairs.Sample> samples, Settings settings, double warmUp, String when,
                            Map<String, Object> figures, PrintWriter out) {
         try (ScoringEngine engine = ScoringEngine.open(settings.scoring(), BatchListener.NONE);
-             EncodedPairScorer scorer = scoring.encodedScorer(engine)) {
+             EncodedPairScorer scorer = input.scoring.encodedScorer(engine)) {
             int inFlight = 4 * settings.scoring().batchSize();
             ScoringLoop.pairsPerSecond(scorer, ScoringLoop.cycling(samples), inFlight, Long.MAX_VALUE, warmUp);
             double pairsPerSecond = ScoringLoop.pairsPerSecond(scorer, ScoringLoop.cycling(samples), inFlight, events,
@@ -286,13 +240,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
             int firstEvents = 2 * settings.scoring().batchSize();
             collector.await(producer.send(firstEvents, 0), STALL);
             if (warmUpBacklog > 0) {
-                double cold = drainBacklog(service, producer, collector, warmUpBacklog);
+                double cold = drainBacklog(producer, collector, warmUpBacklog);
                 out.printf(Locale.ROOT, "warm-up  %d events from a backlog, unmeasured: %.1f pairs/s%n", warmUpBacklog,
                         cold);
                 out.flush();
-                figures.put("warm_up_pairs_per_second", round(cold));
+                figures.put("warm_up_pairs_per_second", Figures.round(cold));
             }
-            double pipeline = drainBacklog(service, producer, collector, events);
+            double pipeline = drainBacklog(producer, collector, events);
             out.printf(Locale.ROOT, "pipeline %d events from a backlog: %.1f pairs/s%n", events, pipeline);
             out.flush();
 
@@ -314,14 +268,14 @@ final class PipelineBenchCommand implements Callable<Integer> {
             LatencySummary latency = LatencySummary.of(collector.await(producer.send(count, paced), STALL).values());
             out.printf(Locale.ROOT, "latency  %d events at %.1f/s, produced_at to score readable (read_committed): "
                     + "p50 %d ms, p99 %d ms, max %d ms%n", count, paced, latency.p50(), latency.p99(), latency.max());
-            figures.put("pipeline_pairs_per_second", round(pipeline));
+            figures.put("pipeline_pairs_per_second", Figures.round(pipeline));
             figures.put("p50_latency_ms", latency.p50());
             figures.put("p99_latency_ms", latency.p99());
             figures.put("latency_events", count);
-            figures.put("latency_rate", round(paced));
+            figures.put("latency_rate", Figures.round(paced));
             if (loaded != null) {
                 figures.put("concurrent_events", concurrentEvents);
-                figures.put("concurrent_pairs_per_second", round(concurrent));
+                figures.put("concurrent_pairs_per_second", Figures.round(concurrent));
                 figures.put("loaded_p50_latency_ms", loaded.p50());
                 figures.put("loaded_p99_latency_ms", loaded.p99());
             }
@@ -333,16 +287,14 @@ final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The service's own throughput: a backlog loaded while it is paused, then drained. The producer's work (the
-     * model teams', on their machines) is not on the service's cores.
+     * The service's own throughput: a backlog it cannot read until the whole of it is on the broker
+     * ({@link BenchProducer#sendBacklog}), drained. The producer's work (the model teams', on their machines) is
+     * not on the service's cores.
      */
-    static double drainBacklog(PerceptWatchService service, BenchProducer producer, ScoreCollector collector,
-                                       int count) throws Exception {
-        service.pause();
-        List<String> backlog = producer.send(count, 0);
-        long resumed = System.currentTimeMillis();
-        service.resume();
-        return LatencySummary.of(collector.await(backlog, STALL).values()).eventsPerSecondSince(resumed, count);
+    static double drainBacklog(BenchProducer producer, ScoreCollector collector, int count) throws Exception {
+        BenchProducer.Backlog backlog = producer.sendBacklog(count);
+        return LatencySummary.of(collector.await(backlog.ids(), STALL).values())
+                .eventsPerSecondSince(backlog.releasedAtMillis(), count);
     }
 
     static void awaitRunning(PerceptWatchService service) throws InterruptedException, TimeoutException {
@@ -357,9 +309,5 @@ final class PipelineBenchCommand implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 }

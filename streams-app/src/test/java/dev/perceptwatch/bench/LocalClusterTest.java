@@ -1,9 +1,11 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.perceptwatch.commandline.Reachability;
+import dev.perceptwatch.commandline.UserFixableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +26,7 @@ class LocalClusterTest {
         StringWriter log = new StringWriter();
         String registryUrl;
         Path dir;
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.findOps(Path.of("")), new PrintWriter(log, true))) {
+        try (LocalCluster cluster = LocalCluster.start(new PrintWriter(log, true))) {
             registryUrl = cluster.registryUrl();
             dir = cluster.dir();
             String text = log.toString();

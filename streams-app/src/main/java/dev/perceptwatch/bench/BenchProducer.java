@@ -1,6 +1,7 @@
-package dev.perceptwatch.cli;
+package dev.perceptwatch.bench;
 
 import dev.perceptwatch.client.PerceptWatchPublisher;
+import dev.perceptwatch.commandline.SamplePairs;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
 import dev.perceptwatch.events.ReferenceImage;
@@ -8,8 +9,10 @@ import dev.perceptwatch.topology.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
@@ -34,7 +37,15 @@ final class BenchProducer implements AutoCloseable {
     /** The service's global thread polls the references topic continuously; ample for it on a busy machine. */
     private static final long GLOBAL_STORE_LAG_MS = 2000;
 
+    /** A transaction may stay open this long (the broker's default maximum): a large backlog takes minutes. */
+    private static final int BACKLOG_TRANSACTION_TIMEOUT_MS = 900_000;
+
+    /** Events and when they became readable: the commit of their transaction, epoch milliseconds. */
+    record Backlog(List<String> ids, long releasedAtMillis) {
+    }
+
     private final KafkaProducer<String, GenerationEvent> producer;
+    private final KafkaProducer<String, GenerationEvent> backlogs;
     private final String topic;
     private final List<SamplePairs.Sample> samples;
     private final String idPrefix;
@@ -60,6 +71,12 @@ final class BenchProducer implements AutoCloseable {
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PerceptWatchPublisher.MAX_RECORD_BYTES);
         this.producer = new KafkaProducer<>(config, new StringSerializer(),
                 serdes.valueSerde(GenerationEvent.class).serializer());
+        Map<String, Object> transactional = new HashMap<>(config);
+        transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, idPrefix + "-backlog-" + UUID.randomUUID());
+        transactional.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, BACKLOG_TRANSACTION_TIMEOUT_MS);
+        this.backlogs = new KafkaProducer<>(transactional, new StringSerializer(),
+                serdes.valueSerde(GenerationEvent.class).serializer());
+        backlogs.initTransactions();
         this.references = referenceReuse == 0 ? null : new KafkaProducer<>(config, new StringSerializer(),
                 serdes.valueSerde(ReferenceImage.class).serializer());
         this.topic = topic;
@@ -111,6 +128,30 @@ final class BenchProducer implements AutoCloseable {
      * it is 0, and waits until the broker has acknowledged them all; returns their ids in sending order.
      */
     List<String> send(int count, double perSecond) throws InterruptedException, ExecutionException {
+        return send(producer, count, perSecond);
+    }
+
+    /**
+     * Sends {@code count} events as one transaction, and commits it once the broker has them all: the service
+     * reads {@code read_committed} (exactly-once), so it sees none of them before the commit and then all of
+     * them at once, a backlog, without being paused. The producer's work is done before the service's starts.
+     */
+    Backlog sendBacklog(int count) throws InterruptedException, ExecutionException {
+        backlogs.beginTransaction();
+        List<String> ids;
+        try {
+            ids = send(backlogs, count, 0);
+        } catch (InterruptedException | ExecutionException | RuntimeException e) {
+            backlogs.abortTransaction();
+            throw e;
+        }
+        long released = System.currentTimeMillis();
+        backlogs.commitTransaction();
+        return new Backlog(ids, released);
+    }
+
+    private List<String> send(KafkaProducer<String, GenerationEvent> through, int count, double perSecond)
+            throws InterruptedException, ExecutionException {
         publishReferences(count);
         List<String> ids = new ArrayList<>(count);
         List<Future<RecordMetadata>> acks = new ArrayList<>(count);
@@ -127,7 +168,7 @@ final class BenchProducer implements AutoCloseable {
                     : ImageSource.newBuilder().setReferenceId(referenceId(sent / referenceReuse)).build();
             String model = models == 1 ? "bench" : "bench-" + sent % models;
             String id = idPrefix + "-" + sent++;
-            acks.add(producer.send(new ProducerRecord<>(topic, id, event(id, model, sample, reference))));
+            acks.add(through.send(new ProducerRecord<>(topic, id, event(id, model, sample, reference))));
             ids.add(id);
         }
         for (Future<RecordMetadata> ack : acks) {
@@ -155,6 +196,7 @@ final class BenchProducer implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+        backlogs.close();
         if (references != null) {
             references.close();
         }
