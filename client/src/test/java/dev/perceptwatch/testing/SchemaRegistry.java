@@ -37,19 +37,11 @@ public final class SchemaRegistry implements ParameterResolver {
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     // The root context's store lives as long as the test plan and closes its AutoCloseable values at the end.
     return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class).server;
+        .getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class).server();
   }
 
-  private static final class Running implements AutoCloseable {
-    private final Path script;
-    private final Path dir;
-    private final Server server;
-
-    private Running(Path script, Path dir, Server server) {
-      this.script = script;
-      this.dir = dir;
-      this.server = server;
-    }
+  /** A registry started by {@code script start --dir dir}, stopped by {@code script stop --dir dir}. */
+  private record Running(Path script, Path dir, Server server) implements AutoCloseable {
 
     static Running start() {
       Path script = findScript();
