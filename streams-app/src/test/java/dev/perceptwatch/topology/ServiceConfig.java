@@ -24,7 +24,7 @@ final class ServiceConfig {
         Properties properties = new Properties();
         properties.put("kafka.bootstrap.servers", bootstrapServers);
         properties.put("kafka.application.id", "perceptwatch-test-" + UUID.randomUUID().toString().substring(0, 8));
-        properties.put("kafka.state.dir", dir.resolve("state").toString());
+        properties.put("kafka.state.dir", stateDir(dir).toString());
         // No session or membership settings: a restarted service rejoins at once with the service's defaults
         // (static membership under an id derived from this state dir, StaticMembership).
         properties.put("registry.url", registryUrl);
@@ -44,6 +44,11 @@ final class ServiceConfig {
             properties.store(writer, "service under test");
         }
         return file;
+    }
+
+    /** The state dir of the service whose settings {@link #write} wrote into {@code dir}. */
+    static Path stateDir(Path dir) {
+        return dir.resolve("state");
     }
 
     static Settings load(Path file) {
