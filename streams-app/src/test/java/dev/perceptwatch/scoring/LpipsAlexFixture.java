@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.perceptwatch.imaging.RgbImage;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -43,6 +46,17 @@ abstract class LpipsAlexFixture {
                 TestImages.tensor(pair.img1()), pair.wantSpatial());
         assertEquals(1, alone.size());
         return alone.get(0);
+    }
+
+    /** Submits the pairs in their order, then checks that each was scored as the full model scores it alone. */
+    void assertScoredAsAlone(MicroBatcher batcher, List<LpipsPair> pairs) throws Exception {
+        List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
+        for (LpipsPair pair : pairs) {
+            futures.add(batcher.submit(pair));
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            assertSameScore(unbatched(pairs.get(i)), futures.get(i).get(WAIT_S, TimeUnit.SECONDS), "pair " + i);
+        }
     }
 
     /**

@@ -178,13 +178,7 @@ class ReferenceReuseBatcherTest extends LpipsAlexFixture {
         }
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         try (MicroBatcher batcher = batcher(cache, 4, Duration.ofMinutes(10), 1, (size, nanos) -> batchSizes.add(size))) {
-            List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
-            for (LpipsPair pair : pairs) {
-                futures.add(batcher.submit(pair));
-            }
-            for (int i = 0; i < pairs.size(); i++) {
-                assertSameScore(unbatched(pairs.get(i)), futures.get(i).get(WAIT_S, TimeUnit.SECONDS), "pair " + i);
-            }
+            assertScoredAsAlone(batcher, pairs);
         }
         assertEquals(List.of(4), batchSizes, "one full batch");
         assertEquals(new ReferenceCacheStats(0, 1 + 4, 1, 1, 0, cache.stats().bytes(), 1, 64L << 20), cache.stats());
@@ -205,13 +199,7 @@ class ReferenceReuseBatcherTest extends LpipsAlexFixture {
         long missesBefore = cache.stats().misses();
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         try (MicroBatcher batcher = batcher(cache, 8, Duration.ofMillis(300), 1, (size, nanos) -> batchSizes.add(size))) {
-            List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
-            for (LpipsPair pair : pairs) {
-                futures.add(batcher.submit(pair));
-            }
-            for (int i = 0; i < pairs.size(); i++) {
-                assertSameScore(unbatched(pairs.get(i)), futures.get(i).get(WAIT_S, TimeUnit.SECONDS), "pair " + i);
-            }
+            assertScoredAsAlone(batcher, pairs);
         }
         assertEquals(List.of(3, 3), batchSizes, "the three map requests are not mixed into the split batch");
         assertEquals(3, cache.stats().misses() - missesBefore, "only the split pairs looked in the cache: "
