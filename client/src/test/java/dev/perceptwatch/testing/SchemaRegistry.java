@@ -40,7 +40,7 @@ public final class SchemaRegistry implements ParameterResolver {
         .getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class).server();
   }
 
-  /** The started registry, and the script and state dir that stop it. */
+  /** A registry started by {@code script start --dir dir}, stopped by {@code script stop --dir dir}. */
   private record Running(Path script, Path dir, Server server) implements AutoCloseable {
 
     static Running start() {

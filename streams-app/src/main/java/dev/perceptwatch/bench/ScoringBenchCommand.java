@@ -118,7 +118,7 @@ final class ScoringBenchCommand implements Callable<Integer> {
             long hits = stats.hits() - warm.hits();
             long misses = stats.misses() - warm.misses();
             long computed = stats.computed() - warm.computed();
-            List<String> metrics = today.scorer().metrics().stream().map(Metric::label).sorted().toList();
+            List<String> metrics = today.metrics().stream().map(Metric::label).sorted().toList();
             out.printf(Locale.ROOT, "raw       %s on %s, full model: %.1f pairs/s%n", today.model().name(),
                     today.model().device(), raw);
             out.printf(Locale.ROOT, "split raw backbone once per pair + head, references precomputed: %.1f pairs/s "
@@ -129,7 +129,7 @@ final class ScoringBenchCommand implements Callable<Integer> {
                             + "measured rounds: %d hits, %d misses, %d references through the backbone, cache %.0f MiB "
                             + "of %.0f%n", metrics, referenceReuse, withCache, withCache / raw, withCache / full, hits,
                     misses, computed, stats.bytes() / 1048576.0, stats.maxBytes() / 1048576.0);
-            PrepTimes prep = PrepTimes.measure(pairs.pair(0), Metric.classicOf(today.scorer().metrics()));
+            PrepTimes prep = PrepTimes.measure(pairs.pair(0), Metric.classicOf(today.metrics()));
             out.printf(Locale.ROOT, "single-threaded: decode %.2f ms per image, classic metrics %.2f ms per pair, "
                     + "ssim alone %.2f ms per %dx%d pair%n", prep.decodeMillis(), prep.classicMillis(),
                     prep.ssimMillis(), input.size, input.size);

@@ -105,7 +105,7 @@ public final class ScoringOptions {
     /** The encoded-pair scorer in front of an engine the caller opened; close the scorer, then the engine. */
     public EncodedPairScorer encodedScorer(ScoringEngine engine) {
         Settings.Imaging imaging = imaging();
-        return new EncodedPairScorer(engine.scorer(), imaging.limits(), imaging.sizePolicy(),
+        return new EncodedPairScorer(engine, imaging.limits(), imaging.sizePolicy(),
                 Settings.processing(source()).prepThreads());
     }
 

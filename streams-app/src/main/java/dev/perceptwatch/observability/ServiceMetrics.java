@@ -33,9 +33,9 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * Every Prometheus metric of the service, on one registry owned by this instance. The other capabilities
  * call the intention-revealing methods below; it reads the output records it is handed (window stats, alerts)
- * and the Kafka Streams client's own metrics once bound, and knows no topic. Label values are bounded: metric names and dead-letter reasons are closed
- * sets, and (model_id, model_version) pairs are capped (see {@link ModelSeriesGuard}). See
- * docs/OBSERVABILITY.md for the catalogue.
+ * and, once bound, the Kafka Streams client's own metrics and the reference cache's counters; it knows no
+ * topic. Label values are bounded: metric names and dead-letter reasons are closed sets, and (model_id,
+ * model_version) pairs are capped (see {@link ModelSeriesGuard}). See docs/OBSERVABILITY.md for the catalogue.
  */
 public final class ServiceMetrics {
 

@@ -6,6 +6,11 @@ import dev.perceptwatch.imaging.ImagePair;
 import dev.perceptwatch.imaging.ImageRejectedException;
 import dev.perceptwatch.imaging.RgbImage;
 import dev.perceptwatch.imaging.SizePolicy;
+import dev.perceptwatch.scoring.classic.ClassicMetric;
+import dev.perceptwatch.scoring.classic.ClassicMetrics;
+import dev.perceptwatch.scoring.classic.ClassicScores;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Scores pairs of encoded images: decoding, alignment and the classic metrics run on a small pool of prep
- * threads, the perceptual metrics in the shared batcher. Used by the offline scorer and by the stream alike,
- * so both give the same numbers for the same bytes.
+ * threads, the perceptual metrics in the engine's shared batcher (the prep thread computes the classic metrics
+ * while its pair waits for its batch). Used by the offline scorer and by the stream alike, so both give the
+ * same numbers for the same bytes. Thread-safe.
  *
  * <p>With the reference feature cache on, the reference's bytes are hashed first: when the cache has them, the
  * reference is neither decoded again nor run through the backbone.
@@ -27,15 +33,23 @@ public final class EncodedPairScorer implements AutoCloseable {
     public record EncodedImages(byte[] generated, String generatedName, byte[] reference, String referenceName) {
     }
 
-    private final PairScorer scorer;
+    private final MicroBatcher batcher;
+    /** The reference feature cache; null when it is off or no perceptual metric is wanted. */
+    private final ReferenceFeatureCache references;
+    private final Set<ClassicMetric> classic;
+    private final boolean perceptual;
     private final ImageLimits limits;
     private final SizePolicy sizePolicy;
     private final ExecutorService prep;
 
-    public EncodedPairScorer(PairScorer scorer, ImageLimits limits, SizePolicy sizePolicy, int prepThreads) {
-        this.scorer = scorer;
+    /** A scorer in front of {@code engine}, for the engine's metrics; close it before the engine. */
+    public EncodedPairScorer(ScoringEngine engine, ImageLimits limits, SizePolicy sizePolicy, int prepThreads) {
+        this.batcher = engine.batcher();
+        this.classic = Metric.classicOf(engine.metrics());
+        this.perceptual = engine.metrics().stream().anyMatch(Metric::perceptual);
+        this.references = perceptual ? engine.references() : null;
         // Refused from the header, as IMAGE_TOO_SMALL, rather than failing in the model after decoding.
-        this.limits = limits.atLeast(scorer.minInputSide());
+        this.limits = limits.atLeast(perceptual ? batcher.minInputSide() : 1);
         this.sizePolicy = sizePolicy;
         AtomicInteger count = new AtomicInteger();
         this.prep = Executors.newFixedThreadPool(prepThreads, task -> {
@@ -53,7 +67,7 @@ public final class EncodedPairScorer implements AutoCloseable {
     public CompletableFuture<PairScores> score(EncodedImages images, boolean wantSpatial) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                ReferenceFeatureCache cache = wantSpatial ? null : scorer.references();
+                ReferenceFeatureCache cache = wantSpatial ? null : references;
                 ContentDigest key = cache == null ? null : ContentDigest.of(images.reference());
                 CachedReference cached = key == null ? null : cache.get(key);
                 RgbImage generated = ImageDecoder.decode(images.generated(), images.generatedName(), limits);
@@ -65,7 +79,7 @@ public final class EncodedPairScorer implements AutoCloseable {
                     reference = cached != null ? cached.image() : reference;
                 }
                 ImagePair pair = ImagePair.align(generated, reference, sizePolicy, images.generatedName());
-                return scorer.score(pair, cached, wantSpatial);
+                return score(pair, cached, wantSpatial);
             } catch (ImageRejectedException e) {
                 throw new CompletionException(e);
             } catch (InterruptedException e) {
@@ -73,6 +87,25 @@ public final class EncodedPairScorer implements AutoCloseable {
                 throw new CompletionException(e);
             }
         }, prep).thenCompose(scores -> scores);
+    }
+
+    /**
+     * Queues the aligned pair for its batch (blocking while the batcher is full: back-pressure), then computes
+     * the classic metrics here, so both run at once.
+     *
+     * @param reference the reference's entry in the feature cache, or null not to reuse its features
+     */
+    private CompletableFuture<PairScores> score(ImagePair pair, CachedReference reference, boolean wantSpatial)
+            throws InterruptedException {
+        int width = pair.reference().width();
+        int height = pair.reference().height();
+        CompletableFuture<PerceptualScore> lpips = perceptual
+                ? batcher.submit(new LpipsPair(pair.generated(), pair.reference(), wantSpatial, reference))
+                : CompletableFuture.completedFuture(null);
+        ClassicScores classicScores = classic.isEmpty()
+                ? new ClassicScores(null, null, null, null)
+                : ClassicMetrics.compute(pair.generated(), pair.reference(), EnumSet.copyOf(classic));
+        return lpips.thenApply(score -> new PairScores(score, classicScores, width, height));
     }
 
     @Override

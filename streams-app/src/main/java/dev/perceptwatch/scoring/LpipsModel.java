@@ -11,8 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +36,7 @@ public final class LpipsModel implements AutoCloseable {
     private final ScoringDevice device;
     private final OrtEnvironment env;
     private final OrtSession session;
-    /** Runs share the read side; close takes the write side, so a session is never freed under a run. */
-    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final SharedSessions sessions;
 
     private LpipsModel(String name, ModelSpec spec, ScoringDevice device, OrtEnvironment env, OrtSession session) {
         this.name = name;
@@ -48,6 +44,7 @@ public final class LpipsModel implements AutoCloseable {
         this.device = device;
         this.env = env;
         this.session = session;
+        this.sessions = new SharedSessions("model '" + name + "'", "model '" + name + "' is closed", List.of(session));
     }
 
     /**
@@ -138,19 +135,12 @@ public final class LpipsModel implements AutoCloseable {
     public List<PerceptualScore> score(int width, int height, int pairs, FloatBuffer img0, FloatBuffer img1,
                                 boolean[] spatialFor) {
         checkInput(width, height, pairs, img0.remaining(), img1.remaining());
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("model '" + name + "' is closed");
-            }
-            return run(width, height, pairs, img0, img1, spatialFor);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        return sessions.run(() -> run(width, height, pairs, img0, img1, spatialFor),
+                "model '" + name + "' failed on " + pairs + " pair(s) of " + width + "x" + height);
     }
 
     private List<PerceptualScore> run(int width, int height, int pairs, FloatBuffer img0, FloatBuffer img1,
-                                      boolean[] spatialFor) {
+                                      boolean[] spatialFor) throws OrtException {
         boolean anySpatial = false;
         for (boolean wanted : spatialFor) {
             anySpatial |= wanted;
@@ -162,9 +152,6 @@ public final class LpipsModel implements AutoCloseable {
                      anySpatial ? ALL_OUTPUTS : SCALAR_OUTPUTS)) {
             float[] maps = anySpatial ? floats(result, SPATIAL, pairs * height * width) : null;
             return scores(result, width, height, pairs, spec.layers(), maps, spatialFor);
-        } catch (OrtException e) {
-            throw new ScoringException("model '" + name + "' failed on " + pairs + " pair(s) of " + width + "x"
-                    + height + ": " + e.getMessage(), e);
         }
     }
 
@@ -223,17 +210,6 @@ public final class LpipsModel implements AutoCloseable {
 
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            session.close();
-        } catch (OrtException e) {
-            LOG.warn("closing the ORT session of model '{}' failed: {}", name, e.getMessage());
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        sessions.close();
     }
 }

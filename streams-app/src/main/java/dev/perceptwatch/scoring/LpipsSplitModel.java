@@ -15,8 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +36,7 @@ public final class LpipsSplitModel implements AutoCloseable {
     private final OrtSession head;
     /** Feature shapes by image size: found once per size by running the backbone on one blank image. */
     private final LruCache<Long, FeatureLayout> layouts = new LruCache<>(256, layout -> 1, evicted -> { });
-    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final SharedSessions sessions;
 
     private LpipsSplitModel(String name, int layerCount, OrtEnvironment env, OrtSession backbone, OrtSession head) {
         this.name = name;
@@ -47,6 +44,8 @@ public final class LpipsSplitModel implements AutoCloseable {
         this.env = env;
         this.backbone = backbone;
         this.head = head;
+        this.sessions = new SharedSessions("the backbone and head of model '" + name + "'",
+                "the backbone and head of model '" + name + "' are closed", List.of(backbone, head));
     }
 
     /** Loads both parts on {@code device}, the device the full model got, and checks their inputs and outputs. */
@@ -213,43 +212,12 @@ public final class LpipsSplitModel implements AutoCloseable {
         return OnnxTensor.createTensor(env, buffer, shape);
     }
 
-    @FunctionalInterface
-    private interface Run<T> {
-        T call() throws OrtException;
-    }
-
-    private <T> T read(Run<T> run, String what) {
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("the backbone and head of model '" + name + "' are closed");
-            }
-            return run.call();
-        } catch (OrtException e) {
-            throw new ScoringException("the backbone or head of model '" + name + "' failed on " + what + ": "
-                    + e.getMessage(), e);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+    private <T> T read(SharedSessions.Run<T> run, String what) {
+        return sessions.run(run, "the backbone or head of model '" + name + "' failed on " + what);
     }
 
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (OrtSession session : List.of(backbone, head)) {
-                try {
-                    session.close();
-                } catch (OrtException e) {
-                    LOG.warn("closing a part of model '{}' failed: {}", name, e.getMessage());
-                }
-            }
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        sessions.close();
     }
 }

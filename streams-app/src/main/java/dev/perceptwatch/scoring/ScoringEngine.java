@@ -36,7 +36,7 @@ public final class ScoringEngine implements AutoCloseable {
     private final ReferenceFeatureCache references;
     private final String modelSha256;
     private final MicroBatcher batcher;
-    private final PairScorer scorer;
+    private final Set<Metric> metrics;
 
     private ScoringEngine(LpipsModel model, LpipsSplitModel split, ReferenceFeatureCache references,
                           String modelSha256, MicroBatcher batcher, Set<Metric> metrics) {
@@ -45,7 +45,7 @@ public final class ScoringEngine implements AutoCloseable {
         this.references = references;
         this.modelSha256 = modelSha256;
         this.batcher = batcher;
-        this.scorer = new PairScorer(batcher, references, metrics);
+        this.metrics = Set.copyOf(metrics);
     }
 
     /** Resolves and checks the model (failing with the way to obtain it when missing), then loads it. */
@@ -130,8 +130,18 @@ public final class ScoringEngine implements AutoCloseable {
         return modelSha256;
     }
 
-    public PairScorer scorer() {
-        return scorer;
+    /** The metrics every pair is scored on. */
+    public Set<Metric> metrics() {
+        return metrics;
+    }
+
+    MicroBatcher batcher() {
+        return batcher;
+    }
+
+    /** The reference feature cache, or null when it is off. */
+    ReferenceFeatureCache references() {
+        return references;
     }
 
     /** The backbone and head, when the reference feature cache is on. */

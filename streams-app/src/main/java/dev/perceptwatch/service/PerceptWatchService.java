@@ -85,7 +85,7 @@ public final class PerceptWatchService implements AutoCloseable {
             metrics.scorerDevice(engine.model().device().toString());
             metrics.modelsLoaded(1);
             metrics.bindReferenceCache(engine::referenceCacheStats);
-            EncodedPairScorer scorer = new EncodedPairScorer(engine.scorer(), settings.imaging().limits(),
+            EncodedPairScorer scorer = new EncodedPairScorer(engine, settings.imaging().limits(),
                     settings.imaging().sizePolicy(), settings.processing().prepThreads());
             opened.push(scorer);
             SpatialMaps spatialMaps = new SpatialMaps(engine.model(), settings.console().heatmapQueue());

@@ -2,7 +2,6 @@ package dev.perceptwatch.topology;
 
 import dev.perceptwatch.client.BadRecordException;
 import dev.perceptwatch.events.ReferenceImage;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -11,19 +10,15 @@ import org.slf4j.LoggerFactory;
 /** Reads references from the global store, which holds them as published; used on the stream thread only. */
 final class ReferenceLookup {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceLookup.class);
-    private final String storeName;
-    private final String topic;
-    private final Deserializer<ReferenceImage> reader;
+    private final ReferenceStore references;
     private KeyValueStore<String, byte[]> store;
 
-    ReferenceLookup(String storeName, String topic, Deserializer<ReferenceImage> reader) {
-        this.storeName = storeName;
-        this.topic = topic;
-        this.reader = reader;
+    ReferenceLookup(ReferenceStore references) {
+        this.references = references;
     }
 
     void init(ProcessorContext<?, ?> context) {
-        store = context.getStateStore(storeName);
+        store = context.getStateStore(references.storeName());
     }
 
     /**
@@ -36,9 +31,9 @@ final class ReferenceLookup {
             return null;
         }
         try {
-            return reader.deserialize(topic, bytes);
+            return references.reader().deserialize(references.topic(), bytes);
         } catch (BadRecordException e) {
-            LOG.warn("reference '{}' on {} is unreadable: {}", referenceId, topic, e.getMessage());
+            LOG.warn("reference '{}' on {} is unreadable: {}", referenceId, references.topic(), e.getMessage());
             return null;
         }
     }

@@ -1,9 +1,7 @@
 package dev.perceptwatch.topology;
 
 import dev.perceptwatch.client.BadRecordException;
-import dev.perceptwatch.events.ReferenceImage;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,26 +20,22 @@ import org.slf4j.LoggerFactory;
 final class ReferenceStoreUpdater implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceStoreUpdater.class);
 
-    private final String storeName;
-    private final String topic;
-    private final Deserializer<ReferenceImage> references;
+    private final ReferenceStore references;
     private KeyValueStore<String, byte[]> store;
 
-    ReferenceStoreUpdater(String storeName, String topic, Deserializer<ReferenceImage> references) {
-        this.storeName = storeName;
-        this.topic = topic;
+    ReferenceStoreUpdater(ReferenceStore references) {
         this.references = references;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        store = context.getStateStore(storeName);
+        store = context.getStateStore(references.storeName());
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         if (record.key() == null) {
-            LOG.warn("skipping a reference without key on {}", topic);
+            LOG.warn("skipping a reference without key on {}", references.topic());
             return;
         }
         if (record.value() == null) {
@@ -49,13 +43,13 @@ final class ReferenceStoreUpdater implements Processor<String, byte[], Void, Voi
             return;
         }
         try {
-            references.deserialize(topic, record.value());
+            references.reader().deserialize(references.topic(), record.value());
         } catch (BadRecordException e) {
-            LOG.warn("dropping reference '{}' on {}: {}", record.key(), topic, e.getMessage());
+            LOG.warn("dropping reference '{}' on {}: {}", record.key(), references.topic(), e.getMessage());
             store.delete(record.key());
             return;
         } catch (SerializationException e) {
-            LOG.warn("storing reference '{}' on {} unchecked: {}", record.key(), topic, e.getMessage());
+            LOG.warn("storing reference '{}' on {} unchecked: {}", record.key(), references.topic(), e.getMessage());
         }
         store.put(record.key(), record.value());
     }

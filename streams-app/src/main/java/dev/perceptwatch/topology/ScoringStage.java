@@ -33,12 +33,13 @@ public final class ScoringStage {
     static KStream<String, SpecificRecord> add(StreamsBuilder builder, Topics topics, AvroSerdes serdes, EventScorer scorer,
                     int maxInFlight, Duration drainInterval, Clock clock, ScoringListener listener,
                     InternalErrors errors) {
-        Deserializer<ReferenceImage> referenceReader = serdes.valueSerde(ReferenceImage.class).deserializer();
+        ReferenceStore references = new ReferenceStore(REFERENCES_STORE, topics.references(),
+                serdes.valueSerde(ReferenceImage.class).deserializer());
         StoreBuilder<KeyValueStore<String, byte[]>> referenceStore = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(REFERENCES_STORE), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled();
         builder.addGlobalStore(referenceStore, topics.references(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
-                () -> new ReferenceStoreUpdater(REFERENCES_STORE, topics.references(), referenceReader));
+                () -> new ReferenceStoreUpdater(references));
 
         builder.addStateStore(StateStores.inMemoryBytes(PENDING_STORE));
 
@@ -46,7 +47,7 @@ public final class ScoringStage {
         KStream<String, SpecificRecord> results = builder
                 .stream(topics.generations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new ScoringProcessor(PENDING_STORE, eventReader,
-                        new ReferenceLookup(REFERENCES_STORE, topics.references(), referenceReader),
+                        new ReferenceLookup(references),
                         scorer, maxInFlight, drainInterval, clock, listener, errors), Named.as(PROCESSOR),
                         PENDING_STORE);
         results.filter((key, value) -> value instanceof QualityScore)

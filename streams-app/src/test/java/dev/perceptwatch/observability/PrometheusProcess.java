@@ -50,6 +50,23 @@ public final class PrometheusProcess implements AutoCloseable {
         assumeTrue(Files.isExecutable(BINARY), BINARY + " not installed (apt-get install prometheus)");
     }
 
+    /**
+     * A configuration that scrapes and evaluates every second, so that a test waits seconds for a rule, with one
+     * rules file and one job, {@code perceptwatch}, whose targets {@code targets} names: a YAML block
+     * ({@code static_configs:} or {@code file_sd_configs:} and what follows) as it stands under the job.
+     */
+    public static String config(Path rules, String targets) {
+        return """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                rule_files:
+                  - %s
+                scrape_configs:
+                  - job_name: perceptwatch
+                """.formatted(rules) + targets.indent(4);
+    }
+
     public static PrometheusProcess start(Path workDir, String config) throws IOException, InterruptedException {
         Path configFile = Files.writeString(workDir.resolve("prometheus.yml"), config);
         Path log = workDir.resolve("prometheus.log");

@@ -64,17 +64,10 @@ class PrometheusQueriesTest {
             fixture.recordInputLag(lag.addAndGet(100));
             fixture.recordCommit(12.0);
         }, 0, 200, TimeUnit.MILLISECONDS);
-        String config = """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                rule_files:
-                  - %s
-                scrape_configs:
-                  - job_name: perceptwatch
-                    static_configs:
-                      - targets: ["127.0.0.1:%d", "127.0.0.1:%d"]
-                """.formatted(MonitoringFiles.ALERT_RULES, fixture.server.port(), PrometheusProcess.freePort());
+        String config = PrometheusProcess.config(MonitoringFiles.ALERT_RULES, """
+                static_configs:
+                  - targets: ["127.0.0.1:%d", "127.0.0.1:%d"]
+                """.formatted(fixture.server.port(), PrometheusProcess.freePort()));
         prometheus = PrometheusProcess.start(workDir, config);
     }
 

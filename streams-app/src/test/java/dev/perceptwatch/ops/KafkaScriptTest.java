@@ -2,22 +2,18 @@ package dev.perceptwatch.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.perceptwatch.testing.KafkaScript;
 import dev.perceptwatch.testing.KafkaTestClients;
-import dev.perceptwatch.testing.RepoFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -34,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** ops/kafka.sh runs a real broker process: start, topics, a record in and out, restart on the same data, stop. */
 class KafkaScriptTest {
 
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     @TempDir
@@ -47,7 +42,7 @@ class KafkaScriptTest {
 
     @Test
     void startsCreatesTopicsKeepsDataAcrossRestartAndStopsCleanly() throws Exception {
-        String bootstrap = lastLine(kafkaSh("start"));
+        String bootstrap = kafkaSh("start").lastLine();
         assertEquals(bootstrap, Files.readString(state.resolve("bootstrap")).strip());
         int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
         int controllerPort = controllerPort();
@@ -73,14 +68,14 @@ class KafkaScriptTest {
         kafkaSh("stop");
         assertStopped(pid, port, controllerPort);
 
-        String restarted = lastLine(kafkaSh("start", "--port", String.valueOf(port)));
+        String restarted = kafkaSh("start", "--port", String.valueOf(port)).lastLine();
         assertEquals(bootstrap, restarted);
         assertEquals(List.of("survives a restart"), values(restarted, topic));
 
         long restartedPid = Long.parseLong(Files.readString(state.resolve("pid")).strip());
         kafkaSh("stop");
         assertStopped(restartedPid, port, controllerPort);
-        assertEquals(3, runKafkaSh("status").exitCode(), "status of a stopped broker");
+        assertEquals(3, KafkaScript.run(state, "status").exitCode(), "status of a stopped broker");
     }
 
     private static List<String> values(String bootstrap, String topic) {
@@ -112,34 +107,10 @@ class KafkaScriptTest {
         }
     }
 
-    private record Result(int exitCode, String output) {}
-
-    /** Runs ops/kafka.sh COMMAND --dir STATE ARGS and returns its stdout; fails with its output unless it exits 0. */
-    private String kafkaSh(String command, String... args) throws Exception {
-        Result result = runKafkaSh(command, args);
+    /** Runs ops/kafka.sh COMMAND --dir STATE ARGS; fails with its output unless it exits 0. */
+    private KafkaScript kafkaSh(String command, String... args) throws Exception {
+        KafkaScript result = KafkaScript.run(state, command, args);
         assertEquals(0, result.exitCode(), () -> "ops/kafka.sh " + command + " failed:\n" + result.output());
-        return result.output();
-    }
-
-    private Result runKafkaSh(String command, String... args) throws Exception {
-        List<String> commandLine = new ArrayList<>(List.of(RepoFiles.resolve("ops/kafka.sh").toString(), command,
-                "--dir", state.toString()));
-        commandLine.addAll(List.of(args));
-        Path output = Files.createTempFile(state.getParent(), "kafka-sh-", ".out");
-        // stderr joins stdout in the output file: a failure message then shows both, in order.
-        Process process = new ProcessBuilder(commandLine).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        try {
-            assertTrue(process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
-                    () -> "ops/kafka.sh " + command + " did not finish in " + SCRIPT_TIMEOUT);
-            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-        } finally {
-            process.destroyForcibly();
-            Files.delete(output);
-        }
-    }
-
-    private static String lastLine(String output) {
-        List<String> lines = output.lines().toList();
-        return lines.get(lines.size() - 1).strip();
+        return result;
     }
 }

@@ -1,6 +1,5 @@
 package dev.perceptwatch.scoring;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,36 +22,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The micro-batcher on the real AlexNet LPIPS model, with sample images. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MicroBatcherTest {
-
-    private static final long WAIT_S = 60;
-
-    private LpipsModel model;
-    private RgbImage astronaut;
-    private RgbImage coffee;
-    private RgbImage chelsea;
-
-    @BeforeAll
-    void load() {
-        model = TestModels.openOnCpu("lpips-alex");
-        astronaut = TestImages.read("astronaut.png");
-        coffee = TestImages.read("coffee.png");
-        chelsea = TestImages.read("chelsea.png");
-    }
-
-    @AfterAll
-    void release() {
-        model.close();
-    }
+class MicroBatcherTest extends LpipsAlexFixture {
 
     /** Pairs of 64x64, 96x128 (HxW) and 128x128 crops; every other one asks for the spatial map. */
     private List<LpipsPair> mixedPairs() {
@@ -70,26 +45,6 @@ class MicroBatcherTest {
             }
         }
         return pairs;
-    }
-
-    private PerceptualScore unbatched(LpipsPair pair) {
-        List<PerceptualScore> alone = TestModels.score(model, pair.width(), pair.height(),
-                TestImages.tensor(pair.img0()), TestImages.tensor(pair.img1()), pair.wantSpatial());
-        assertEquals(1, alone.size());
-        return alone.get(0);
-    }
-
-    private static void assertSameScore(PerceptualScore expected, PerceptualScore actual, String label) {
-        assertEquals(expected.width(), actual.width(), label);
-        assertEquals(expected.height(), actual.height(), label);
-        assertEquals(expected.lpips(), actual.lpips(), 1e-6, label + " lpips");
-        assertEquals(expected.featureDistance(), actual.featureDistance(), 1e-6, label + " feature distance");
-        assertArrayEquals(expected.layerDistances(), actual.layerDistances(), 1e-6, label + " layers");
-        if (expected.spatialMap() == null) {
-            assertNull(actual.spatialMap(), label + " spatial map not asked for");
-        } else {
-            assertArrayEquals(expected.spatialMap(), actual.spatialMap(), 1e-6f, label + " spatial map");
-        }
     }
 
     /** With 2 workers two batches run at once on the one session (scoring.batch-workers). */

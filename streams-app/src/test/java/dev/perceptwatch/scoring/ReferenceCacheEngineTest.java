@@ -40,7 +40,7 @@ class ReferenceCacheEngineTest {
     }
 
     private static EncodedPairScorer encoded(ScoringEngine engine) {
-        return new EncodedPairScorer(engine.scorer(), ImageLimits.defaults(), SizePolicy.REJECT, 2);
+        return new EncodedPairScorer(engine, ImageLimits.defaults(), SizePolicy.REJECT, 2);
     }
 
     /** Three references of two sizes, each against four distorted copies, twice over, several in flight. */

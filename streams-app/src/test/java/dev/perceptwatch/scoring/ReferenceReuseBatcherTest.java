@@ -1,6 +1,5 @@
 package dev.perceptwatch.scoring;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,30 +29,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The micro-batcher's split path (backbone once per image, head per pair, reference features cached) on the
  * real AlexNet model, against the full model scoring each pair alone.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReferenceReuseBatcherTest {
+class ReferenceReuseBatcherTest extends LpipsAlexFixture {
 
-    private static final long WAIT_S = 60;
-
-    private LpipsModel model;
     private LpipsSplitModel split;
-    private RgbImage astronaut;
-    private RgbImage coffee;
-    private RgbImage chelsea;
 
+    /** After the fixture's model and images; closed before the model. */
     @BeforeAll
-    void load() {
-        model = TestModels.openOnCpu("lpips-alex");
+    void loadSplit() {
         split = TestModels.openSplitOnCpu("lpips-alex");
-        astronaut = TestImages.read("astronaut.png");
-        coffee = TestImages.read("coffee.png");
-        chelsea = TestImages.read("chelsea.png");
     }
 
     @AfterAll
-    void release() {
+    void closeSplit() {
         split.close();
-        model.close();
     }
 
     private static ContentDigest digestOf(String name) {
@@ -99,28 +86,6 @@ class ReferenceReuseBatcherTest {
         return new ReferenceFeatureCache(bytes, split);
     }
 
-    private PerceptualScore unbatched(LpipsPair pair) {
-        return TestModels.score(model, pair.width(), pair.height(), TestImages.tensor(pair.img0()),
-                TestImages.tensor(pair.img1()), pair.wantSpatial()).get(0);
-    }
-
-    /**
-     * To 1e-6; the feature distance (about 8 for these crops) to 1e-6 of its value: float32 resolves 5e-7 there,
-     * and the full model itself gives 7.8871465 for one of these pairs alone and 7.8871474 in a batch of three.
-     */
-    private static void assertSameScore(PerceptualScore expected, PerceptualScore actual, String label) {
-        assertEquals(expected.width(), actual.width(), label);
-        assertEquals(expected.height(), actual.height(), label);
-        assertEquals(expected.lpips(), actual.lpips(), 1e-6, label + " lpips");
-        assertEquals(expected.featureDistance(), actual.featureDistance(),
-                1e-6 * Math.max(1, Math.abs(expected.featureDistance())), label + " feature distance");
-        assertArrayEquals(expected.layerDistances(), actual.layerDistances(), 1e-6, label + " layers");
-        if (expected.spatialMap() == null) {
-            assertNull(actual.spatialMap(), label + " spatial map not asked for");
-        } else {
-            assertArrayEquals(expected.spatialMap(), actual.spatialMap(), 1e-6f, label + " spatial map");
-        }
-    }
 
     private MicroBatcher batcher(ReferenceFeatureCache cache, int batchSize, Duration maxWait, int workers,
                                  BatchListener listener) {
@@ -213,13 +178,7 @@ class ReferenceReuseBatcherTest {
         }
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         try (MicroBatcher batcher = batcher(cache, 4, Duration.ofMinutes(10), 1, (size, nanos) -> batchSizes.add(size))) {
-            List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
-            for (LpipsPair pair : pairs) {
-                futures.add(batcher.submit(pair));
-            }
-            for (int i = 0; i < pairs.size(); i++) {
-                assertSameScore(unbatched(pairs.get(i)), futures.get(i).get(WAIT_S, TimeUnit.SECONDS), "pair " + i);
-            }
+            assertScoredAsAlone(batcher, pairs);
         }
         assertEquals(List.of(4), batchSizes, "one full batch");
         assertEquals(new ReferenceCacheStats(0, 1 + 4, 1, 1, 0, cache.stats().bytes(), 1, 64L << 20), cache.stats());
@@ -240,13 +199,7 @@ class ReferenceReuseBatcherTest {
         long missesBefore = cache.stats().misses();
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         try (MicroBatcher batcher = batcher(cache, 8, Duration.ofMillis(300), 1, (size, nanos) -> batchSizes.add(size))) {
-            List<CompletableFuture<PerceptualScore>> futures = new ArrayList<>();
-            for (LpipsPair pair : pairs) {
-                futures.add(batcher.submit(pair));
-            }
-            for (int i = 0; i < pairs.size(); i++) {
-                assertSameScore(unbatched(pairs.get(i)), futures.get(i).get(WAIT_S, TimeUnit.SECONDS), "pair " + i);
-            }
+            assertScoredAsAlone(batcher, pairs);
         }
         assertEquals(List.of(3, 3), batchSizes, "the three map requests are not mixed into the split batch");
         assertEquals(3, cache.stats().misses() - missesBefore, "only the split pairs looked in the cache: "

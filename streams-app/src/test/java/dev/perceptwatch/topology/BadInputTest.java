@@ -1,9 +1,22 @@
 package dev.perceptwatch.topology;
 
+import static dev.perceptwatch.contract.RejectReason.BAD_EVENT;
+import static dev.perceptwatch.contract.RejectReason.BAD_SCHEMA;
+import static dev.perceptwatch.contract.RejectReason.FETCH_FAILED;
+import static dev.perceptwatch.contract.RejectReason.IMAGE_TOO_LARGE;
+import static dev.perceptwatch.contract.RejectReason.IMAGE_TOO_SMALL;
+import static dev.perceptwatch.contract.RejectReason.INTERNAL_ERROR;
+import static dev.perceptwatch.contract.RejectReason.MISSING_REFERENCE;
+import static dev.perceptwatch.contract.RejectReason.SCORING_FAILED;
+import static dev.perceptwatch.contract.RejectReason.SIZE_MISMATCH;
+import static dev.perceptwatch.contract.RejectReason.UNDECODABLE_IMAGE;
+import static dev.perceptwatch.contract.RejectReason.URI_FORBIDDEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.perceptwatch.client.PerceptWatchPublisher;
+import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.ImageSource;
@@ -13,21 +26,28 @@ import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.PngHeaders;
 import dev.perceptwatch.testing.SchemaRegistry;
 import dev.perceptwatch.testing.SharedFiles;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
@@ -57,6 +77,12 @@ import org.slf4j.LoggerFactory;
  * large for its topic, which the broker refuses. Every event gets exactly one result with its documented
  * reason, every good event is scored, the service stays up through it and after a restart (SIGKILL), and the
  * windows of the good events are each published once, with their counts.
+ *
+ * <p>Every {@link RejectReason} has a case here, through the real registry, broker, service and model, but
+ * {@code INPUT_EXPIRED}, which needs events expired while the service is down: {@link PendingReplayTest}.
+ * The one failure of the model that an input can bring about in a healthy service is memory: the service runs
+ * with a 32 MiB direct-memory limit, where the native buffers of a 2048 x 2048 pair (48 MiB of floats an
+ * image) cannot be had, while the 64 x 64 pairs of the other events need well under 1 MiB.
  */
 @ExtendWith(SchemaRegistry.class)
 class BadInputTest {
@@ -69,15 +95,33 @@ class BadInputTest {
     private static final String UNSET_ID = "unset";
     private static final List<String> STOPPED = List.of("-> ERROR", "-> PENDING_ERROR", "-> PENDING_SHUTDOWN",
             "-> NOT_RUNNING");
+    /** Room for the native buffers of small pairs and of the Kafka clients' socket reads, not for a 2048² pair. */
+    private static final String DIRECT_MEMORY_LIMIT = "-XX:MaxDirectMemorySize=32m";
+    /** The side of the pair the model cannot take under that limit, within the default pixel limit. */
+    private static final int TOO_LARGE_FOR_MEMORY = 2048;
 
     @TempDir
     Path dir;
 
     /**
-     * One input: its record value, the reason it must get (null: scored), and whether its dead letter counts
-     * as an error in its model's window (valid ids and a valid event time).
+     * One input: its record value, the reason it must get (null: scored), a part of its dead letter's message
+     * that tells the reason came from the intended failure (null: any), and whether its dead letter counts as an
+     * error in its model's window (valid ids and a valid event time).
      */
-    private record Case(String id, byte[] value, String reason, boolean windowError, Instant producedAt) {
+    private record Case(String id, byte[] value, RejectReason reason, String messagePart, boolean windowError,
+                        Instant producedAt) {
+    }
+
+    /** A new reason fails here until it has a case below (or a test of its own, named here). */
+    @Test
+    void everyRejectReasonHasAnEndToEndCase() throws IOException {
+        Set<RejectReason> covered = EnumSet.of(RejectReason.INPUT_EXPIRED);   // PendingReplayTest
+        for (Kind kind : badInputs(1, "http://127.0.0.1:1", dir)) {
+            if (kind.reason() != null) {
+                covered.add(kind.reason());
+            }
+        }
+        assertEquals(EnumSet.allOf(RejectReason.class), covered);
     }
 
     @Test
@@ -95,16 +139,19 @@ class BadInputTest {
             try (ServerSocket socket = new ServerSocket(0)) {
                 closedPort = socket.getLocalPort();
             }
+            Path fileRoot = Files.createDirectories(dir.resolve("images"));
             // Windows of 10 s with a grace that outlasts any scoring delay on a loaded machine: no good event is
             // late, so each window's count is known.
             Path config = ServiceConfig.write(dir, bootstrap, registry.url(), topics, Map.of(
                     "windows.size", "10s", "windows.grace", "30s", "kafka.commit.interval.ms", "200",
-                    "uri.http-hosts", "127.0.0.1", "drift.warmup-windows", "1000"));
+                    "uri.http-hosts", "127.0.0.1", "uri.file-roots", fileRoot.toString(),
+                    "drift.warmup-windows", "1000"));
             AvroSerdes serdes = PerceptWatchService.registrySerdes(ServiceConfig.load(config).kafka());
             Path log = Path.of(System.getProperty("user.dir"), "target", "bad-input", "service.log");
             try (PipelineInput input = new PipelineInput(bootstrap, serdes, topics, Map.of());
                  PipelineOutputs outputs = new PipelineOutputs(bootstrap, serdes, topics);
-                 ServiceProcess service = new ServiceProcess(config, log, dir)) {
+                 ImageServer images = new ImageServer(SharedFiles.imageBytes("ex_p0.png"));
+                 ServiceProcess service = new ServiceProcess(config, log, dir, List.of(DIRECT_MEMORY_LIMIT))) {
                 input.reference(TestEvents.reference(MixedTraffic.REFERENCE_ID, SharedFiles.imageBytes("ex_ref.png")));
                 service.start();
                 assertTrue(service.awaitRunning(Duration.ofMinutes(2)), "the service did not start");
@@ -113,9 +160,9 @@ class BadInputTest {
                 int[] good = {0};
                 Function<Instant, Case> goodEvent = now -> {
                     String id = "good-" + good[0]++;
-                    return new Case(id, input.avro(TestEvents.exampleP0(id, now)), null, false, now);
+                    return new Case(id, input.avro(TestEvents.exampleP0(id, now)), null, null, false, now);
                 };
-                for (Kind bad : badInputs(closedPort)) {
+                for (Kind bad : badInputs(closedPort, images.base(), fileRoot)) {
                     send(input, goodEvent.apply(Instant.now()), sent);
                     send(input, bad.at(input, Instant.now()), sent);
                 }
@@ -161,73 +208,98 @@ class BadInputTest {
 
     /**
      * A kind of bad input: its event made at the time it is sent (or raw bytes), the reason it must get (null:
-     * scored), and whether its dead letter counts as an error in faces/v7's window (valid ids and event time).
+     * scored), a part of its dead letter's message (null: any), and whether its dead letter counts as an error in
+     * faces/v7's window (valid ids and event time).
      */
-    private record Kind(String name, Function<Instant, GenerationEvent> event, byte[] raw, String reason,
-                        boolean windowError) {
+    private record Kind(String name, Function<Instant, GenerationEvent> event, byte[] raw, RejectReason reason,
+                        String messagePart, boolean windowError) {
         Case at(PipelineInput input, Instant now) {
             String id = "bad-" + name;
             if (event == null) {
-                return new Case(id, raw, reason, windowError, null);
+                return new Case(id, raw, reason, messagePart, windowError, null);
             }
             GenerationEvent made = event.apply(now);
             if (made.getEventId().equals(UNSET_ID)) {   // a case about the event id keeps its own
                 made = GenerationEvent.newBuilder(made).setEventId(id).build();
             }
-            return new Case(id, input.avro(made), reason, windowError, made.getProducedAt());
+            return new Case(id, input.avro(made), reason, messagePart, windowError, made.getProducedAt());
         }
     }
 
-    private static Kind kind(String name, Function<Instant, GenerationEvent> event, String reason, boolean windowError) {
-        return new Kind(name, event, null, reason, windowError);
+    private static Kind kind(String name, Function<Instant, GenerationEvent> event, RejectReason reason,
+                             boolean windowError) {
+        return new Kind(name, event, null, reason, null, windowError);
     }
 
-    private List<Kind> badInputs(int closedPort) throws IOException {
+    /** A case whose dead letter must say {@code messagePart}: its reason has more than one cause. */
+    private static Kind kind(String name, Function<Instant, GenerationEvent> event, RejectReason reason,
+                             String messagePart) {
+        return new Kind(name, event, null, reason, messagePart, true);
+    }
+
+    /**
+     * @param httpBase an {@link ImageServer}'s base url
+     * @param fileRoot the service's one {@code uri.file-roots} entry
+     */
+    private List<Kind> badInputs(int closedPort, String httpBase, Path fileRoot) throws IOException {
         byte[] generated = SharedFiles.imageBytes("ex_p0.png");
         byte[] reference = SharedFiles.imageBytes("ex_ref.png");
         byte[] cmyk = resource("cmyk-48x40.jpg");
         byte[] ycck = resource("ycck-48x40.jpg");
         byte[] noise = new byte[2 << 20];
         new Random(23).nextBytes(noise);
+        byte[] largeGenerated = png(TOO_LARGE_FOR_MEMORY, TOO_LARGE_FOR_MEMORY, 0x808080);
+        byte[] largeReference = png(TOO_LARGE_FOR_MEMORY, TOO_LARGE_FOR_MEMORY, 0x909090);
         return List.of(
                 // Issue 23: each of these stopped the service for good.
-                kind("a-day-ahead", now -> event(now.plus(Duration.ofDays(1))), "BAD_EVENT", false),
-                kind("ten-years-ahead", now -> event(now.plus(Duration.ofDays(3653))), "BAD_EVENT", false),
-                kind("microseconds", now -> event(Instant.ofEpochMilli(now.toEpochMilli() * 1000)), "BAD_EVENT", false),
-                kind("long-max", now -> event(Instant.ofEpochMilli(Long.MAX_VALUE)), "BAD_EVENT", false),
-                kind("half-an-hour-ahead", now -> event(now.plus(Duration.ofMinutes(30))), "BAD_EVENT", false),
-                kind("empty-model", now -> ids(now, "", "v7"), "BAD_EVENT", false),
-                kind("blank-model", now -> ids(now, "   ", "v7"), "BAD_EVENT", false),
-                kind("empty-version", now -> ids(now, "faces", ""), "BAD_EVENT", false),
-                kind("blank-version", now -> ids(now, "faces", "  "), "BAD_EVENT", false),
-                kind("control-character", now -> ids(now, "fa\u0000ces", "v7"), "BAD_EVENT", false),
-                kind("over-long-model", now -> ids(now, "m".repeat(300), "v7"), "BAD_EVENT", false),
+                kind("a-day-ahead", now -> event(now.plus(Duration.ofDays(1))), BAD_EVENT, false),
+                kind("ten-years-ahead", now -> event(now.plus(Duration.ofDays(3653))), BAD_EVENT, false),
+                kind("microseconds", now -> event(Instant.ofEpochMilli(now.toEpochMilli() * 1000)), BAD_EVENT, false),
+                kind("long-max", now -> event(Instant.ofEpochMilli(Long.MAX_VALUE)), BAD_EVENT, false),
+                kind("half-an-hour-ahead", now -> event(now.plus(Duration.ofMinutes(30))), BAD_EVENT, false),
+                kind("empty-model", now -> ids(now, "", "v7"), BAD_EVENT, false),
+                kind("blank-model", now -> ids(now, "   ", "v7"), BAD_EVENT, false),
+                kind("empty-version", now -> ids(now, "faces", ""), BAD_EVENT, false),
+                kind("blank-version", now -> ids(now, "faces", "  "), BAD_EVENT, false),
+                kind("control-character", now -> ids(now, "fa\u0000ces", "v7"), BAD_EVENT, false),
+                kind("over-long-model", now -> ids(now, "m".repeat(300), "v7"), BAD_EVENT, false),
                 kind("cmyk-jpeg", now -> images(now, TestEvents.inline(cmyk),
                         TestEvents.inline(ycck)), null, false),
                 kind("refused-dead-letter", now -> images(now, TestEvents.inline(noise), TestEvents.inline(reference)),
-                        "INTERNAL_ERROR", false),
+                        INTERNAL_ERROR, false),
                 // README, "Bad input".
-                new Kind("not-avro", null, "not avro".getBytes(StandardCharsets.UTF_8), "BAD_SCHEMA", false),
-                new Kind("no-value", null, null, "BAD_SCHEMA", false),
-                kind("before-1970", now -> event(Instant.ofEpochMilli(-1000)), "BAD_EVENT", false),
+                new Kind("not-avro", null, "not avro".getBytes(StandardCharsets.UTF_8), BAD_SCHEMA, null, false),
+                new Kind("no-value", null, null, BAD_SCHEMA, null, false),
+                kind("before-1970", now -> event(Instant.ofEpochMilli(-1000)), BAD_EVENT, false),
                 kind("blank-event-id", now -> GenerationEvent.newBuilder(event(now)).setEventId(" ").build(),
-                        "BAD_EVENT", true),
+                        BAD_EVENT, true),
                 kind("two-sources", now -> images(now, ImageSource.newBuilder(TestEvents.inline(generated))
-                        .setUri("file:///etc/passwd").build(), TestEvents.inline(reference)), "BAD_EVENT", true),
+                        .setUri("file:///etc/passwd").build(), TestEvents.inline(reference)), BAD_EVENT, true),
                 kind("missing-reference", now -> images(now, TestEvents.inline(generated),
-                        TestEvents.referenceId("no-such-reference")), "MISSING_REFERENCE", true),
+                        TestEvents.referenceId("no-such-reference")), MISSING_REFERENCE, true),
                 kind("truncated", now -> images(now, TestEvents.inline(SharedFiles.imageBytes("truncated.jpg")),
-                        TestEvents.inline(reference)), "UNDECODABLE_IMAGE", true),
+                        TestEvents.inline(reference)), UNDECODABLE_IMAGE, true),
                 kind("huge-header", now -> images(now, TestEvents.inline(PngHeaders.headerOnly(100_000, 100_000)),
-                        TestEvents.inline(reference)), "IMAGE_TOO_LARGE", true),
+                        TestEvents.inline(reference)), IMAGE_TOO_LARGE, true),
                 kind("tiny", now -> images(now, TestEvents.inline(png(16, 16)), TestEvents.inline(png(16, 16))),
-                        "IMAGE_TOO_SMALL", true),
+                        IMAGE_TOO_SMALL, true),
                 kind("size-mismatch", now -> images(now, TestEvents.inline(generated), TestEvents.inline(cmyk)),
-                        "SIZE_MISMATCH", true),
+                        SIZE_MISMATCH, true),
                 kind("file-uri", now -> images(now, TestEvents.uri("file:///etc/passwd"), TestEvents.inline(reference)),
-                        "URI_FORBIDDEN", true),
+                        URI_FORBIDDEN, true),
                 kind("unreachable-host", now -> images(now, TestEvents.uri("http://127.0.0.1:" + closedPort + "/a.png"),
-                        TestEvents.inline(reference)), "FETCH_FAILED", true));
+                        TestEvents.inline(reference)), FETCH_FAILED, true),
+                // The server of the two below, seen to serve.
+                kind("http-uri", now -> images(now, TestEvents.uri(httpBase + ImageServer.IMAGE),
+                        TestEvents.inline(reference)), null, false),
+                kind("http-404", now -> images(now, TestEvents.uri(httpBase + "/no-such.png"),
+                        TestEvents.inline(reference)), FETCH_FAILED, "HTTP status 404"),
+                kind("http-500", now -> images(now, TestEvents.uri(httpBase + ImageServer.FAILING),
+                        TestEvents.inline(reference)), FETCH_FAILED, "HTTP status 500"),
+                kind("missing-file", now -> images(now, TestEvents.uri(fileRoot.resolve("no-such.png").toUri()
+                        .toString()), TestEvents.inline(reference)), FETCH_FAILED, "cannot read"),
+                kind("too-large-for-memory", now -> images(now, TestEvents.inline(largeGenerated),
+                        TestEvents.inline(largeReference)), SCORING_FAILED, "direct buffer memory"));
     }
 
     private static GenerationEvent event(Instant producedAt) {
@@ -249,9 +321,19 @@ class BadInputTest {
     }
 
     private static byte[] png(int width, int height) {
+        return png(width, height, 0);
+    }
+
+    /** One colour: a 2048 x 2048 one is a few KiB. */
+    private static byte[] png(int width, int height, int rgb) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        graphics.setColor(new Color(rgb));
+        graphics.fillRect(0, 0, width, height);
+        graphics.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "png", out);
+            ImageIO.write(image, "png", out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -289,9 +371,12 @@ class BadInputTest {
         outputs.deadLetters().forEach(letter -> actual.put(PipelineOutputs.eventIdOf(letter), letter.getReason()));
         Map<String, String> wrong = new TreeMap<>();
         for (Case next : sent) {
-            String expected = next.reason() == null ? "SCORED" : next.reason();
-            if (!expected.equals(actual.get(next.id()))) {
-                wrong.put(next.id(), expected + " expected, got " + actual.get(next.id()) + messageOf(outputs, next.id()));
+            String expected = next.reason() == null ? "SCORED" : next.reason().name();
+            String message = messageOf(outputs, next.id());
+            if (!expected.equals(actual.get(next.id()))
+                    || next.messagePart() != null && !message.contains(next.messagePart())) {
+                wrong.put(next.id(), expected + (next.messagePart() == null ? "" : " saying '" + next.messagePart()
+                        + "'") + " expected, got " + actual.get(next.id()) + message);
             }
         }
         return wrong;
@@ -365,5 +450,36 @@ class BadInputTest {
             }
         }
         return windows;
+    }
+
+    /** Serves one image at {@link #IMAGE}, HTTP 500 at {@link #FAILING} and 404 elsewhere, on the loopback address. */
+    private static final class ImageServer implements AutoCloseable {
+        static final String IMAGE = "/image.png";
+        static final String FAILING = "/failing.png";
+        private final HttpServer server;
+
+        ImageServer(byte[] image) throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                if (path.equals(IMAGE)) {
+                    exchange.sendResponseHeaders(200, image.length);
+                    exchange.getResponseBody().write(image);
+                } else {
+                    exchange.sendResponseHeaders(path.equals(FAILING) ? 500 : 404, -1);
+                }
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String base() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 }

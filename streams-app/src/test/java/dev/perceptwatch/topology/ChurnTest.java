@@ -240,18 +240,11 @@ class ChurnTest {
         assertNotEquals(rules, shortened, "the drift rules wait for: 2m");
         assertTrue(shortened.contains("keep_firing_for: 2m"), "the drift rules keep firing through a fail-over");
         Path rulesFile = Files.writeString(dir.resolve("rules.yml"), shortened);
-        return """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                rule_files:
-                  - %s
-                scrape_configs:
-                  - job_name: perceptwatch
-                    file_sd_configs:
-                      - files: ["%s"]
-                        refresh_interval: 1s
-                """.formatted(rulesFile, targets);
+        return PrometheusProcess.config(rulesFile, """
+                file_sd_configs:
+                  - files: ["%s"]
+                    refresh_interval: 1s
+                """.formatted(targets));
     }
 
     /** After a disruption: the rebalance settles, then each gauge has one owner again. */

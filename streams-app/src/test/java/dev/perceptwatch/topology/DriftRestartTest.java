@@ -9,7 +9,6 @@ import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.service.PerceptWatchService;
 import dev.perceptwatch.testing.KafkaBroker;
 import dev.perceptwatch.testing.SchemaRegistry;
-import dev.perceptwatch.testing.SharedFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -46,7 +44,7 @@ class DriftRestartTest {
     private static final int WARMUP = 10;
 
     @TempDir
-    Path stateDir;
+    Path dir;
 
     private final Random random = new Random(7);
     private final DistortedVariants images = new DistortedVariants();
@@ -55,32 +53,18 @@ class DriftRestartTest {
     @Test
     void restoresBaselinesAndAlertStateFromTheChangelogs(KafkaBroker kafka, SchemaRegistry.Server registry)
             throws Exception {
-        String generations = kafka.uniqueTopicName("generations");
-        String alerts = kafka.uniqueTopicName("alerts");
-        Map<String, String> env = new HashMap<>();
-        env.put("PERCEPTWATCH_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("PERCEPTWATCH_KAFKA_APPLICATION_ID", kafka.uniqueTopicName("drift-restart"));
-        env.put("PERCEPTWATCH_KAFKA_STATE_DIR", stateDir.toString());
-        env.put("PERCEPTWATCH_REGISTRY_URL", registry.url());
-        env.put("PERCEPTWATCH_SCORING_MODEL_PATH", SharedFiles.modelsDir().toString());
-        env.put("PERCEPTWATCH_METRICS_PORT", "0");
-        env.put("PERCEPTWATCH_WINDOWS_SIZE", "1m");
-        // Scores finish out of order by up to the in-flight bound (8 events, 12 s of event time here).
-        env.put("PERCEPTWATCH_WINDOWS_GRACE", "15s");
-        env.put("PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", String.valueOf(WARMUP));
-        // A short baseline needs lower z thresholds than the shipped ones (see WindowDriftStagesTest)
-        env.put("PERCEPTWATCH_DRIFT_LPIPS_EFFECT_SIZE_Z", "4");
-        env.put("PERCEPTWATCH_DRIFT_LPIPS_CRITICAL_Z", "6");
-        env.put("PERCEPTWATCH_DRIFT_RESOLVE_AFTER_WINDOWS", "2");
-        env.put("PERCEPTWATCH_TOPICS_GENERATIONS", generations);
-        env.put("PERCEPTWATCH_TOPICS_ALERTS", alerts);
-        for (String name : List.of("scores", "references", "dead-letters", "window-stats")) {
-            String topic = kafka.uniqueTopicName(name);
-            env.put("PERCEPTWATCH_TOPICS_" + name.toUpperCase().replace('-', '_'), topic);
-            kafka.createTopics(1, topic);
-        }
-        kafka.createTopics(1, generations, alerts);
-        Settings settings = Settings.load(null, env);
+        PipelineTopics topics = PipelineTopics.create(kafka.admin(), "drift-restart", 1);
+        String generations = topics.generations();
+        Settings settings = ServiceConfig.load(ServiceConfig.write(dir, kafka.bootstrapServers(), registry.url(),
+                topics, Map.of(
+                        "windows.size", "1m",
+                        // Scores finish out of order by up to the in-flight bound (8 events, 12 s of event time here).
+                        "windows.grace", "15s",
+                        "drift.warmup-windows", String.valueOf(WARMUP),
+                        // A short baseline needs lower z thresholds than the shipped ones (see WindowDriftStagesTest)
+                        "drift.lpips.effect-size-z", "4",
+                        "drift.lpips.critical-z", "6",
+                        "drift.resolve-after-windows", "2")));
         AvroSerdes serdes = PerceptWatchService.registrySerdes(settings.kafka());
 
         try (KafkaProducer<String, GenerationEvent> producer = new KafkaProducer<>(Map.of(
@@ -92,7 +76,7 @@ class DriftRestartTest {
                      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                      ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                      new StringDeserializer(), serdes.valueSerde(DriftAlert.class).deserializer())) {
-            consumer.subscribe(List.of(alerts));
+            consumer.subscribe(List.of(topics.alerts()));
 
             DriftAlert fired;
             try (PerceptWatchService service = PerceptWatchService.start(settings)) {
@@ -105,7 +89,7 @@ class DriftRestartTest {
                 fired = first.get(0);
                 assertEquals(AlertState.FIRING, fired.getState());
             }
-            deleteRecursively(stateDir);
+            deleteRecursively(ServiceConfig.stateDir(dir));
 
             try (PerceptWatchService service = PerceptWatchService.start(settings)) {
                 // A shift this large takes the detector's cumulative statistic longer to clear than a small one.

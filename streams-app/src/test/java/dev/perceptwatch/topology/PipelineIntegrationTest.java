@@ -125,7 +125,7 @@ class PipelineIntegrationTest {
                 .collect(Collectors.toMap(QualityScore::getEventId, Function.identity()));
 
         try (ScoringEngine engine = ScoringEngine.open(settings.scoring(), (count, nanos) -> { });
-             EncodedPairScorer offline = new EncodedPairScorer(engine.scorer(), settings.imaging().limits(),
+             EncodedPairScorer offline = new EncodedPairScorer(engine, settings.imaging().limits(),
                      settings.imaging().sizePolicy(), 1)) {
             for (Map.Entry<String, byte[][]> pair : pairs.entrySet()) {
                 PairScores expected = offline.score(new EncodedImages(pair.getValue()[0], "generated",

@@ -51,7 +51,7 @@ class ScoringStageTest {
     void openModel() {
         settings = ScoringStageDriver.settings(Map.of());
         engine = ScoringEngine.open(settings.scoring(), (pairs, nanos) -> { });
-        scorer = new EncodedPairScorer(engine.scorer(), settings.imaging().limits(), settings.imaging().sizePolicy(), 2);
+        scorer = new EncodedPairScorer(engine, settings.imaging().limits(), settings.imaging().sizePolicy(), 2);
     }
 
     @AfterAll

@@ -13,19 +13,26 @@ import java.util.UUID;
 
 /**
  * The settings file of a service under test: its broker, registry, topics, own application id and state
- * dir, the shared model, a free metrics port, and a small CPU footprint (the test machine has 2 cores).
+ * dir, the shared model, a free metrics port, and a small CPU footprint (the test machine has 2 cores);
+ * {@code extra} adds or overrides keys. One value may write the files of several instances, each in its dir.
  */
-final class ServiceConfig {
-    private ServiceConfig() {
+record ServiceConfig(String bootstrapServers, String registryUrl, PipelineTopics topics, Map<String, String> extra) {
+    ServiceConfig {
+        extra = Map.copyOf(extra);
     }
 
     /** Writes {@code dir/service.properties}; {@code extra} adds or overrides keys. */
     static Path write(Path dir, String bootstrapServers, String registryUrl, PipelineTopics topics,
                       Map<String, String> extra) throws IOException {
+        return new ServiceConfig(bootstrapServers, registryUrl, topics, extra).write(dir);
+    }
+
+    /** Writes {@code dir/service.properties}, with {@code dir/state} as the state dir. */
+    Path write(Path dir) throws IOException {
         Properties properties = new Properties();
         properties.put("kafka.bootstrap.servers", bootstrapServers);
         properties.put("kafka.application.id", "perceptwatch-test-" + UUID.randomUUID().toString().substring(0, 8));
-        properties.put("kafka.state.dir", dir.resolve("state").toString());
+        properties.put("kafka.state.dir", stateDir(dir).toString());
         // No session or membership settings: a restarted service rejoins at once with the service's defaults
         // (static membership under an id derived from this state dir, StaticMembership).
         properties.put("registry.url", registryUrl);
@@ -41,6 +48,11 @@ final class ServiceConfig {
             properties.store(writer, "service under test");
         }
         return file;
+    }
+
+    /** The state dir of the service whose settings {@link #write(Path)} wrote into {@code dir}. */
+    static Path stateDir(Path dir) {
+        return dir.resolve("state");
     }
 
     static Settings load(Path file) {

@@ -40,10 +40,8 @@ final class ServiceGroup implements AutoCloseable {
 
     private final Path dir;
     private final Path logDir;
-    private final String bootstrapServers;
-    private final String registryUrl;
-    private final PipelineTopics topics;
-    private final Map<String, String> settings;
+    /** What every instance's settings file holds, each written into the instance's own dir. */
+    private final ServiceConfig config;
     private final Path targetsFile;
     private final List<Instance> instances = new ArrayList<>();
     /** Every process started, also one that never reached RUNNING: close() ends them all. */
@@ -58,16 +56,13 @@ final class ServiceGroup implements AutoCloseable {
         }
         this.dir = dir;
         this.logDir = logDir;
-        this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
-        this.topics = topics;
-        this.settings = Map.copyOf(settings);
+        this.config = new ServiceConfig(bootstrapServers, registryUrl, topics, settings);
         this.targetsFile = targetsFile;
         writeTargets();
     }
 
     String applicationId() {
-        return settings.get("kafka.application.id");
+        return config.extra().get("kafka.application.id");
     }
 
     /**
@@ -80,8 +75,7 @@ final class ServiceGroup implements AutoCloseable {
             Path home = Files.createDirectories(dir.resolve(name));
             // Its own state dir, which also keeps static membership's default group.instance.id (the host name
             // and a digest of the state dir) distinct between the instances of this one host.
-            Path config = ServiceConfig.write(home, bootstrapServers, registryUrl, topics, settings);
-            ServiceProcess process = new ServiceProcess(config, logDir.resolve(name + ".log"), home);
+            ServiceProcess process = new ServiceProcess(config.write(home), logDir.resolve(name + ".log"), home);
             processes.add(process);
             process.start();
             started.put(name, process);
@@ -140,7 +134,7 @@ final class ServiceGroup implements AutoCloseable {
         List<Instance> live = live();
         ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId())).all().get()
                 .get(applicationId());
-        int threads = Integer.parseInt(settings.getOrDefault("kafka.num.stream.threads", "1"));
+        int threads = Integer.parseInt(config.extra().getOrDefault("kafka.num.stream.threads", "1"));
         if (group.groupState() != GroupState.STABLE || group.members().size() != live.size() * threads
                 || group.members().stream().anyMatch(member -> member.assignment().topicPartitions().isEmpty())) {
             return false;
@@ -148,8 +142,9 @@ final class ServiceGroup implements AutoCloseable {
         Set<TopicPartition> assigned = group.members().stream().map(MemberDescription::assignment)
                 .flatMap(assignment -> assignment.topicPartitions().stream()).collect(Collectors.toSet());
         Set<TopicPartition> input = new HashSet<>();
-        admin.describeTopics(List.of(topics.generations())).allTopicNames().get().get(topics.generations())
-                .partitions().forEach(p -> input.add(new TopicPartition(topics.generations(), p.partition())));
+        String generations = config.topics().generations();
+        admin.describeTopics(List.of(generations)).allTopicNames().get().get(generations)
+                .partitions().forEach(p -> input.add(new TopicPartition(generations, p.partition())));
         if (!assigned.containsAll(input)) {
             return false;
         }
@@ -172,7 +167,7 @@ final class ServiceGroup implements AutoCloseable {
 
     /** What a failed test needs: the group's offsets and members, and the end of each instance's log. */
     String describe(Admin admin) {
-        StringBuilder text = new StringBuilder(PipelineDiagnostics.describe(admin, applicationId(), topics));
+        StringBuilder text = new StringBuilder(PipelineDiagnostics.describe(admin, applicationId(), config.topics()));
         for (Instance instance : instances) {
             text.append(String.format("%n%s (%s, %s), %s, last lines:%n%s", instance.name(), instance.target(),
                     instance.process().isAlive() ? "alive" : "gone", instance.process().log(),

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +27,21 @@ final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final Path javaArguments;
     private final Path tmpDir;
+    private final List<String> jvmOptions;
     private Process process;
     private long startedAtLogOffset;
     private int starts;
 
     /** {@code workDir} holds the JVM's argument file and temporary dir (a test's own @TempDir). */
     ServiceProcess(Path config, Path log, Path workDir) throws IOException {
+        this(config, log, workDir, List.of());
+    }
+
+    /** {@code jvmOptions} come after the usual heap and collector options, and so override them. */
+    ServiceProcess(Path config, Path log, Path workDir, List<String> jvmOptions) throws IOException {
         this.config = config;
         this.log = log;
+        this.jvmOptions = List.copyOf(jvmOptions);
         Files.createDirectories(log.getParent());
         Files.deleteIfExists(log);
         // The classpath goes in an argument file: ONNX Runtime 1.29 crashes (SIGSEGV, no hs_err file) creating
@@ -55,9 +63,11 @@ final class ServiceProcess implements AutoCloseable {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         startedAtLogOffset = Files.size(log);
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
-                "-Djava.io.tmpdir=" + tmpDir, "@" + javaArguments,
-                "dev.perceptwatch.cli.PerceptWatchCommand", "run", "--config", config.toString()))
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Djava.io.tmpdir=" + tmpDir, "@" + javaArguments,
+                "dev.perceptwatch.cli.PerceptWatchCommand", "run", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // Only the settings file configures the service under test.

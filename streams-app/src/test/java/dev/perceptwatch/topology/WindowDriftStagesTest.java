@@ -376,18 +376,27 @@ class WindowDriftStagesTest {
                 "the worst example's value is the window's worst");
     }
 
-    @Test
-    void closingTheTaskTakesItsDriftSeriesOffThisInstancesMetrics() {
+    /**
+     * The driver restarted to report to {@code metrics}, a baseline warmed up on LPIPS 0.20, and the FIRING
+     * alert of one window at {@code shifted}.
+     */
+    private DriftAlert firedAfterWarmup(ServiceMetrics metrics, double shifted) {
         topology.close();
-        ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
         startDriver(new MetricsDriftListener(metrics));
         for (int minute = 0; minute < WARMUP; minute++) {
             window("v7", minute, 0.20);
         }
-        window("v7", WARMUP, 0.30);
+        window("v7", WARMUP, shifted);
         closeWindowsBefore("v7", LATER + 1);
         DriftAlert fired = alerts.readValue();
         assertEquals(AlertState.FIRING, fired.getState());
+        return fired;
+    }
+
+    @Test
+    void closingTheTaskTakesItsDriftSeriesOffThisInstancesMetrics() {
+        ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
+        DriftAlert fired = firedAfterWarmup(metrics, 0.30);
         assertEquals(Severity.CRITICAL, fired.getSeverity(), "+50% is past LPIPS's critical relative change");
         assertEquals(Map.of("lpips", 2.0, "ssim", 0.0), driftStates(metrics),
                 "the metrics with a baseline; 2: the open episode fired as CRITICAL");
@@ -405,16 +414,8 @@ class WindowDriftStagesTest {
 
     @Test
     void aDriftFiredAsWarningExportsStateOneAlsoAfterARestart() {
-        topology.close();
         ServiceMetrics metrics = new ServiceMetrics(settings.observability().maxModelSeries());
-        startDriver(new MetricsDriftListener(metrics));
-        for (int minute = 0; minute < WARMUP; minute++) {
-            window("v7", minute, 0.20);
-        }
-        window("v7", WARMUP, 0.225);
-        closeWindowsBefore("v7", LATER + 1);
-        DriftAlert fired = alerts.readValue();
-        assertEquals(AlertState.FIRING, fired.getState());
+        DriftAlert fired = firedAfterWarmup(metrics, 0.225);
         assertEquals(Severity.WARNING, fired.getSeverity(), "+12% is below LPIPS's critical relative change");
         assertEquals(Map.of("lpips", 1.0, "ssim", 0.0), driftStates(metrics));
         assertEquals(Map.of("lpips", 1.0, "ssim", 0.0), driftStatesAfterRestart());
