@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 final class DriftSettingsReader {
     private static final List<String> METRIC_KNOBS = List.of("detectors", "direction", "effect-size-z",
             "two-window-z", "min-relative-change", "cusum-reference", "cusum-decision", "cusum-headroom",
-            "p90-relative-change", "p90-z", "critical-relative-change", "critical-z", "log-scale");
+            "p90-relative-change", "p90-z", "naive-relative-change", "critical-relative-change", "critical-z",
+            "log-scale");
 
     private DriftSettingsReader() {
     }
@@ -79,7 +80,7 @@ final class DriftSettingsReader {
                     s.doubleValue(prefix + "cusum-headroom", d.cusumHeadroom()),
                     s.doubleValue(prefix + "p90-relative-change", d.p90RelativeChange()),
                     s.doubleValue(prefix + "p90-z", d.p90Z()),
-                    d.naiveRelativeChange(),
+                    s.doubleValue(prefix + "naive-relative-change", d.naiveRelativeChange()),
                     s.doubleValue(prefix + "critical-relative-change", d.criticalRelativeChange()),
                     s.doubleValue(prefix + "critical-z", d.criticalZ()),
                     s.booleanValue(prefix + "log-scale", d.logScale()));

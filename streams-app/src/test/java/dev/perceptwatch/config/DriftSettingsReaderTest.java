@@ -29,6 +29,7 @@ class DriftSettingsReaderTest {
                 drift.lpips.cusum-decision=3.5
                 drift.lpips.two-window-z=3.6
                 drift.lpips.detectors=two-window,cusum
+                drift.lpips.naive-relative-change=0.6
                 """);
         MetricDriftSettings lpips = Settings.loadDrift(file, Map.of("PERCEPTWATCH_DRIFT_LPIPS_CUSUM_DECISION", "2.75",
                 "PERCEPTWATCH_DRIFT_LPIPS_CUSUM_HEADROOM", "1")).detection().forMetric("lpips");
@@ -37,6 +38,7 @@ class DriftSettingsReaderTest {
         assertEquals(2.75, lpips.cusumDecision());
         assertEquals(1.0, lpips.cusumHeadroom());
         assertEquals(3.6, lpips.twoWindowZ());
+        assertEquals(0.6, lpips.naiveRelativeChange());
         assertEquals(Set.of(DetectorKind.TWO_WINDOW, DetectorKind.CUSUM), lpips.detectors());
         MetricDriftSettings untouched = DriftSettings.defaults().forMetric("ssim");
         assertEquals(untouched, Settings.loadDrift(file, Map.of()).detection().forMetric("ssim"));

@@ -74,6 +74,12 @@ class ConsoleEndToEndTest {
     /** Recent (a broker deletes older records by retention) and on a whole hour, so that windows line up. */
     private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
     private static final int EVENTS_PER_WINDOW = 24;
+    /**
+     * Windows that learn the baseline. The detectors are calibrated for the warm-up's length (Student's t with
+     * WARMUP - 1 degrees of freedom, docs/DETECTION.md): with 3 windows even a blur's LPIPS, several times the
+     * baseline, was not far enough past the spread on the log scale to fire in one window.
+     */
+    private static final int WARMUP = 8;
     /** The side of the drawn scenes, and how many there are (each event's reference is one of them). */
     private static final int SIZE = 128;
     private static final int SCENES = 4;
@@ -109,7 +115,7 @@ class ConsoleEndToEndTest {
         // Events are scored a few at a time, and may be published slightly out of order: the grace keeps a
         // window open until the next one is half through, long after its last event is scored.
         env.put("PERCEPTWATCH_WINDOWS_GRACE", "30s");
-        env.put("PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", "3");
+        env.put("PERCEPTWATCH_DRIFT_WARMUP_WINDOWS", Integer.toString(WARMUP));
         Map<String, String> topics = new HashMap<>();
         for (String name : List.of("generations", "references", "scores", "dead-letters", "window-stats", "alerts")) {
             String topic = kafka.uniqueTopicName(name);
@@ -133,13 +139,14 @@ class ConsoleEndToEndTest {
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int minute = 0; minute < 5; minute++) {
-                // Three windows learn the baseline; the fourth is blurred (the drift); one event past the
+            for (int minute = 0; minute <= WARMUP + 1; minute++) {
+                // WARMUP windows learn the baseline; the next is blurred (the drift); one event past the
                 // grace closes it.
-                boolean drifted = minute == 3;
-                int count = minute == 4 ? 1 : EVENTS_PER_WINDOW;
+                boolean drifted = minute == WARMUP;
+                boolean closing = minute == WARMUP + 1;
+                int count = closing ? 1 : EVENTS_PER_WINDOW;
                 for (int i = 0; i < count; i++) {
-                    Instant at = minute == 4 ? T0.plus(Duration.ofMinutes(4)).plusSeconds(40)
+                    Instant at = closing ? T0.plus(Duration.ofMinutes(minute)).plusSeconds(40)
                             : T0.plus(Duration.ofMinutes(minute)).plusMillis(2000L * i);
                     RgbImage generated = scenes.get(i % SCENES);
                     RgbImage image = Distortions.addGaussianNoise(drifted
