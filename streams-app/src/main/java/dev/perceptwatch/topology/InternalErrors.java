@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -45,7 +46,9 @@ public final class InternalErrors {
     private final Topics topics;
     private final Clock clock;
     private final Map<InputPosition, Exception> refused = new ConcurrentHashMap<>();
-    private final Map<InputPosition, Exception> refusedWithBatch = new ConcurrentHashMap<>();
+    /** How many times a small result refused with its batch is processed again before it is dead-lettered. */
+    static final int BATCH_REFUSALS = 8;
+    private final Map<InputPosition, List<Exception>> refusedWithBatch = new ConcurrentHashMap<>();
 
     public InternalErrors(Consumer<InternalError> counter, Serializer<DeadLetter> letters, Topics topics, Clock clock) {
         this.counter = counter;
@@ -134,11 +137,19 @@ public final class InternalErrors {
 
     /**
      * Remembers that the broker refused this event's small result with the batch it shared with a record too
-     * large, so that the thread is replaced and the event processed again as it was; false when it had already,
-     * once (then the result itself is what the broker refuses).
+     * large, so that the thread is replaced and the event processed again as it was; false once that happened
+     * {@link #BATCH_REFUSALS} times (then the event is dead-lettered). An event may share a batch with several
+     * large neighbours, one per round: each round dead-letters the neighbour whose refusal reached the handler
+     * without its bytes, and the bound keeps a batch whose refusal always reaches it through this event first
+     * from being processed for ever.
      */
     boolean refusedWithBatch(InputPosition event, Exception refusal) {
-        return refusedWithBatch.putIfAbsent(event, refusal) == null;
+        List<Exception> refusals = refusedWithBatch.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>());
+        if (refusals.size() >= BATCH_REFUSALS) {
+            return false;
+        }
+        refusals.add(refusal);
+        return true;
     }
 
     /** Why the broker refused this event's result before, or null. */
@@ -154,9 +165,11 @@ public final class InternalErrors {
                     return true;
                 }
             }
-            for (Exception refusal : refusedWithBatch.values()) {
-                if (cause == refusal) {
-                    return true;
+            for (List<Exception> refusals : refusedWithBatch.values()) {
+                for (Exception refusal : refusals) {
+                    if (cause == refusal) {
+                        return true;
+                    }
                 }
             }
         }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code INTERNAL_ERROR}, without its bytes. A second refusal for the same event, or a refused record of
  * another stage (window stats, alerts, a repartition or changelog record), stops the service: nothing is
  * skipped silently. The broker checks its size limit per batch, so a small result refused as too large was
- * refused with a large neighbour: its thread is replaced too, but its event is processed again as it was,
- * once. Retriable errors are retried, as by Kafka Streams' default handler.
+ * refused with a large neighbour: its thread is replaced too, but its event is processed again as it was (up
+ * to {@link InternalErrors#BATCH_REFUSALS} times, once per large neighbour). Retriable errors are retried, as by
+ * Kafka Streams' default handler.
  */
 public final class ProductionErrorHandler extends InternalErrorHandler implements ProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ProductionErrorHandler.class);
