@@ -9,8 +9,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -40,15 +40,17 @@ public final class InternalErrors {
      * events were read, so Kafka Streams' record context at that moment names another record.
      */
     static final String INPUT_HEADER = "perceptwatch.input";
+    /** How many times a small result refused with its batch is processed again before it is dead-lettered. */
+    static final int BATCH_REFUSALS = 8;
 
     private final Consumer<InternalError> counter;
     private final Serializer<DeadLetter> letters;
     private final Topics topics;
     private final Clock clock;
     private final Map<InputPosition, Exception> refused = new ConcurrentHashMap<>();
-    /** How many times a small result refused with its batch is processed again before it is dead-lettered. */
-    static final int BATCH_REFUSALS = 8;
-    private final Map<InputPosition, List<Exception>> refusedWithBatch = new ConcurrentHashMap<>();
+    private final Map<InputPosition, Integer> batchRefusals = new ConcurrentHashMap<>();
+    /** Every refusal remembered by {@link #refused} or {@link #refusedWithBatch}: the threads they may fail. */
+    private final Set<Throwable> remembered = ConcurrentHashMap.newKeySet();
 
     public InternalErrors(Consumer<InternalError> counter, Serializer<DeadLetter> letters, Topics topics, Clock clock) {
         this.counter = counter;
@@ -132,7 +134,11 @@ public final class InternalErrors {
 
     /** Remembers that the broker refused the result of this event; false when it had already, once. */
     boolean refused(InputPosition event, Exception refusal) {
-        return refused.putIfAbsent(event, refusal) == null;
+        if (refused.putIfAbsent(event, refusal) != null) {
+            return false;
+        }
+        remembered.add(refusal);
+        return true;
     }
 
     /**
@@ -144,11 +150,10 @@ public final class InternalErrors {
      * from being processed for ever.
      */
     boolean refusedWithBatch(InputPosition event, Exception refusal) {
-        List<Exception> refusals = refusedWithBatch.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>());
-        if (refusals.size() >= BATCH_REFUSALS) {
+        if (batchRefusals.merge(event, 1, Integer::sum) > BATCH_REFUSALS) {
             return false;
         }
-        refusals.add(refusal);
+        remembered.add(refusal);
         return true;
     }
 
@@ -157,20 +162,11 @@ public final class InternalErrors {
         return refused.get(event);
     }
 
-    /** Whether {@code failure} comes from a refusal remembered by {@link #refused}: its thread may be replaced. */
+    /** Whether {@code failure} comes from a remembered refusal: its thread may be replaced. */
     public boolean isRememberedRefusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            for (Exception refusal : refused.values()) {
-                if (cause == refusal) {
-                    return true;
-                }
-            }
-            for (List<Exception> refusals : refusedWithBatch.values()) {
-                for (Exception refusal : refusals) {
-                    if (cause == refusal) {
-                        return true;
-                    }
-                }
+            if (remembered.contains(cause)) {
+                return true;
             }
         }
         return false;

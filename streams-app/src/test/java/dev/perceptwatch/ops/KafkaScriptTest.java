@@ -3,7 +3,6 @@ package dev.perceptwatch.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.perceptwatch.testing.KafkaScript;
 import dev.perceptwatch.testing.KafkaTestClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
-package dev.perceptwatch.testing;
+package dev.perceptwatch.ops;
 
+import dev.perceptwatch.testing.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,11 +14,11 @@ import java.util.concurrent.TimeUnit;
  * One run of {@code ops/kafka.sh COMMAND --dir DIR ARGS...} to its end: its exit status and its output, stderr
  * joined to stdout so that a failure message shows both, in order.
  */
-public record KafkaScript(int exitCode, String output) {
+record KafkaScript(int exitCode, String output) {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     /** Runs the command on the broker of state dir {@code dir}; fails when it takes longer than 3 minutes. */
-    public static KafkaScript run(Path dir, String command, String... args) throws IOException, InterruptedException {
+    static KafkaScript run(Path dir, String command, String... args) throws IOException, InterruptedException {
         List<String> commandLine = new ArrayList<>(List.of(RepoFiles.resolve("ops/kafka.sh").toString(), command,
                 "--dir", dir.toString()));
         commandLine.addAll(List.of(args));
@@ -37,7 +38,7 @@ public record KafkaScript(int exitCode, String output) {
     }
 
     /** The output's last line, stripped: what {@code start} prints last is the bootstrap servers. */
-    public String lastLine() {
+    String lastLine() {
         List<String> lines = output.lines().toList();
         return lines.get(lines.size() - 1).strip();
     }
