@@ -33,6 +33,12 @@ final class InstancesBench {
     private static final Duration STALL = Duration.ofSeconds(120);
     private static final double MEASURED_FROM = 0.2;
     private static final double MEASURED_TO = 0.9;
+    /**
+     * The instances' counts are sampled this often; a measured span shorter than {@link #MIN_MEASURED} (20 samples)
+     * is a sampling artefact, not a rate (a 60-event backlog at 64x64 drained between two samples 250 ms apart).
+     */
+    private static final Duration SAMPLE = Duration.ofMillis(50);
+    private static final Duration MIN_MEASURED = Duration.ofSeconds(1);
     private static final Duration BEFORE_KILL = Duration.ofSeconds(15);
     private static final Duration AFTER_RECOVERY = Duration.ofSeconds(5);
     private static final Duration MAX_FAILOVER = Duration.ofMinutes(5);
@@ -82,6 +88,11 @@ final class InstancesBench {
         long[] to = awaitScored(started, before + (long) Math.floor(MEASURED_TO * events), false);
         double seconds = (System.nanoTime() - fromNanos) / 1e9;
         collector.await(backlog, STALL);
+        if (seconds < MIN_MEASURED.toMillis() / 1000.0) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the instances scored %.0f%% to %.0f%% of the"
+                    + " %d-event backlog in %.2f s, too short to measure (at least %d s): raise --events",
+                    100 * MEASURED_FROM, 100 * MEASURED_TO, events, seconds, MIN_MEASURED.toSeconds()));
+        }
         List<Double> perInstance = new ArrayList<>();
         long measured = 0;
         for (int i = 0; i < started.size(); i++) {
@@ -181,7 +192,7 @@ final class InstancesBench {
                         + STALL.toSeconds() + " s (waiting for " + target + (everyOne ? ", each instance one" : "")
                         + ")");
             }
-            Thread.sleep(250);
+            Thread.sleep(SAMPLE.toMillis());
         }
     }
 
@@ -191,6 +202,9 @@ final class InstancesBench {
      * instance's last output. The pacing goes on for {@link #AFTER_RECOVERY} after that.
      */
     void failover(double rate, Admin admin, String applicationId, Map<String, Object> figures) throws Exception {
+        if (!(rate > 0)) {
+            throw new IllegalArgumentException("the fail-over needs a rate > 0 events/s, got " + rate);
+        }
         ServiceInstances.Instance victim = instances.all().get(0);
         int perSecond = (int) Math.max(1, Math.round(rate));
         List<String> ids = new ArrayList<>();
