@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * backbone(b)) equals the full model bit for bit (MODELS.md, "Split models"), so features computed once can
  * be compared with any number of other images'. Sessions are shared by every thread, as the full model's.
  */
-public final class LpipsSplitModel implements AutoCloseable {
+final class LpipsSplitModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LpipsSplitModel.class);
     static final String IMAGE = "image";
@@ -117,13 +117,8 @@ public final class LpipsSplitModel implements AutoCloseable {
         return name;
     }
 
-    /** The backbone's taps, one feature map each (5 for alex, 7 for squeeze). */
-    public int layerCount() {
-        return layerCount;
-    }
-
     /** The shapes of one {@code width x height} image's feature maps. */
-    public FeatureLayout layout(int width, int height) {
+    FeatureLayout layout(int width, int height) {
         long size = ((long) width << 32) | height;
         FeatureLayout known = layouts.get(size);
         if (known == null) {
@@ -155,7 +150,7 @@ public final class LpipsSplitModel implements AutoCloseable {
      * position) and writes their feature maps into {@code output}: per layer k, a direct native-order buffer of
      * exactly {@code images} times the layer's floats, which ONNX Runtime fills in place.
      */
-    public void features(int width, int height, int images, FloatBuffer input, FloatBuffer[] output) {
+    void features(int width, int height, int images, FloatBuffer input, FloatBuffer[] output) {
         FeatureLayout layout = layout(width, height);
         if (input.remaining() != (long) images * 3 * width * height || output.length != layerCount) {
             throw new IllegalArgumentException("backbone input of " + input.remaining() + " floats and "
@@ -180,8 +175,8 @@ public final class LpipsSplitModel implements AutoCloseable {
      * Runs the head on {@code pairs} pairs: {@code features0[k]} and {@code features1[k]} hold the layer-k maps
      * of the first and second image of every pair, in pair order (direct buffers are used in place).
      */
-    public List<PerceptualScore> compare(int width, int height, int pairs, FloatBuffer[] features0,
-                                         FloatBuffer[] features1) {
+    List<PerceptualScore> compare(int width, int height, int pairs, FloatBuffer[] features0,
+                                  FloatBuffer[] features1) {
         FeatureLayout layout = layout(width, height);
         if (features0.length != layerCount || features1.length != layerCount) {
             throw new IllegalArgumentException("the head takes " + layerCount + " layers of each image, got "
