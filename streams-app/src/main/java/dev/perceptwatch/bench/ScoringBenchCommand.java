@@ -3,33 +3,41 @@ package dev.perceptwatch.bench;
 import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
+import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
+import dev.perceptwatch.scoring.FeatureLayout;
+import dev.perceptwatch.scoring.LpipsModel;
+import dev.perceptwatch.scoring.LpipsSplitModel;
 import dev.perceptwatch.scoring.Metric;
 import dev.perceptwatch.scoring.ReferenceCacheStats;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.scoring.classic.ClassicMetric;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "scoring", mixinStandardHelpOptions = true,
-        description = {"Throughput of the scoring path against its limits, the model's own throughputs.",
-                "raw: the full path's batches alone (tensor packing and the model run, as the service's batch "
-                        + "histogram times them), as if --batch-workers threads ran them back to back.",
-                "split raw: the same of the cached path's batches (the backbone for the generated images and the "
-                        + "references not cached yet, the head).",
+        description = {"Throughput of the scoring path against its limits, the raw ONNX Runtime throughputs.",
+                "raw: the full model, pre-made tensors of --batch pairs, run back to back (by --batch-workers threads).",
+                "split raw: the backbone once per pair and the head, the references' features computed beforehand.",
                 "full: PNG bytes in, decode, tensors, shared batcher, every requested metric, scores out, with the "
                         + "reference feature cache off (the full model for every pair).",
                 "cached: the same with the cache on; each reference is used by --reference-reuse pairs in a row.",
@@ -67,15 +75,18 @@ final class ScoringBenchCommand implements Callable<Integer> {
                         + "path, %d cores%n", pairs.tiles(), input.size, input.size, input.images, referenceReuse, batch,
                 seconds, Runtime.getRuntime().availableProcessors());
         int workers = input.scoring.engineOptions().batchWorkers();
-        BatchTimes todayBatches = new BatchTimes(workers);
-        BatchTimes cachedBatches = new BatchTimes(workers);
-        try (ScoringEngine today = openWithoutReferenceCache(todayBatches);
+        try (ScoringEngine today = openWithoutReferenceCache();
              EncodedPairScorer todayScorer = input.scoring.encodedScorer(today);
-             ScoringEngine cached = input.scoring.openEngine(cachedBatches);
+             ScoringEngine cached = input.scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer cachedScorer = input.scoring.encodedScorer(cached)) {
-            if (cached.referenceCacheStats().equals(ReferenceCacheStats.OFF)) {
-                throw new IllegalArgumentException("the reference feature cache is off (the log line above says "
-                        + "why): bench scoring compares the full model with it");
+            LpipsSplitModel split = cached.splitModel().orElseThrow(() -> new IllegalArgumentException(
+                    "the reference feature cache is off (the log line above says why): bench scoring compares the"
+                            + " full model with it"));
+            RawModelRun rawRun = new RawModelRun(today.model(), pairs, workers);
+            RawSplitRun splitRun = new RawSplitRun(split, pairs, workers);
+            for (int i = 0; i < 3; i++) {
+                rawRun.pairsPerSecond(0);
+                splitRun.pairsPerSecond(0);
             }
             Supplier<EncodedImages> todayPairs = pairs.stream();
             Supplier<EncodedImages> cachedPairs = pairs.stream();
@@ -89,13 +100,11 @@ final class ScoringBenchCommand implements Callable<Integer> {
             double withCache = 0;
             double share = seconds / rounds;
             for (int round = 1; round <= rounds; round++) {
-                BatchTimes.Count todayBefore = todayBatches.now();
+                double roundRaw = rawRun.pairsPerSecond(share);
+                double roundSplit = splitRun.pairsPerSecond(share);
                 double roundFull = ScoringLoop.pairsPerSecond(todayScorer, todayPairs, inFlight, Long.MAX_VALUE, share);
-                double roundRaw = todayBatches.pairsPerSecondSince(todayBefore);
-                BatchTimes.Count cachedBefore = cachedBatches.now();
                 double roundCached = ScoringLoop.pairsPerSecond(cachedScorer, cachedPairs, inFlight, Long.MAX_VALUE,
                         share);
-                double roundSplit = cachedBatches.pairsPerSecondSince(cachedBefore);
                 out.printf(Locale.ROOT, "round %d: raw %.1f, split raw %.1f, full %.1f, cached %.1f pairs/s (full %.0f%%,"
                                 + " cached %.0f%% of raw)%n", round, roundRaw, roundSplit, roundFull, roundCached,
                         100 * roundFull / roundRaw, 100 * roundCached / roundRaw);
@@ -110,9 +119,9 @@ final class ScoringBenchCommand implements Callable<Integer> {
             long misses = stats.misses() - warm.misses();
             long computed = stats.computed() - warm.computed();
             List<String> metrics = today.metrics().stream().map(Metric::label).sorted().toList();
-            out.printf(Locale.ROOT, "raw       %s on %s, full model, the full path's batches alone: %.1f pairs/s%n",
-                    today.model().name(), today.model().device(), raw);
-            out.printf(Locale.ROOT, "split raw backbone + head, the cached path's batches alone: %.1f pairs/s "
+            out.printf(Locale.ROOT, "raw       %s on %s, full model: %.1f pairs/s%n", today.model().name(),
+                    today.model().device(), raw);
+            out.printf(Locale.ROOT, "split raw backbone once per pair + head, references precomputed: %.1f pairs/s "
                     + "(%.2fx raw)%n", splitRaw, splitRaw / raw);
             out.printf(Locale.ROOT, "full      %s, cache off: %.1f pairs/s (%.0f%% of raw)%n", metrics, full,
                     100 * full / raw);
@@ -153,45 +162,119 @@ final class ScoringBenchCommand implements Callable<Integer> {
     }
 
     /** The engine as the options say, but with the reference feature cache off: today's full-model path. */
-    private ScoringEngine openWithoutReferenceCache(BatchListener listener) {
+    private ScoringEngine openWithoutReferenceCache() {
         ScoringEngine.Options chosen = input.scoring.engineOptions();
         return ScoringEngine.open(new ScoringEngine.Options(chosen.model(), chosen.modelSha256(), chosen.modelPath(),
                 chosen.device(), chosen.cpuFallback(), chosen.intraOpThreads(), chosen.batchWorkers(),
-                chosen.batchSize(), chosen.maxWait(), chosen.queueCapacity(), chosen.metrics(), 0), listener);
+                chosen.batchSize(), chosen.maxWait(), chosen.queueCapacity(), chosen.metrics(), 0), BatchListener.NONE);
+    }
+
+    /** Runs {@code batch} back to back on {@code workers} threads for {@code runSeconds} (at least once each). */
+    private double pairsPerSecond(int workers, double runSeconds, Callable<Runnable> perThread) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + (long) (runSeconds * 1e9);
+        ExecutorService threads = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<Long>> scored = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                scored.add(threads.submit(() -> {
+                    Runnable runBatch = perThread.call();
+                    long pairs = 0;
+                    do {
+                        runBatch.run();
+                        pairs += batch;
+                    } while (System.nanoTime() < deadline);
+                    return pairs;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> worker : scored) {
+                total += worker.get();
+            }
+            return total / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /**
-     * The pairs an engine's batches held and their time (tensor packing and the model run), as the engine tells
-     * the service's batch histogram: the model's own throughput, measured on the path itself.
+     * The full model's limit: one session, pre-made tensors of a batch in direct buffers (handed to ONNX Runtime
+     * without a copy, as the batcher's are), run back to back by as many threads as the batcher has workers.
      */
-    private static final class BatchTimes implements BatchListener {
+    private final class RawModelRun {
+        private final LpipsModel model;
+        private final FloatBuffer img0;
+        private final FloatBuffer img1;
         private final int workers;
-        private final LongAdder pairs = new LongAdder();
-        private final LongAdder nanos = new LongAdder();
 
-        BatchTimes(int workers) {
+        RawModelRun(LpipsModel model, ReusedReferences pairs, int workers) throws Exception {
+            this.model = model;
             this.workers = workers;
+            img0 = tensors(pairs, true);
+            img1 = tensors(pairs, false);
         }
 
-        @Override
-        public void onBatch(int size, long batchNanos) {
-            pairs.add(size);
-            nanos.add(batchNanos);
+        double pairsPerSecond(double runSeconds) throws Exception {
+            return ScoringBenchCommand.this.pairsPerSecond(workers, runSeconds, () -> () ->
+                    model.score(input.size, input.size, batch, img0.duplicate(), img1.duplicate(), new boolean[batch]));
+        }
+    }
+
+    /**
+     * The split path's limit: per batch one backbone run over the generated images and one head run, the
+     * references' feature maps made once beforehand, every thread writing its own feature buffers.
+     */
+    private final class RawSplitRun {
+        private final LpipsSplitModel split;
+        private final FeatureLayout layout;
+        private final FloatBuffer generated;
+        private final FloatBuffer[] references;
+        private final int workers;
+
+        RawSplitRun(LpipsSplitModel split, ReusedReferences pairs, int workers) throws Exception {
+            this.split = split;
+            this.workers = workers;
+            this.layout = split.layout(input.size, input.size);
+            this.generated = tensors(pairs, true);
+            this.references = featureBuffers();
+            split.features(input.size, input.size, batch, tensors(pairs, false), references);
         }
 
-        /** The pairs and the batch time so far. */
-        record Count(long pairs, long nanos) {
+        double pairsPerSecond(double runSeconds) throws Exception {
+            return ScoringBenchCommand.this.pairsPerSecond(workers, runSeconds, () -> {
+                FloatBuffer[] features = featureBuffers();
+                return () -> {
+                    split.features(input.size, input.size, batch, generated.duplicate(), duplicates(features));
+                    split.compare(input.size, input.size, batch, duplicates(features), duplicates(references));
+                };
+            });
         }
 
-        Count now() {
-            return new Count(pairs.sum(), nanos.sum());
+        private FloatBuffer[] featureBuffers() {
+            FloatBuffer[] buffers = new FloatBuffer[layout.layers().size()];
+            for (int k = 0; k < buffers.length; k++) {
+                buffers[k] = directFloats(batch * layout.layers().get(k).floats());
+            }
+            return buffers;
         }
 
-        /** The pairs per second of the batches since {@code before}, had the workers run them back to back. */
-        double pairsPerSecondSince(Count before) {
-            double seconds = (nanos.sum() - before.nanos()) / 1e9 / workers;
-            return seconds > 0 ? (pairs.sum() - before.pairs()) / seconds : 0;
+        private static FloatBuffer[] duplicates(FloatBuffer[] buffers) {
+            FloatBuffer[] copies = new FloatBuffer[buffers.length];
+            for (int k = 0; k < buffers.length; k++) {
+                copies[k] = buffers[k].duplicate();
+            }
+            return copies;
         }
+    }
+
+    /** The generated images (or the references) of the stream's first {@code batch} pairs, as one batch tensor. */
+    private FloatBuffer tensors(ReusedReferences pairs, boolean generated) throws Exception {
+        FloatBuffer tensor = directFloats(batch * 3 * input.size * input.size);
+        for (int i = 0; i < batch; i++) {
+            EncodedImages pair = pairs.pair(i);
+            Tensors.writeNchw(decode(generated ? pair.generated() : pair.reference()), tensor);
+        }
+        return tensor.flip();
     }
 
     /** The CPU the full path spends beside the model, per step, on one thread after JIT warm-up. */
@@ -220,6 +303,10 @@ final class ScoringBenchCommand implements Callable<Integer> {
             }
             return (System.nanoTime() - start) / 1e6 / RUNS;
         }
+    }
+
+    private static FloatBuffer directFloats(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     private static RgbImage decode(byte[] png) throws Exception {

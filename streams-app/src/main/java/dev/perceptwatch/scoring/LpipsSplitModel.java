@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * backbone(b)) equals the full model bit for bit (MODELS.md, "Split models"), so features computed once can
  * be compared with any number of other images'. Sessions are shared by every thread, as the full model's.
  */
-final class LpipsSplitModel implements AutoCloseable {
+public final class LpipsSplitModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LpipsSplitModel.class);
     static final String IMAGE = "image";
@@ -104,7 +104,7 @@ final class LpipsSplitModel implements AutoCloseable {
     }
 
     /** The shapes of one {@code width x height} image's feature maps. */
-    FeatureLayout layout(int width, int height) {
+    public FeatureLayout layout(int width, int height) {
         long size = ((long) width << 32) | height;
         FeatureLayout known = layouts.get(size);
         if (known == null) {
@@ -136,7 +136,7 @@ final class LpipsSplitModel implements AutoCloseable {
      * position) and writes their feature maps into {@code output}: per layer k, a direct native-order buffer of
      * exactly {@code images} times the layer's floats, which ONNX Runtime fills in place.
      */
-    void features(int width, int height, int images, FloatBuffer input, FloatBuffer[] output) {
+    public void features(int width, int height, int images, FloatBuffer input, FloatBuffer[] output) {
         FeatureLayout layout = layout(width, height);
         if (input.remaining() != (long) images * 3 * width * height || output.length != layerCount) {
             throw new IllegalArgumentException("backbone input of " + input.remaining() + " floats and "
@@ -161,8 +161,8 @@ final class LpipsSplitModel implements AutoCloseable {
      * Runs the head on {@code pairs} pairs: {@code features0[k]} and {@code features1[k]} hold the layer-k maps
      * of the first and second image of every pair, in pair order (direct buffers are used in place).
      */
-    List<PerceptualScore> compare(int width, int height, int pairs, FloatBuffer[] features0,
-                                  FloatBuffer[] features1) {
+    public List<PerceptualScore> compare(int width, int height, int pairs, FloatBuffer[] features0,
+                                         FloatBuffer[] features1) {
         FeatureLayout layout = layout(width, height);
         if (features0.length != layerCount || features1.length != layerCount) {
             throw new IllegalArgumentException("the head takes " + layerCount + " layers of each image, got "

@@ -144,6 +144,11 @@ public final class ScoringEngine implements AutoCloseable {
         return references;
     }
 
+    /** The backbone and head, when the reference feature cache is on. */
+    public Optional<LpipsSplitModel> splitModel() {
+        return Optional.ofNullable(split);
+    }
+
     /** The reference feature cache's counters and size now; {@link ReferenceCacheStats#OFF} when it is off. */
     public ReferenceCacheStats referenceCacheStats() {
         return references == null ? ReferenceCacheStats.OFF : references.stats();
