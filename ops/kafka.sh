@@ -16,18 +16,12 @@
 # as before when they are free (or --port).
 set -euo pipefail
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/script.sh"
 OPS_KAFKA="$REPO_ROOT/ops/kafka"
 TOPICS_FILE="$REPO_ROOT/ops/topics.txt"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
 
-die() { echo "kafka.sh: $*" >&2; exit 1; }
-
-usage() {
-  sed -n '6,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
+USAGE_LINES=6,11
 
 # --- state ---------------------------------------------------------------------------------------------
 

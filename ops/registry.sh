@@ -12,22 +12,16 @@
 # every start begins with an empty registry whose global compatibility is set to BACKWARD.
 set -euo pipefail
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/script.sh"
 OPS_REGISTRY="$REPO_ROOT/ops/registry"
 BUILD_DIR="$OPS_REGISTRY/target"
 RUN_JAR="$BUILD_DIR/quarkus-app/quarkus-run.jar"
 BUILD_KEY="$BUILD_DIR/perceptwatch-build.key"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # The machine is shared with the broker and the service: a small heap, the serial collector, and a pool
 # of 2 H2 connections instead of Apicurio's default 20 are plenty for a few schemas.
 JAVA_OPTS="${REGISTRY_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 
-die() { echo "registry.sh: $*" >&2; exit 1; }
-
-usage() {
-  sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
+USAGE_LINES=6,9
 
 # --- build ---------------------------------------------------------------------------------------------
 

@@ -15,9 +15,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,25 +114,16 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** Resolves {@link KafkaBroker} parameters to the JVM's one broker. */
-    public static final class Extension implements ParameterResolver {
+    public static final class Extension extends OncePerRun<KafkaBroker> {
 
-        private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBroker.class);
-
-        @Override
-        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == KafkaBroker.class;
+        public Extension() {
+            super(KafkaBroker.class, KafkaBroker.class);
         }
 
         @Override
-        public KafkaBroker resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            // The root store lives as long as the test JVM's engine run and closes AutoCloseable values at its end.
-            return context.getRoot().getStore(NAMESPACE)
-                    .getOrComputeIfAbsent(KafkaBroker.class, key -> startOrFail(), KafkaBroker.class);
-        }
-
-        private static KafkaBroker startOrFail() {
+        protected KafkaBroker start() {
             try {
-                return start();
+                return KafkaBroker.start();
             } catch (Exception e) {
                 throw new IllegalStateException("could not start the in-process Kafka broker", e);
             }

@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A real schema registry (Apicurio, Confluent-compatible API) for tests: {@code @ExtendWith(SchemaRegistry.class)}
@@ -19,29 +16,30 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * multi-minute Maven build inside a test. Its storage is in memory and shared by all tests, so tests use
  * subjects (topic names) of their own.
  */
-public final class SchemaRegistry implements ParameterResolver {
+public final class SchemaRegistry extends OncePerRun<SchemaRegistry.Running> {
 
   /** The running registry; {@link #url()} is the Confluent API base, e.g. http://127.0.0.1:PORT/apis/ccompat/v7. */
   public record Server(String url) {}
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SchemaRegistry.class);
   private static final long START_TIMEOUT_SECONDS = 240;
   private static final long STOP_TIMEOUT_SECONDS = 60;
 
-  @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == Server.class;
+  public SchemaRegistry() {
+    super(Server.class, Running.class);
   }
 
   @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    // The root context's store lives as long as the test plan and closes its AutoCloseable values at the end.
-    return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class).server();
+  protected Running start() {
+    return Running.start();
+  }
+
+  @Override
+  protected Object parameter(Running running) {
+    return running.server();
   }
 
   /** A registry started by {@code script start --dir dir}, stopped by {@code script stop --dir dir}. */
-  private record Running(Path script, Path dir, Server server) implements AutoCloseable {
+  record Running(Path script, Path dir, Server server) implements AutoCloseable {
 
     static Running start() {
       Path script = findScript();

@@ -25,26 +25,29 @@ final class LocalCluster implements AutoCloseable {
 
     private final String bootstrap;
     private final String registryUrl;
-    private final Path dir;
-    private final Runnable stop;
-    private final Thread hook;
+    private final Cleanup cleanup;
     private boolean closed;
 
-    private LocalCluster(String bootstrap, String registryUrl, Path dir, Runnable stop, Thread hook) {
+    private LocalCluster(String bootstrap, String registryUrl, Cleanup cleanup) {
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
-        this.dir = dir;
-        this.stop = stop;
-        this.hook = hook;
+        this.cleanup = cleanup;
+    }
+
+    /** The run's directory and what stops the cluster and removes it, which a shutdown hook runs until closed. */
+    private record Cleanup(Path dir, Runnable stop, Thread hook) {
+        static Cleanup registered(Path dir, Runnable stop, String hookName) {
+            Thread hook = new Thread(stop, hookName);
+            Runtime.getRuntime().addShutdownHook(hook);
+            return new Cleanup(dir, stop, hook);
+        }
     }
 
     /** Servers that already run (given by address): nothing is started or stopped, only a scratch dir is made. */
     static LocalCluster existing(String bootstrap, String registryUrl) throws IOException {
         Path dir = Files.createTempDirectory("perceptwatch-bench-");
-        Runnable stop = () -> delete(dir);
-        Thread hook = new Thread(stop, "perceptwatch-bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return new LocalCluster(bootstrap, registryUrl, dir, stop, hook);
+        return new LocalCluster(bootstrap, registryUrl,
+                Cleanup.registered(dir, () -> delete(dir), "perceptwatch-bench-cleanup"));
     }
 
     /**
@@ -62,12 +65,10 @@ final class LocalCluster implements AutoCloseable {
                 kafka.run("stop", dir.resolve("kafka"), SCRIPT_TIMEOUT_SECONDS);
             }
         };
-        Runnable stop = () -> {
+        Cleanup cleanup = Cleanup.registered(dir, () -> {
             stopServers.run();
             delete(dir); // not reached when the broker did not stop: its data stays for a look
-        };
-        Thread hook = new Thread(stop, "perceptwatch-bench-cluster-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        }, "perceptwatch-bench-cluster-stop");
         log.println("schema registry: ops/registry.sh build (once; the first build downloads it, minutes)");
         log.flush();
         try {
@@ -76,10 +77,10 @@ final class LocalCluster implements AutoCloseable {
             log.flush();
             String bootstrap = kafka.run("start", dir.resolve("kafka"), SCRIPT_TIMEOUT_SECONDS);
             String registryUrl = registry.run("start", dir.resolve("registry"), SCRIPT_TIMEOUT_SECONDS);
-            return new LocalCluster(bootstrap, registryUrl, dir, stop, hook);
+            return new LocalCluster(bootstrap, registryUrl, cleanup);
         } catch (RuntimeException e) {
             // The servers are stopped, their logs kept (the message points at them).
-            Runtime.getRuntime().removeShutdownHook(hook);
+            Runtime.getRuntime().removeShutdownHook(cleanup.hook());
             try {
                 stopServers.run();
             } catch (RuntimeException whileStopping) {
@@ -107,7 +108,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** The run's own temporary directory (e.g. for Kafka Streams state), removed on close. */
     Path dir() {
-        return dir;
+        return cleanup.dir();
     }
 
     @Override
@@ -117,11 +118,11 @@ final class LocalCluster implements AutoCloseable {
         }
         closed = true;
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
+            Runtime.getRuntime().removeShutdownHook(cleanup.hook());
         } catch (IllegalStateException shuttingDown) {
             return; // the hook is running or about to: it does the stopping
         }
-        stop.run();
+        cleanup.stop().run();
     }
 
     private static void delete(Path dir) {

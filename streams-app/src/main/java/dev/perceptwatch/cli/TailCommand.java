@@ -41,29 +41,28 @@ final class TailCommand implements Callable<Integer> {
 
     /** The tail-able topics, each with its record type and line. */
     enum OutputTopic {
-        alerts(TopicNames.ALERTS, DriftAlert.class, r -> RecordLines.alert((DriftAlert) r),
-                r -> ((DriftAlert) r).getModelId(), r -> ((DriftAlert) r).getModelVersion()),
-        scores(TopicNames.SCORES, QualityScore.class, r -> RecordLines.score((QualityScore) r),
-                r -> ((QualityScore) r).getModelId(), r -> ((QualityScore) r).getModelVersion()),
-        dead_letters(TopicNames.DEAD_LETTERS, DeadLetter.class, r -> RecordLines.deadLetter((DeadLetter) r),
-                r -> ((DeadLetter) r).getModelId(), r -> ((DeadLetter) r).getModelVersion()),
-        window_stats(TopicNames.WINDOW_STATS, WindowStats.class, r -> RecordLines.windowStats((WindowStats) r),
-                r -> ((WindowStats) r).getModelId(), r -> ((WindowStats) r).getModelVersion());
+        alerts(TopicNames.ALERTS, DriftAlert.class, r -> RecordLines.alert((DriftAlert) r)),
+        scores(TopicNames.SCORES, QualityScore.class, r -> RecordLines.score((QualityScore) r)),
+        dead_letters(TopicNames.DEAD_LETTERS, DeadLetter.class, r -> RecordLines.deadLetter((DeadLetter) r)),
+        window_stats(TopicNames.WINDOW_STATS, WindowStats.class, r -> RecordLines.windowStats((WindowStats) r));
 
         final String topic;
         final Class<? extends SpecificRecord> type;
         final Function<SpecificRecord, String> line;
-        /** The record's model_id and model_version; null for a dead letter whose event could not be read. */
-        final Function<SpecificRecord, String> modelId;
-        final Function<SpecificRecord, String> modelVersion;
 
-        OutputTopic(String topic, Class<? extends SpecificRecord> type, Function<SpecificRecord, String> line,
-               Function<SpecificRecord, String> modelId, Function<SpecificRecord, String> modelVersion) {
+        OutputTopic(String topic, Class<? extends SpecificRecord> type, Function<SpecificRecord, String> line) {
             this.topic = topic;
             this.type = type;
             this.line = line;
-            this.modelId = modelId;
-            this.modelVersion = modelVersion;
+        }
+
+        /**
+         * The record's field of that name (model_id, model_version), which every tail-able record has; null for
+         * a dead letter whose event could not be read.
+         */
+        static String field(SpecificRecord record, String name) {
+            Object value = record.get(record.getSchema().getField(name).pos());
+            return value == null ? null : value.toString();
         }
 
         static OutputTopic parse(String name) {
@@ -123,8 +122,8 @@ final class TailCommand implements Callable<Integer> {
         if (model == null && version == null) {
             return true;
         }
-        return value != null && (model == null || model.equals(stream.modelId.apply(value)))
-                && (version == null || version.equals(stream.modelVersion.apply(value)));
+        return value != null && (model == null || model.equals(OutputTopic.field(value, "model_id")))
+                && (version == null || version.equals(OutputTopic.field(value, "model_version")));
     }
 
     @Override

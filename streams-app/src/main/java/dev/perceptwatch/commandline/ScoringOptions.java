@@ -10,56 +10,102 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine.Option;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The scoring settings as command-line options for the offline commands. Each option is the setting of the
- * same name, with the same default and validation, so offline and streaming scores agree.
+ * same name, with the same default and validation, so offline and streaming scores agree: {@code --NAME} sets
+ * {@code GROUP.NAME}, its value handed to the settings reader as a settings file would.
  */
+@Command(modelTransformer = ScoringOptions.Declared.class)
 public final class ScoringOptions {
-    @Option(names = "--model", description = "Perceptual model: lpips-alex (default) or lpips-squeeze.")
-    private String model;
-    @Option(names = "--model-path", split = ",", description = "Directories searched for the model before models/ and ../shared/models/.")
-    private List<String> modelPath;
-    @Option(names = "--model-sha256", description = "Expected sha256 of a model exported elsewhere (replaces the manifest's).")
-    private String modelSha256;
-    @Option(names = "--device", description = "cpu (default), cuda or cuda:N.")
-    private String device;
-    @Option(names = "--device-fallback", description = "none (default: fail when the device is missing) or cpu.")
-    private String deviceFallback;
-    @Option(names = "--metrics", description = "Metrics to compute (default all): lpips,feature_distance,mse,psnr,ssim,ms_ssim.")
-    private String metrics;
-    @Option(names = "--batch-size", description = "Pairs per model run (default 8).")
-    private String batchSize;
-    @Option(names = "--max-wait", description = "Longest a pair waits for its batch to fill (default 20ms).")
-    private String maxWait;
-    @Option(names = "--intra-op-threads",
-            description = "ONNX Runtime threads per model run (default: 1 on cpu, the number of cores on cuda).")
-    private String intraOpThreads;
-    @Option(names = "--batch-workers",
-            description = "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda).")
-    private String batchWorkers;
-    @Option(names = "--reference-cache-bytes", description = "Bound of the reference feature cache in bytes (default: "
-            + "256 MiB, or a quarter of a heap under 1 GiB; at most half the heap; 0 turns it off; docs/SCORING.md).")
-    private String referenceCacheBytes;
-    @Option(names = "--prep-threads", description = "Threads decoding images and computing classic metrics (default: the number of cores).")
-    private String prepThreads;
-    @Option(names = "--size-policy", description = "reject (default) or resize-to-reference.")
-    private String sizePolicy;
-    @Option(names = "--max-bytes", description = "Largest encoded image accepted, in bytes (default 20 MiB).")
-    private String maxBytes;
-    @Option(names = "--max-pixels", description = "Largest image accepted, in pixels (default "
-            + ImageLimits.DEFAULT_MAX_PIXELS + ", 4096 x 4096).")
-    private String maxPixels;
+
+    /** A setting offered as an option, and the option's help. */
+    private record Setting(String key, String description) {
+        String option() {
+            return "--" + name();
+        }
+
+        /** The option's parameter label: its name in camel case, as picocli labels a field's option. */
+        String label() {
+            StringBuilder label = new StringBuilder();
+            for (String word : name().split("-")) {
+                label.append(label.isEmpty() ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+            }
+            return "<" + label + ">";
+        }
+
+        private String name() {
+            return key.substring(key.indexOf('.') + 1);
+        }
+    }
+
+    /** The one setting that takes a list: the option is repeatable, and comma-separated within one. */
+    private static final Setting MODEL_PATH = new Setting("scoring.model-path",
+            "Directories searched for the model before models/ and ../shared/models/.");
+    private static final Setting BATCH_SIZE = new Setting("scoring.batch-size", "Pairs per model run (default 8).");
+
+    private static final List<Setting> SETTINGS = List.of(
+            new Setting("scoring.model", "Perceptual model: lpips-alex (default) or lpips-squeeze."),
+            MODEL_PATH,
+            new Setting("scoring.model-sha256",
+                    "Expected sha256 of a model exported elsewhere (replaces the manifest's)."),
+            new Setting("scoring.device", "cpu (default), cuda or cuda:N."),
+            new Setting("scoring.device-fallback", "none (default: fail when the device is missing) or cpu."),
+            new Setting("scoring.metrics",
+                    "Metrics to compute (default all): lpips,feature_distance,mse,psnr,ssim,ms_ssim."),
+            BATCH_SIZE,
+            new Setting("scoring.max-wait", "Longest a pair waits for its batch to fill (default 20ms)."),
+            new Setting("scoring.intra-op-threads",
+                    "ONNX Runtime threads per model run (default: 1 on cpu, the number of cores on cuda)."),
+            new Setting("scoring.batch-workers",
+                    "Model runs at once on the one session (default: the number of cores on cpu, 1 on cuda)."),
+            new Setting("scoring.reference-cache-bytes", "Bound of the reference feature cache in bytes (default: "
+                    + "256 MiB, or a quarter of a heap under 1 GiB; at most half the heap; 0 turns it off; "
+                    + "docs/SCORING.md)."),
+            new Setting("processing.prep-threads",
+                    "Threads decoding images and computing classic metrics (default: the number of cores)."),
+            new Setting("imaging.size-policy", "reject (default) or resize-to-reference."),
+            new Setting("imaging.max-bytes", "Largest encoded image accepted, in bytes (default 20 MiB)."),
+            new Setting("imaging.max-pixels", "Largest image accepted, in pixels (default "
+                    + ImageLimits.DEFAULT_MAX_PIXELS + ", 4096 x 4096)."));
+
+    /** Adds an option for each setting to the command this is mixed into, which holds their values. */
+    public static final class Declared implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            for (Setting setting : SETTINGS) {
+                OptionSpec.Builder option = OptionSpec.builder(setting.option()).paramLabel(setting.label())
+                        .description(setting.description());
+                command.addOption(setting.equals(MODEL_PATH)
+                        ? option.type(List.class).auxiliaryTypes(String.class).splitRegex(",").build()
+                        : option.type(String.class).build());
+            }
+            return command;
+        }
+    }
+
+    /** The command this is mixed into (or the mixin it is mixed into), whose command line has the options. */
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec mixee;
 
     /**
      * A command whose own option sizes the batches (bench scoring's --batch) makes that the batch size, unless
      * --batch-size was given too.
      */
     public void defaultBatchSize(int batch) {
-        if (batchSize == null) {
-            batchSize = Integer.toString(batch);
+        OptionSpec batchSize = option(BATCH_SIZE);
+        if (batchSize.getValue() == null) {
+            batchSize.setValue(Integer.toString(batch));
         }
+    }
+
+    private OptionSpec option(Setting setting) {
+        return mixee.commandLine().getCommandSpec().findOption(setting.option());
     }
 
     private SettingsSource source() {
@@ -80,21 +126,14 @@ public final class ScoringOptions {
 
     private Map<String, String> values() {
         Map<String, String> values = new LinkedHashMap<>();
-        put(values, "scoring.model", model);
-        put(values, "scoring.model-path", modelPath == null ? null : String.join(",", modelPath));
-        put(values, "scoring.model-sha256", modelSha256);
-        put(values, "scoring.device", device);
-        put(values, "scoring.device-fallback", deviceFallback);
-        put(values, "scoring.metrics", metrics);
-        put(values, "scoring.batch-size", batchSize);
-        put(values, "scoring.max-wait", maxWait);
-        put(values, "scoring.intra-op-threads", intraOpThreads);
-        put(values, "scoring.batch-workers", batchWorkers);
-        put(values, "scoring.reference-cache-bytes", referenceCacheBytes);
-        put(values, "processing.prep-threads", prepThreads);
-        put(values, "imaging.size-policy", sizePolicy);
-        put(values, "imaging.max-bytes", maxBytes);
-        put(values, "imaging.max-pixels", maxPixels);
+        for (Setting setting : SETTINGS) {
+            Object value = option(setting).getValue();
+            if (value instanceof List<?> list) {
+                values.put(setting.key(), String.join(",", list.stream().map(String::valueOf).toList()));
+            } else if (value != null) {
+                values.put(setting.key(), value.toString());
+            }
+        }
         return values;
     }
 
@@ -115,11 +154,5 @@ public final class ScoringOptions {
 
     public ScoringEngine openEngine(BatchListener listener) {
         return ScoringEngine.open(engineOptions(), listener);
-    }
-
-    private static void put(Map<String, String> values, String key, String value) {
-        if (value != null) {
-            values.put(key, value);
-        }
     }
 }

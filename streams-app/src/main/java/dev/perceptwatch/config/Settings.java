@@ -115,20 +115,20 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
     /** The reference feature cache's bound unless set, on a heap of at least 1 GiB. */
     static final long DEFAULT_REFERENCE_CACHE_BYTES = 256L << 20;
 
-    static final List<String> KEYS = Stream.concat(Stream.of(
-            "kafka.application.id", "registry.url", "registry.auto-register",
-            "topics.generations", "topics.references", "topics.scores", "topics.dead-letters",
-            "topics.window-stats", "topics.alerts", "processing.max-in-flight-per-task",
-            "processing.drain-interval", "processing.prep-threads",
-            "imaging.max-bytes", "imaging.max-pixels", "imaging.size-policy",
-            "scoring.model", "scoring.model-sha256", "scoring.model-path", "scoring.device",
-            "scoring.device-fallback", "scoring.intra-op-threads", "scoring.batch-workers", "scoring.batch-size",
-            "scoring.max-wait", "scoring.queue-capacity", "scoring.metrics", "scoring.reference-cache-bytes",
-            "uri.file-roots", "uri.http-hosts", "uri.max-bytes", "uri.timeout",
-            "windows.size", "windows.grace", "windows.segment-attribute", "windows.max-future-skew",
-            "metrics.host", "metrics.port", "metrics.max-model-series",
-            "console.enabled", "console.host", "console.port", "console.token", "console.external-url",
-            "console.max-concurrent-requests", "console.heatmap-queue", "console.cache-bytes"), DriftSettingsReader.keys().stream()).toList();
+    static final List<String> KEYS = Stream.of(
+            Stream.of("kafka.application.id", "registry.url", "registry.auto-register"),
+            Topics.KEYS.stream(),
+            Stream.of("processing.max-in-flight-per-task", "processing.drain-interval", "processing.prep-threads",
+                    "imaging.max-bytes", "imaging.max-pixels", "imaging.size-policy",
+                    "scoring.model", "scoring.model-sha256", "scoring.model-path", "scoring.device",
+                    "scoring.device-fallback", "scoring.intra-op-threads", "scoring.batch-workers", "scoring.batch-size",
+                    "scoring.max-wait", "scoring.queue-capacity", "scoring.metrics", "scoring.reference-cache-bytes",
+                    "uri.file-roots", "uri.http-hosts", "uri.max-bytes", "uri.timeout",
+                    "windows.size", "windows.grace", "windows.segment-attribute", "windows.max-future-skew",
+                    "metrics.host", "metrics.port", "metrics.max-model-series",
+                    "console.enabled", "console.host", "console.port", "console.token", "console.external-url",
+                    "console.max-concurrent-requests", "console.heatmap-queue", "console.cache-bytes"),
+            DriftSettingsReader.keys().stream()).flatMap(keys -> keys).toList();
 
     /** Loads {@code file} (null for none) with overrides from {@code env}; unknown keys are refused. */
     public static Settings load(Path file, Map<String, String> env) {
@@ -170,12 +170,7 @@ public record Settings(Kafka kafka, Processing processing, Imaging imaging, Scor
         return new Kafka(client.getOrDefault("application.id", "perceptwatch"), client,
                 s.string("registry.url", "http://127.0.0.1:8081"),
                 s.booleanValue("registry.auto-register", true),
-                new Topics(s.string("topics.generations", "perceptwatch.generations"),
-                        s.string("topics.references", "perceptwatch.references"),
-                        s.string("topics.scores", "perceptwatch.scores"),
-                        s.string("topics.dead-letters", "perceptwatch.dead-letters"),
-                        s.string("topics.window-stats", "perceptwatch.window-stats"),
-                        s.string("topics.alerts", "perceptwatch.alerts")));
+                Topics.read(s));
     }
 
     /** Also used by the offline commands, which take the same keys as options. */

@@ -14,22 +14,13 @@ import java.util.function.Function;
 /**
  * Checks a {@link GenerationEvent} against the contract and turns its two image sources into encoded bytes:
  * inline data as is, a uri through the {@link ImageFetcher}, a reference_id from the references table.
+ *
+ * @param maxFutureSkew how far ahead of {@code clock} a produced_at may be
  */
-public final class ImageSourceResolver {
+public record ImageSourceResolver(ImageFetcher fetcher, Duration maxFutureSkew, Clock clock) {
 
     /** The encoded images of one event; {@code referenceId} is set when the reference came from the table. */
     public record EncodedPair(byte[] generated, byte[] reference, String referenceId) {
-    }
-
-    private final ImageFetcher fetcher;
-    private final Duration maxFutureSkew;
-    private final Clock clock;
-
-    /** @param maxFutureSkew how far ahead of {@code clock} a produced_at may be */
-    public ImageSourceResolver(ImageFetcher fetcher, Duration maxFutureSkew, Clock clock) {
-        this.fetcher = fetcher;
-        this.maxFutureSkew = maxFutureSkew;
-        this.clock = clock;
     }
 
     /**

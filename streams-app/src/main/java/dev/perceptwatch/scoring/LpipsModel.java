@@ -34,17 +34,15 @@ public final class LpipsModel implements AutoCloseable {
     private final String name;
     private final ModelSpec spec;
     private final ScoringDevice device;
-    private final OrtEnvironment env;
     private final OrtSession session;
     private final SharedSessions sessions;
 
-    private LpipsModel(String name, ModelSpec spec, ScoringDevice device, OrtEnvironment env, OrtSession session) {
+    private LpipsModel(String name, ModelSpec spec, ScoringDevice device, SharedSessions sessions) {
         this.name = name;
         this.spec = spec;
         this.device = device;
-        this.env = env;
-        this.session = session;
-        this.sessions = new SharedSessions("model '" + name + "'", "model '" + name + "' is closed", List.of(session));
+        this.sessions = sessions;
+        this.session = sessions.session(0);
     }
 
     /**
@@ -67,8 +65,8 @@ public final class LpipsModel implements AutoCloseable {
                         + OrtEnvironment.getAvailableProviders() + ")";
             } else {
                 try {
-                    return new LpipsModel(model.name(), model.spec(), device, env,
-                            createSession(env, model, device, intraOpThreads));
+                    return new LpipsModel(model.name(), model.spec(), device,
+                            openSession(env, model, device, intraOpThreads));
                 } catch (OrtException e) {
                     problem = e.getMessage();
                 }
@@ -82,23 +80,19 @@ public final class LpipsModel implements AutoCloseable {
             LOG.warn("{}; falling back to the CPU as configured", reason);
         }
         try {
-            return new LpipsModel(model.name(), model.spec(), ScoringDevice.CPU, env,
-                    createSession(env, model, ScoringDevice.CPU, intraOpThreads));
+            return new LpipsModel(model.name(), model.spec(), ScoringDevice.CPU,
+                    openSession(env, model, ScoringDevice.CPU, intraOpThreads));
         } catch (OrtException e) {
             throw new ScoringException("cannot load model '" + model.name() + "' from " + model.file() + ": "
                     + e.getMessage(), e);
         }
     }
 
-    private static OrtSession createSession(OrtEnvironment env, ResolvedModel model, ScoringDevice device,
-                                            int intraOpThreads) throws OrtException {
-        OrtSession session = OrtSessions.create(env, model.onnx(), device, intraOpThreads);
-        try {
-            checkContract(model, session);
-        } catch (RuntimeException | OrtException e) {
-            session.close();
-            throw e;
-        }
+    private static SharedSessions openSession(OrtEnvironment env, ResolvedModel model, ScoringDevice device,
+                                              int intraOpThreads) throws OrtException {
+        SharedSessions session = SharedSessions.open("model '" + model.name() + "'",
+                "model '" + model.name() + "' is closed", env, List.of(model.onnx()), device, intraOpThreads,
+                opened -> checkContract(model, opened.get(0)));
         LOG.info("loaded model '{}' ({}, sha256 {}) on {} with {} intra-op threads", model.name(), model.file(),
                 model.sha256(), device, intraOpThreads);
         return session;
@@ -146,8 +140,8 @@ public final class LpipsModel implements AutoCloseable {
             anySpatial |= wanted;
         }
         long[] shape = {pairs, 3, height, width};
-        try (OnnxTensor t0 = OnnxTensor.createTensor(env, img0, shape);
-             OnnxTensor t1 = OnnxTensor.createTensor(env, img1, shape);
+        try (OnnxTensor t0 = sessions.tensor(img0, shape);
+             OnnxTensor t1 = sessions.tensor(img1, shape);
              OrtSession.Result result = session.run(Map.of(IMG0, t0, IMG1, t1),
                      anySpatial ? ALL_OUTPUTS : SCALAR_OUTPUTS)) {
             float[] maps = anySpatial ? floats(result, SPATIAL, pairs * height * width) : null;

@@ -2,7 +2,6 @@ package dev.perceptwatch.scoring;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
@@ -31,46 +30,33 @@ public final class LpipsSplitModel implements AutoCloseable {
 
     private final String name;
     private final int layerCount;
-    private final OrtEnvironment env;
     private final OrtSession backbone;
     private final OrtSession head;
     /** Feature shapes by image size: found once per size by running the backbone on one blank image. */
     private final LruCache<Long, FeatureLayout> layouts = new LruCache<>(256, layout -> 1, evicted -> { });
     private final SharedSessions sessions;
 
-    private LpipsSplitModel(String name, int layerCount, OrtEnvironment env, OrtSession backbone, OrtSession head) {
+    private LpipsSplitModel(String name, int layerCount, SharedSessions sessions) {
         this.name = name;
         this.layerCount = layerCount;
-        this.env = env;
-        this.backbone = backbone;
-        this.head = head;
-        this.sessions = new SharedSessions("the backbone and head of model '" + name + "'",
-                "the backbone and head of model '" + name + "' are closed", List.of(backbone, head));
+        this.sessions = sessions;
+        this.backbone = sessions.session(0);
+        this.head = sessions.session(1);
     }
 
     /** Loads both parts on {@code device}, the device the full model got, and checks their inputs and outputs. */
     static LpipsSplitModel open(String name, ModelSpec spec, ResolvedSplit split, ScoringDevice device,
                                 int intraOpThreads) {
-        OrtEnvironment env = OrtSessions.environment();
-        List<OrtSession> opened = new ArrayList<>();
+        String parts = "the backbone and head of model '" + name + "'";
         try {
-            OrtSession backbone = OrtSessions.create(env, split.backbone().bytes(), device, intraOpThreads);
-            opened.add(backbone);
-            OrtSession head = OrtSessions.create(env, split.head().bytes(), device, intraOpThreads);
-            opened.add(head);
-            checkContract(name, spec.layers(), split, backbone, head);
+            SharedSessions sessions = SharedSessions.open(parts, parts + " are closed", OrtSessions.environment(),
+                    List.of(split.backbone().bytes(), split.head().bytes()), device, intraOpThreads,
+                    opened -> checkContract(name, spec.layers(), split, opened.get(0), opened.get(1)));
             LOG.info("loaded the backbone ({}, sha256 {}) and head ({}, sha256 {}) of model '{}' on {}",
                     split.backbone().file(), split.backbone().sha256(), split.head().file(), split.head().sha256(),
                     name, device);
-            return new LpipsSplitModel(name, spec.layers(), env, backbone, head);
+            return new LpipsSplitModel(name, spec.layers(), sessions);
         } catch (OrtException | RuntimeException e) {
-            for (OrtSession session : opened) {
-                try {
-                    session.close();
-                } catch (OrtException closing) {
-                    e.addSuppressed(closing);
-                }
-            }
             if (e instanceof ScoringException scoring) {
                 throw scoring;
             }
@@ -117,11 +103,6 @@ public final class LpipsSplitModel implements AutoCloseable {
         return name;
     }
 
-    /** The backbone's taps, one feature map each (5 for alex, 7 for squeeze). */
-    public int layerCount() {
-        return layerCount;
-    }
-
     /** The shapes of one {@code width x height} image's feature maps. */
     public FeatureLayout layout(int width, int height) {
         long size = ((long) width << 32) | height;
@@ -138,7 +119,7 @@ public final class LpipsSplitModel implements AutoCloseable {
         FloatBuffer blank = ByteBuffer.allocateDirect(3 * width * height * Float.BYTES).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         return read(() -> {
-            try (OnnxTensor image = OnnxTensor.createTensor(env, blank, new long[] {1, 3, height, width});
+            try (OnnxTensor image = sessions.tensor(blank, new long[] {1, 3, height, width});
                  OrtSession.Result result = backbone.run(Map.of(IMAGE, image))) {
                 List<FeatureLayout.Layer> layers = new ArrayList<>(layerCount);
                 for (int k = 0; k < layerCount; k++) {
@@ -164,7 +145,7 @@ public final class LpipsSplitModel implements AutoCloseable {
         }
         read(() -> {
             Map<String, OnnxTensor> pinned = new HashMap<>();
-            try (OnnxTensor image = OnnxTensor.createTensor(env, input, new long[] {images, 3, height, width})) {
+            try (OnnxTensor image = sessions.tensor(input, new long[] {images, 3, height, width})) {
                 for (int k = 0; k < layerCount; k++) {
                     pinned.put(feature(k), tensor(output[k], layout.shape(k, images), "feature_" + k));
                 }
@@ -209,7 +190,7 @@ public final class LpipsSplitModel implements AutoCloseable {
             throw new IllegalArgumentException(what + " has " + buffer.remaining() + " floats, expected " + floats
                     + " for shape " + Arrays.toString(shape));
         }
-        return OnnxTensor.createTensor(env, buffer, shape);
+        return sessions.tensor(buffer, shape);
     }
 
     private <T> T read(SharedSessions.Run<T> run, String what) {

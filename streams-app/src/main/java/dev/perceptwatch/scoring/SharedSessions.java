@@ -1,7 +1,11 @@
 package dev.perceptwatch.scoring;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -23,20 +27,63 @@ final class SharedSessions {
         T call() throws OrtException;
     }
 
+    /** Refuses sessions that do not follow their model's contract, in the order they were made. */
+    @FunctionalInterface
+    interface Contract {
+        void check(List<OrtSession> sessions) throws OrtException;
+    }
+
     private final String owner;
     private final String closedMessage;
+    private final OrtEnvironment env;
     private final List<OrtSession> sessions;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    /**
-     * @param owner         what the sessions are, for the log ("model 'lpips-alex'")
-     * @param closedMessage the message of a run refused after {@link #close()}
-     */
-    SharedSessions(String owner, String closedMessage, List<OrtSession> sessions) {
+    private SharedSessions(String owner, String closedMessage, OrtEnvironment env, List<OrtSession> sessions) {
         this.owner = owner;
         this.closedMessage = closedMessage;
+        this.env = env;
         this.sessions = List.copyOf(sessions);
+    }
+
+    /**
+     * A session of each of the {@code onnx} files on {@code device}, in their order, checked by {@code contract};
+     * when one cannot be made or the check fails, those made are closed again before the failure is thrown.
+     *
+     * @param owner         what the sessions are, for the log ("model 'lpips-alex'")
+     * @param closedMessage the message of a run refused after {@link #close()}
+     * @param env           the environment the sessions are made in, and their tensors
+     */
+    static SharedSessions open(String owner, String closedMessage, OrtEnvironment env, List<byte[]> onnx,
+                               ScoringDevice device, int intraOpThreads, Contract contract) throws OrtException {
+        List<OrtSession> opened = new ArrayList<>();
+        try {
+            for (byte[] model : onnx) {
+                opened.add(OrtSessions.create(env, model, device, intraOpThreads));
+            }
+            contract.check(opened);
+            return new SharedSessions(owner, closedMessage, env, opened);
+        } catch (OrtException | RuntimeException e) {
+            for (OrtSession session : opened) {
+                try {
+                    session.close();
+                } catch (OrtException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The {@code index}th session, in the order of the files they were made of. */
+    OrtSession session(int index) {
+        return sessions.get(index);
+    }
+
+    /** A tensor of {@code shape} over the buffer's floats from its position (a direct one is used in place). */
+    OnnxTensor tensor(FloatBuffer buffer, long[] shape) throws OrtException {
+        return OnnxTensor.createTensor(env, buffer, shape);
     }
 
     /**

@@ -19,8 +19,9 @@ public final class PerceptWatchTopology {
                           DriftListener driftListener, InternalErrors errors, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
         Topics topics = settings.kafka().topics();
-        KStream<String, SpecificRecord> results = ScoringStage.add(builder, topics, serdes, scorer, settings.processing().maxInFlightPerTask(),
-                settings.processing().drainInterval(), clock, ScoringListener.guarded(scoringListener, errors), errors);
+        KStream<String, SpecificRecord> results = ScoringStage.add(builder, topics, serdes,
+                new ScoringStage.Scoring(scorer, settings.processing(), clock,
+                        ScoringListener.guarded(scoringListener, errors), errors));
         KStream<String, WindowStats> windows = WindowStage.add(builder, results, topics, serdes, settings.windows());
         DriftStage.add(builder, windows, topics, serdes, settings.drift(), DriftListener.guarded(driftListener, errors));
         return builder.build();

@@ -7,7 +7,6 @@ import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.contract.EventContract;
 import dev.perceptwatch.contract.RejectReason;
 import dev.perceptwatch.ingest.RejectedEventException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -54,12 +53,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     private final String pendingStoreName;
     private final ReferenceLookup references;
     private final Deserializer<GenerationEvent> events;
-    private final EventScorer scorer;
-    private final int maxInFlight;
-    private final Duration drainInterval;
-    private final Clock clock;
-    private final ScoringListener listener;
-    private final InternalErrors errors;
+    private final ScoringStage.Scoring scoring;
 
     /** In input order, so results are published in the order the events arrived where they finish together. */
     private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
@@ -75,17 +69,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     }
 
     ScoringProcessor(String pendingStoreName, Deserializer<GenerationEvent> events, ReferenceLookup references,
-                     EventScorer scorer, int maxInFlight, Duration drainInterval, Clock clock,
-                     ScoringListener listener, InternalErrors errors) {
+                     ScoringStage.Scoring scoring) {
         this.pendingStoreName = pendingStoreName;
         this.references = references;
         this.events = events;
-        this.scorer = scorer;
-        this.maxInFlight = maxInFlight;
-        this.drainInterval = drainInterval;
-        this.clock = clock;
-        this.listener = listener;
-        this.errors = errors;
+        this.scoring = scoring;
     }
 
     @Override
@@ -120,7 +108,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
                         RejectReason.INPUT_EXPIRED, expired.stream().map(PendingMark::position).toList());
             }
         }
-        context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> publishCompleted());
+        context.schedule(scoring.processing().drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> publishCompleted());
     }
 
     @Override
@@ -129,17 +117,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         List<Header> headers = List.of(record.headers().toArray());
         PendingRecord input = new PendingRecord(metadata.topic(), metadata.partition(), metadata.offset(),
                 record.timestamp(), record.key(), record.value(), headers);
-        listener.onConsumed();
+        scoring.listener().onConsumed();
         publishCompleted();
         start(input, true);
-        while (inFlight.size() >= maxInFlight) {
+        while (inFlight.size() >= scoring.processing().maxInFlightPerTask()) {
             awaitOldest();
             publishCompleted();
         }
     }
 
     private void start(PendingRecord record, boolean storeIt) {
-        Exception refusal = errors.refusalOf(record.position());
+        Exception refusal = scoring.errors().refusalOf(record.position());
         if (refusal != null) {
             rejectRefused(record, refusal, storeIt);
             return;
@@ -150,7 +138,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
             if (event == null) {
                 throw new RejectedEventException(RejectReason.BAD_SCHEMA, "record has no value");
             }
-            CompletableFuture<QualityScore> score = scorer.submit(event, references::find);
+            CompletableFuture<QualityScore> score = scoring.scorer().submit(event, references::find);
             if (storeIt) {
                 pending.put(record.storeKey(), PendingMark.of(record).toBytes());
             }
@@ -216,7 +204,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
                 // Record time = scored_at, so retention counts from scoring; windows read produced_at instead.
                 context.forward(new Record<String, SpecificRecord>(
                         scoreKey(score), score, score.getScoredAt().toEpochMilli(), inputHeaders(work.record())));
-                listener.onScored(score, clock.instant());
+                scoring.listener().onScored(score, scoring.clock().instant());
             } catch (CompletionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 RejectReason reason = cause instanceof RejectedEventException rejected
@@ -242,7 +230,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
 
     private void publishDeadLetter(PendingRecord record, GenerationEvent event, RejectReason reason,
                                    String message) {
-        DeadLetter letter = deadLetters.of(record, event, reason, message, clock.instant());
+        DeadLetter letter = deadLetters.of(record, event, reason, message, scoring.clock().instant());
         // Keyed by event id when it is a valid one (EventContract): a blank or over-long id keys nothing.
         String key = event == null || !EventContract.validId(event.getEventId()) ? null : event.getEventId();
         // Record time = failed_at, as scores carry scored_at: a replay's dead letters are kept for the whole
@@ -250,13 +238,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         // instead, when it passed validation (WindowInputs).
         context.forward(new Record<String, SpecificRecord>(key, letter, letter.getFailedAt().toEpochMilli(),
                 inputHeaders(record)));
-        listener.onDeadLetter(reason);
+        scoring.listener().onDeadLetter(reason);
     }
 
     private void publishExpired(PendingMark mark) {
         InputPosition position = mark.position();
         PendingRecord gone = new PendingRecord(position.topic(), position.partition(), position.offset(),
-                clock.millis(), mark.key(), null, List.of());
+                scoring.clock().millis(), mark.key(), null, List.of());
         publishDeadLetter(gone, null, RejectReason.INPUT_EXPIRED, "the input record at " + position
                 + " was consumed before a restart and was no longer in the topic (retention, or a recreated topic)"
                 + " when it was to be scored again");

@@ -3,10 +3,10 @@ package dev.perceptwatch.topology;
 import dev.perceptwatch.events.DeadLetter;
 import dev.perceptwatch.events.GenerationEvent;
 import dev.perceptwatch.events.QualityScore;
+import dev.perceptwatch.config.Settings;
 import dev.perceptwatch.config.Topics;
 import dev.perceptwatch.events.ReferenceImage;
 import java.time.Clock;
-import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,10 +29,20 @@ public final class ScoringStage {
     private ScoringStage() {
     }
 
+    /**
+     * How the stage scores its events, the same for each of its processors.
+     *
+     * @param processing how many events a task may have in flight and how often finished ones are published
+     * @param listener   told of every event consumed, scored and dead-lettered
+     * @param errors     the internal errors that refuse events, and dead-letter them
+     */
+    record Scoring(EventScorer scorer, Settings.Processing processing, Clock clock, ScoringListener listener,
+                   InternalErrors errors) {
+    }
+
     /** Returns the results, scores and dead letters, for the window stage. */
-    static KStream<String, SpecificRecord> add(StreamsBuilder builder, Topics topics, AvroSerdes serdes, EventScorer scorer,
-                    int maxInFlight, Duration drainInterval, Clock clock, ScoringListener listener,
-                    InternalErrors errors) {
+    static KStream<String, SpecificRecord> add(StreamsBuilder builder, Topics topics, AvroSerdes serdes,
+                                               Scoring scoring) {
         ReferenceStore references = new ReferenceStore(REFERENCES_STORE, topics.references(),
                 serdes.valueSerde(ReferenceImage.class).deserializer());
         StoreBuilder<KeyValueStore<String, byte[]>> referenceStore = Stores.keyValueStoreBuilder(
@@ -46,10 +56,8 @@ public final class ScoringStage {
         Deserializer<GenerationEvent> eventReader = serdes.valueSerde(GenerationEvent.class).deserializer();
         KStream<String, SpecificRecord> results = builder
                 .stream(topics.generations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .process(() -> new ScoringProcessor(PENDING_STORE, eventReader,
-                        new ReferenceLookup(references),
-                        scorer, maxInFlight, drainInterval, clock, listener, errors), Named.as(PROCESSOR),
-                        PENDING_STORE);
+                .process(() -> new ScoringProcessor(PENDING_STORE, eventReader, new ReferenceLookup(references),
+                        scoring), Named.as(PROCESSOR), PENDING_STORE);
         results.filter((key, value) -> value instanceof QualityScore)
                 .mapValues(value -> (QualityScore) value)
                 .to(topics.scores(), Produced.with(Serdes.String(), serdes.valueSerde(QualityScore.class)));

@@ -31,7 +31,7 @@ class LpipsSplitModelTest {
             assertEquals(640_128, layout.floats());
             assertEquals(List.of(64, 128, 256, 384, 384, 512, 512),
                     squeeze.layout(96, 64).layers().stream().map(FeatureLayout.Layer::channels).toList());
-            assertEquals(7, squeeze.layerCount());
+            assertEquals(7, squeeze.layout(96, 64).layers().size());
         }
     }
 
@@ -50,9 +50,9 @@ class LpipsSplitModelTest {
             List<PerceptualScore> expected = TestModels.score(full, 64, 64, concat(p0, p1), concat(ref, ref), false);
 
             FeatureLayout layout = split.layout(64, 64);
-            FloatBuffer[] features = new FloatBuffer[split.layerCount()];
-            FloatBuffer[] generated = new FloatBuffer[split.layerCount()];
-            FloatBuffer[] references = new FloatBuffer[split.layerCount()];
+            FloatBuffer[] features = new FloatBuffer[layout.layers().size()];
+            FloatBuffer[] generated = new FloatBuffer[layout.layers().size()];
+            FloatBuffer[] references = new FloatBuffer[layout.layers().size()];
             for (int k = 0; k < features.length; k++) {
                 int floats = layout.layers().get(k).floats();
                 features[k] = direct(4 * floats);
