@@ -3,22 +3,16 @@ package dev.perceptwatch.bench;
 import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
-import dev.perceptwatch.imaging.Tensors;
 import dev.perceptwatch.scoring.BatchListener;
 import dev.perceptwatch.scoring.EncodedPairScorer;
 import dev.perceptwatch.scoring.EncodedPairScorer.EncodedImages;
-import dev.perceptwatch.scoring.FeatureLayout;
-import dev.perceptwatch.scoring.LpipsModel;
-import dev.perceptwatch.scoring.LpipsSplitModel;
 import dev.perceptwatch.scoring.Metric;
+import dev.perceptwatch.scoring.ModelLimits;
 import dev.perceptwatch.scoring.ReferenceCacheStats;
 import dev.perceptwatch.scoring.ScoringEngine;
 import dev.perceptwatch.scoring.classic.ClassicMetric;
 import dev.perceptwatch.scoring.classic.ClassicMetrics;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,11 +70,14 @@ final class ScoringBenchCommand implements Callable<Integer> {
              EncodedPairScorer todayScorer = input.scoring.encodedScorer(today);
              ScoringEngine cached = input.scoring.openEngine(BatchListener.NONE);
              EncodedPairScorer cachedScorer = input.scoring.encodedScorer(cached)) {
-            LpipsSplitModel split = cached.splitModel().orElseThrow(() -> new IllegalArgumentException(
-                    "the reference feature cache is off (the log line above says why): bench scoring compares the"
-                            + " full model with it"));
-            RawModelRun rawRun = new RawModelRun(today.model(), pairs, workers);
-            RawSplitRun splitRun = new RawSplitRun(split, pairs, workers);
+            List<RgbImage> generated = new ArrayList<>();
+            List<RgbImage> references = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                generated.add(decode(pairs.pair(i).generated()));
+                references.add(decode(pairs.pair(i).reference()));
+            }
+            ModelLimits rawRun = ModelLimits.fullModel(today, generated, references, workers);
+            ModelLimits splitRun = ModelLimits.splitModel(cached, generated, references, workers);
             for (int i = 0; i < 3; i++) {
                 rawRun.pairsPerSecond(0);
                 splitRun.pairsPerSecond(0);
@@ -169,114 +163,6 @@ final class ScoringBenchCommand implements Callable<Integer> {
                 chosen.batchSize(), chosen.maxWait(), chosen.queueCapacity(), chosen.metrics(), 0), BatchListener.NONE);
     }
 
-    /** Runs {@code batch} back to back on {@code workers} threads for {@code runSeconds} (at least once each). */
-    private double pairsPerSecond(int workers, double runSeconds, Callable<Runnable> perThread) throws Exception {
-        long start = System.nanoTime();
-        long deadline = start + (long) (runSeconds * 1e9);
-        ExecutorService threads = Executors.newFixedThreadPool(workers);
-        try {
-            List<Future<Long>> scored = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                scored.add(threads.submit(() -> {
-                    Runnable runBatch = perThread.call();
-                    long pairs = 0;
-                    do {
-                        runBatch.run();
-                        pairs += batch;
-                    } while (System.nanoTime() < deadline);
-                    return pairs;
-                }));
-            }
-            long total = 0;
-            for (Future<Long> worker : scored) {
-                total += worker.get();
-            }
-            return total / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            threads.shutdownNow();
-        }
-    }
-
-    /**
-     * The full model's limit: one session, pre-made tensors of a batch in direct buffers (handed to ONNX Runtime
-     * without a copy, as the batcher's are), run back to back by as many threads as the batcher has workers.
-     */
-    private final class RawModelRun {
-        private final LpipsModel model;
-        private final FloatBuffer img0;
-        private final FloatBuffer img1;
-        private final int workers;
-
-        RawModelRun(LpipsModel model, ReusedReferences pairs, int workers) throws Exception {
-            this.model = model;
-            this.workers = workers;
-            img0 = tensors(pairs, true);
-            img1 = tensors(pairs, false);
-        }
-
-        double pairsPerSecond(double runSeconds) throws Exception {
-            return ScoringBenchCommand.this.pairsPerSecond(workers, runSeconds, () -> () ->
-                    model.score(input.size, input.size, batch, img0.duplicate(), img1.duplicate(), new boolean[batch]));
-        }
-    }
-
-    /**
-     * The split path's limit: per batch one backbone run over the generated images and one head run, the
-     * references' feature maps made once beforehand, every thread writing its own feature buffers.
-     */
-    private final class RawSplitRun {
-        private final LpipsSplitModel split;
-        private final FeatureLayout layout;
-        private final FloatBuffer generated;
-        private final FloatBuffer[] references;
-        private final int workers;
-
-        RawSplitRun(LpipsSplitModel split, ReusedReferences pairs, int workers) throws Exception {
-            this.split = split;
-            this.workers = workers;
-            this.layout = split.layout(input.size, input.size);
-            this.generated = tensors(pairs, true);
-            this.references = featureBuffers();
-            split.features(input.size, input.size, batch, tensors(pairs, false), references);
-        }
-
-        double pairsPerSecond(double runSeconds) throws Exception {
-            return ScoringBenchCommand.this.pairsPerSecond(workers, runSeconds, () -> {
-                FloatBuffer[] features = featureBuffers();
-                return () -> {
-                    split.features(input.size, input.size, batch, generated.duplicate(), duplicates(features));
-                    split.compare(input.size, input.size, batch, duplicates(features), duplicates(references));
-                };
-            });
-        }
-
-        private FloatBuffer[] featureBuffers() {
-            FloatBuffer[] buffers = new FloatBuffer[layout.layers().size()];
-            for (int k = 0; k < buffers.length; k++) {
-                buffers[k] = directFloats(batch * layout.layers().get(k).floats());
-            }
-            return buffers;
-        }
-
-        private static FloatBuffer[] duplicates(FloatBuffer[] buffers) {
-            FloatBuffer[] copies = new FloatBuffer[buffers.length];
-            for (int k = 0; k < buffers.length; k++) {
-                copies[k] = buffers[k].duplicate();
-            }
-            return copies;
-        }
-    }
-
-    /** The generated images (or the references) of the stream's first {@code batch} pairs, as one batch tensor. */
-    private FloatBuffer tensors(ReusedReferences pairs, boolean generated) throws Exception {
-        FloatBuffer tensor = directFloats(batch * 3 * input.size * input.size);
-        for (int i = 0; i < batch; i++) {
-            EncodedImages pair = pairs.pair(i);
-            Tensors.writeNchw(decode(generated ? pair.generated() : pair.reference()), tensor);
-        }
-        return tensor.flip();
-    }
-
     /** The CPU the full path spends beside the model, per step, on one thread after JIT warm-up. */
     private record PrepTimes(double decodeMillis, double classicMillis, double ssimMillis) {
         private static final int RUNS = 50;
@@ -303,10 +189,6 @@ final class ScoringBenchCommand implements Callable<Integer> {
             }
             return (System.nanoTime() - start) / 1e6 / RUNS;
         }
-    }
-
-    private static FloatBuffer directFloats(int floats) {
-        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     private static RgbImage decode(byte[] png) throws Exception {

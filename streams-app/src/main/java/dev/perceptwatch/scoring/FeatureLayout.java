@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param layers one entry per backbone tap, in the order of the {@code feature_k} outputs
  */
-public record FeatureLayout(List<Layer> layers) {
+record FeatureLayout(List<Layer> layers) {
 
     /** One tap's feature map of one image: {@code channels x height x width} floats. */
     public record Layer(int channels, int height, int width) {

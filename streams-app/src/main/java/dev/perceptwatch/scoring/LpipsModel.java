@@ -126,7 +126,7 @@ public final class LpipsModel implements AutoCloseable {
      *
      * @param spatialFor per pair, whether its spatial map is wanted
      */
-    public List<PerceptualScore> score(int width, int height, int pairs, FloatBuffer img0, FloatBuffer img1,
+    List<PerceptualScore> score(int width, int height, int pairs, FloatBuffer img0, FloatBuffer img1,
                                 boolean[] spatialFor) {
         checkInput(width, height, pairs, img0.remaining(), img1.remaining());
         return sessions.run(() -> run(width, height, pairs, img0, img1, spatialFor),

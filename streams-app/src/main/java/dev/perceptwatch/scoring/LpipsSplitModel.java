@@ -4,8 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * backbone(b)) equals the full model bit for bit (MODELS.md, "Split models"), so features computed once can
  * be compared with any number of other images'. Sessions are shared by every thread, as the full model's.
  */
-public final class LpipsSplitModel implements AutoCloseable {
+final class LpipsSplitModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LpipsSplitModel.class);
     static final String IMAGE = "image";
@@ -104,7 +102,7 @@ public final class LpipsSplitModel implements AutoCloseable {
     }
 
     /** The shapes of one {@code width x height} image's feature maps. */
-    public FeatureLayout layout(int width, int height) {
+    FeatureLayout layout(int width, int height) {
         long size = ((long) width << 32) | height;
         FeatureLayout known = layouts.get(size);
         if (known == null) {
@@ -116,8 +114,7 @@ public final class LpipsSplitModel implements AutoCloseable {
     }
 
     private FeatureLayout probe(int width, int height) {
-        FloatBuffer blank = ByteBuffer.allocateDirect(3 * width * height * Float.BYTES).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        FloatBuffer blank = NativeBuffer.direct(3 * width * height);
         return read(() -> {
             try (OnnxTensor image = sessions.tensor(blank, new long[] {1, 3, height, width});
                  OrtSession.Result result = backbone.run(Map.of(IMAGE, image))) {
@@ -136,7 +133,7 @@ public final class LpipsSplitModel implements AutoCloseable {
      * position) and writes their feature maps into {@code output}: per layer k, a direct native-order buffer of
      * exactly {@code images} times the layer's floats, which ONNX Runtime fills in place.
      */
-    public void features(int width, int height, int images, FloatBuffer input, FloatBuffer[] output) {
+    void features(int width, int height, int images, FloatBuffer input, FloatBuffer[] output) {
         FeatureLayout layout = layout(width, height);
         if (input.remaining() != (long) images * 3 * width * height || output.length != layerCount) {
             throw new IllegalArgumentException("backbone input of " + input.remaining() + " floats and "
@@ -161,8 +158,8 @@ public final class LpipsSplitModel implements AutoCloseable {
      * Runs the head on {@code pairs} pairs: {@code features0[k]} and {@code features1[k]} hold the layer-k maps
      * of the first and second image of every pair, in pair order (direct buffers are used in place).
      */
-    public List<PerceptualScore> compare(int width, int height, int pairs, FloatBuffer[] features0,
-                                         FloatBuffer[] features1) {
+    List<PerceptualScore> compare(int width, int height, int pairs, FloatBuffer[] features0,
+                                  FloatBuffer[] features1) {
         FeatureLayout layout = layout(width, height);
         if (features0.length != layerCount || features1.length != layerCount) {
             throw new IllegalArgumentException("the head takes " + layerCount + " layers of each image, got "

@@ -14,17 +14,17 @@ final class NativeBuffer {
     /** Batches in a row that fit in half the buffer before it is replaced by one of the size they need. */
     static final int SHRINK_AFTER = 32;
 
-    private FloatBuffer buffer = allocate(0);
+    private FloatBuffer buffer = direct(0);
     private int smallInARow;
 
     /** The buffer, cleared, with room for {@code floats} floats and that limit. */
     FloatBuffer take(int floats) {
         if (buffer.capacity() < floats) {
-            buffer = allocate(floats);
+            buffer = direct(floats);
             smallInARow = 0;
         } else if (floats <= buffer.capacity() / 2) {
             if (++smallInARow >= SHRINK_AFTER) {
-                buffer = allocate(floats);
+                buffer = direct(floats);
                 smallInARow = 0;
             }
         } else {
@@ -34,7 +34,8 @@ final class NativeBuffer {
         return buffer;
     }
 
-    private static FloatBuffer allocate(int floats) {
+    /** A direct float buffer in native order, as ONNX Runtime takes without a copy. */
+    static FloatBuffer direct(int floats) {
         return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
     }

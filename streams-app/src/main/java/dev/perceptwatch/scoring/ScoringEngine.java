@@ -145,7 +145,7 @@ public final class ScoringEngine implements AutoCloseable {
     }
 
     /** The backbone and head, when the reference feature cache is on. */
-    public Optional<LpipsSplitModel> splitModel() {
+    Optional<LpipsSplitModel> splitModel() {
         return Optional.ofNullable(split);
     }
 

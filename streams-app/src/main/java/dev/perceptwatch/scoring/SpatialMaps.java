@@ -3,8 +3,6 @@ package dev.perceptwatch.scoring;
 import dev.perceptwatch.imaging.ImagePair;
 import dev.perceptwatch.imaging.Tensors;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -92,8 +90,8 @@ public final class SpatialMaps implements AutoCloseable {
         try {
             int width = job.pair().reference().width();
             int height = job.pair().reference().height();
-            FloatBuffer img0 = direct(Tensors.floatCount(job.pair().generated()));
-            FloatBuffer img1 = direct(Tensors.floatCount(job.pair().reference()));
+            FloatBuffer img0 = NativeBuffer.direct(Tensors.floatCount(job.pair().generated()));
+            FloatBuffer img1 = NativeBuffer.direct(Tensors.floatCount(job.pair().reference()));
             Tensors.writeNchw(job.pair().generated(), img0);
             Tensors.writeNchw(job.pair().reference(), img1);
             job.result().complete(model.score(width, height, 1, img0.flip(), img1.flip(), new boolean[] {true})
@@ -101,11 +99,6 @@ public final class SpatialMaps implements AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError e) {
             job.result().completeExceptionally(e);
         }
-    }
-
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
     }
 
     /** Fails what is waiting; a run in progress finishes (the model is closed after this, by its owner). */
