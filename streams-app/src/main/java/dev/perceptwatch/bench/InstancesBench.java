@@ -1,5 +1,6 @@
 package dev.perceptwatch.bench;
 
+import dev.perceptwatch.commandline.UserFixableException;
 import dev.perceptwatch.config.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ final class InstancesBench {
         double seconds = (System.nanoTime() - fromNanos) / 1e9;
         collector.await(backlog, STALL);
         if (seconds < MIN_MEASURED.toMillis() / 1000.0) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "the instances scored %.0f%% to %.0f%% of the"
+            throw new UserFixableException(String.format(Locale.ROOT, "the instances scored %.0f%% to %.0f%% of the"
                     + " %d-event backlog in %.2f s, too short to measure (at least %d s): raise --events",
                     100 * MEASURED_FROM, 100 * MEASURED_TO, events, seconds, MIN_MEASURED.toSeconds()));
         }

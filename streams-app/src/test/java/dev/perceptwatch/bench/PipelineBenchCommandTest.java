@@ -2,6 +2,7 @@ package dev.perceptwatch.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -147,7 +148,32 @@ class PipelineBenchCommandTest {
         assertTrue(figures.get("scored_events").asInt() > 600, figures.toString());
     }
 
+    /**
+     * A backlog of 2 events has its 20% and its 90% at the same event: no span to measure a rate over. Refused
+     * as a user-fixable failure that says what to change (the command line prints it as one line, exit 2:
+     * CommandErrorsTest), not reported as 0 pairs/s, which then paced the fail-over unpaced.
+     */
+    @Test
+    void refusesABacklogTooSmallToMeasure(KafkaBroker kafka, SchemaRegistry.Server registry) {
+        StringWriter errors = new StringWriter();
+        int exit = command(kafka, registry, new StringWriter(), errors, "--events", "2", "--instances", "2",
+                "--partitions", "2");
+        assertNotEquals(0, exit, errors.toString());
+        assertTrue(Pattern.compile("UserFixableException: the instances scored 20% to 90% of the 2-event backlog in"
+                + " [0-9.]+ s, too short to measure \\(at least 1 s\\): raise --events").matcher(errors.toString())
+                .find(), errors.toString());
+    }
+
     private static String bench(KafkaBroker kafka, SchemaRegistry.Server registry, String... more) {
+        StringWriter output = new StringWriter();
+        StringWriter errors = new StringWriter();
+        int exit = command(kafka, registry, output, errors, more);
+        assertEquals(0, exit, output + "\n--- err\n" + errors);
+        return output.toString();
+    }
+
+    private static int command(KafkaBroker kafka, SchemaRegistry.Server registry, StringWriter output,
+                               StringWriter errors, String... more) {
         List<String> args = new ArrayList<>(List.of("bench", "pipeline", "--size", "64", "--pairs", "8", "--bootstrap", kafka.bootstrapServers(),
                 "--registry", registry.url(), "--images", SharedFiles.sharedDir().resolve("images").toString(),
                 "--model-path", SharedFiles.modelsDir().toString()));
@@ -155,11 +181,7 @@ class PipelineBenchCommandTest {
         if (!args.contains("--partitions")) {
             args.addAll(List.of("--partitions", "2"));
         }
-        StringWriter output = new StringWriter();
-        StringWriter errors = new StringWriter();
-        int exit = new CommandLine(new PerceptWatchCommand()).setOut(new PrintWriter(output))
+        return new CommandLine(new PerceptWatchCommand()).setOut(new PrintWriter(output))
                 .setErr(new PrintWriter(errors, true)).execute(args.toArray(String[]::new));
-        assertEquals(0, exit, output + "\n--- err\n" + errors);
-        return output.toString();
     }
 }
