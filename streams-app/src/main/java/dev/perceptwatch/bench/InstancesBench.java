@@ -23,7 +23,8 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * {@code bench pipeline --instances N}: N service processes of one application id on one broker drain a backlog
- * loaded once every one of them consumes its share of the partitions and has scored a warm-up event; the figures are total and per-instance pairs/s between 20% and 90% of the backlog
+ * loaded once every one of them consumes its share of the partitions and has scored a warm-up event; the figures
+ * are total and per-instance pairs/s between 20% and 90% of the backlog
  * (each instance's own count, from its /metrics), after every instance has scored and before the tail, where
  * instances run out of work at different times. With {@code --kill}, the fail-over follows: events are paced
  * while instance 1 is killed with SIGKILL, and the time from the kill until its partitions are scored again by

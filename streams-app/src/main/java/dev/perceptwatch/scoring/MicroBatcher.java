@@ -322,9 +322,9 @@ final class MicroBatcher implements AutoCloseable {
                     : buffers.references(layout, n);
             for (int k = 0; k < generated.length; k++) {
                 int floats = layout.layers().get(k).floats();
-                generated[k] = range(features[k], 0, n * floats);
+                generated[k] = BatchBuffers.range(features[k], 0, n * floats);
                 if (ownReferencesInOrder) {
-                    referenced[k] = range(features[k], n * floats, n * floats);
+                    referenced[k] = BatchBuffers.range(features[k], n * floats, n * floats);
                 } else {
                     for (CachedReference reference : references) {
                         referenced[k].put(reference.layers()[k]);
@@ -350,14 +350,9 @@ final class MicroBatcher implements AutoCloseable {
         for (int k = 0; k < features.length; k++) {
             int floats = layout.layers().get(k).floats();
             layers[k] = new float[floats];
-            range(features[k], index * floats, floats).get(layers[k]);
+            BatchBuffers.range(features[k], index * floats, floats).get(layers[k]);
         }
         return layers;
-    }
-
-    /** {@code length} floats of {@code buffer} from {@code offset}, as a buffer of their own (no copy). */
-    private static FloatBuffer range(FloatBuffer buffer, int offset, int length) {
-        return buffer.duplicate().position(offset).limit(offset + length).slice();
     }
 
     /**
@@ -395,43 +390,6 @@ final class MicroBatcher implements AutoCloseable {
             waiting = 0;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** A worker's native buffers, reused across batches (see {@link NativeBuffer} for their size). */
-    private static final class BatchBuffers {
-        private final NativeBuffer first = new NativeBuffer();
-        private final NativeBuffer second = new NativeBuffer();
-        private final NativeBuffer features = new NativeBuffer();
-        private final NativeBuffer references = new NativeBuffer();
-
-        FloatBuffer first(int floats) {
-            return first.take(floats);
-        }
-
-        FloatBuffer second(int floats) {
-            return second.take(floats);
-        }
-
-        /** Per layer, room for exactly {@code images} images' maps, for the backbone to write. */
-        FloatBuffer[] features(FeatureLayout layout, int images) {
-            return perLayer(features.take(Math.toIntExact(layout.floats() * images)), layout, images);
-        }
-
-        /** Per layer, empty room for {@code images} images' maps, to pack the head's references into. */
-        FloatBuffer[] references(FeatureLayout layout, int images) {
-            return perLayer(references.take(Math.toIntExact(layout.floats() * images)), layout, images);
-        }
-
-        private static FloatBuffer[] perLayer(FloatBuffer buffer, FeatureLayout layout, int images) {
-            FloatBuffer[] layers = new FloatBuffer[layout.layers().size()];
-            int offset = 0;
-            for (int k = 0; k < layers.length; k++) {
-                int length = layout.layers().get(k).floats() * images;
-                layers[k] = range(buffer, offset, length);
-                offset += length;
-            }
-            return layers;
         }
     }
 }

@@ -40,7 +40,8 @@ public final class ModelLimits {
 
     /**
      * The split model, references' feature maps made once beforehand: per batch one backbone run over the
-     * generated images and one head run, every thread writing its own feature buffers (the split raw limit).
+     * generated images and one head run, every thread writing its own feature buffers as a batcher worker does
+     * (the split raw limit).
      *
      * @throws IllegalArgumentException when the engine's reference feature cache is off (no split model)
      */
@@ -51,13 +52,15 @@ public final class ModelLimits {
         Batch pairs = Batch.of(generated, references);
         FeatureLayout layout = split.layout(pairs.width(), pairs.height());
         FloatBuffer images = pairs.tensor(generated);
-        FloatBuffer[] referenceFeatures = featureBuffers(layout, pairs.size());
+        FloatBuffer[] referenceFeatures = new BatchBuffers().features(layout, pairs.size());
         split.features(pairs.width(), pairs.height(), pairs.size(), pairs.tensor(references), referenceFeatures);
         return new ModelLimits(pairs.size(), workers, () -> {
-            FloatBuffer[] features = featureBuffers(layout, pairs.size());
+            BatchBuffers own = new BatchBuffers();
             return () -> {
-                split.features(pairs.width(), pairs.height(), pairs.size(), images.duplicate(), duplicates(features));
-                split.compare(pairs.width(), pairs.height(), pairs.size(), duplicates(features),
+                split.features(pairs.width(), pairs.height(), pairs.size(), images.duplicate(),
+                        own.features(layout, pairs.size()));
+                // The same buffer again, in fresh views: the backbone's output is the head's input.
+                split.compare(pairs.width(), pairs.height(), pairs.size(), own.features(layout, pairs.size()),
                         duplicates(referenceFeatures));
             };
         });
@@ -118,14 +121,6 @@ public final class ModelLimits {
             }
             return tensor.flip();
         }
-    }
-
-    private static FloatBuffer[] featureBuffers(FeatureLayout layout, int images) {
-        FloatBuffer[] buffers = new FloatBuffer[layout.layers().size()];
-        for (int k = 0; k < buffers.length; k++) {
-            buffers[k] = NativeBuffer.direct(images * layout.layers().get(k).floats());
-        }
-        return buffers;
     }
 
     private static FloatBuffer[] duplicates(FloatBuffer[] buffers) {
