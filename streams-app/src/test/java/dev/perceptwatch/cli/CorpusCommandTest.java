@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perceptwatch.drift.eval.ReplayScores;
+import dev.perceptwatch.events.QualityScore;
 import dev.perceptwatch.imaging.ImageDecoder;
 import dev.perceptwatch.imaging.ImageEncoder;
 import dev.perceptwatch.imaging.ImageLimits;
 import dev.perceptwatch.imaging.RgbImage;
+import dev.perceptwatch.testing.SharedFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +58,49 @@ class CorpusCommandTest {
         assertTrue(sameAsOtherSeed < 3, "another seed, other crops: " + sameAsOtherSeed + " of 12 the same");
     }
 
+    /**
+     * Without --no-score the two streams are scored into OUT/healthy.jsonl and OUT/changed.jsonl, a record per
+     * pair, which drift-eval's replay reader reads; the stronger distortions score worse on LPIPS.
+     */
+    @Test
+    void scoresBothStreamsIntoJsonLinesTheReplayReads() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Files.write(images.resolve("photo.png"), ImageEncoder.png(texture(160, 120)));
+        Path out = dir.resolve("scored");
+
+        CommandRun run = CommandRun.of("corpus", "--images", images.toString(), "--out", out.toString(),
+                "--pairs", "4", "--size", "64", "--seed", "3", "--model-path", SharedFiles.modelsDir().toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        List<QualityScore> healthy = ReplayScores.read(out.resolve("healthy.jsonl"));
+        List<QualityScore> changed = ReplayScores.read(out.resolve("changed.jsonl"));
+        assertEquals(4, healthy.size());
+        assertEquals(4, changed.size());
+        assertEquals(out.resolve("healthy/generated/00000.png").toString(),
+                new ObjectMapper().readTree(Files.readAllLines(out.resolve("healthy.jsonl")).get(0)).get("generated").asText(),
+                "records name their pair");
+        double healthyLpips = healthy.stream().mapToDouble(QualityScore::getLpips).sum();
+        double changedLpips = changed.stream().mapToDouble(QualityScore::getLpips).sum();
+        assertTrue(healthyLpips > 0 && changedLpips > 2 * healthyLpips, healthyLpips + " vs " + changedLpips);
+        assertTrue(run.err().contains("corpus: changed scores in " + out.resolve("changed.jsonl")), run.err());
+    }
+
+    @Test
+    void withoutTheModelsItFailsInOneLineBeforeCuttingAnyPair() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Files.write(images.resolve("photo.png"), ImageEncoder.png(texture(96, 80)));
+        Path out = dir.resolve("unscored");
+
+        CommandRun run = CommandRun.of("corpus", "--images", images.toString(), "--out", out.toString(),
+                "--size", "32", "--model-path", Files.createDirectories(dir.resolve("no-models")).toString());
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().strip().startsWith("error: model 'lpips-alex': file lpips_alex_v0.1.onnx not found"),
+                run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(Files.notExists(out), "nothing cut");
+    }
+
     @Test
     void noPhotoLargeEnoughIsAClearError() throws Exception {
         Path images = Files.createDirectories(dir.resolve("small"));
@@ -67,7 +116,7 @@ class CorpusCommandTest {
 
     private static int corpus(Path images, Path out, String seed) {
         return new CommandLine(new CorpusCommand()).execute("--images", images.toString(), "--out", out.toString(),
-                "--pairs", "12", "--size", "32", "--seed", seed);
+                "--pairs", "12", "--size", "32", "--seed", seed, "--no-score");
     }
 
     /** Smooth gradients plus seeded detail, so that blur, JPEG and noise all change it. */
