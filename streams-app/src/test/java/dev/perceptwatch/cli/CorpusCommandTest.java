@@ -64,12 +64,9 @@ class CorpusCommandTest {
      */
     @Test
     void scoresBothStreamsIntoJsonLinesTheReplayReads() throws Exception {
-        Path images = Files.createDirectories(dir.resolve("images"));
-        Files.write(images.resolve("photo.png"), ImageEncoder.png(texture(160, 120)));
         Path out = dir.resolve("scored");
 
-        CommandRun run = CommandRun.of("corpus", "--images", images.toString(), "--out", out.toString(),
-                "--pairs", "4", "--size", "64", "--seed", "3", "--model-path", SharedFiles.modelsDir().toString());
+        CommandRun run = scoredCorpus(out, 64, SharedFiles.modelsDir());
 
         assertEquals(0, run.exitCode(), run.toString());
         List<QualityScore> healthy = ReplayScores.read(out.resolve("healthy.jsonl"));
@@ -87,12 +84,9 @@ class CorpusCommandTest {
 
     @Test
     void withoutTheModelsItFailsInOneLineBeforeCuttingAnyPair() throws Exception {
-        Path images = Files.createDirectories(dir.resolve("images"));
-        Files.write(images.resolve("photo.png"), ImageEncoder.png(texture(96, 80)));
         Path out = dir.resolve("unscored");
 
-        CommandRun run = CommandRun.of("corpus", "--images", images.toString(), "--out", out.toString(),
-                "--size", "32", "--model-path", Files.createDirectories(dir.resolve("no-models")).toString());
+        CommandRun run = scoredCorpus(out, 32, Files.createDirectories(dir.resolve("no-models")));
 
         assertEquals(2, run.exitCode(), run.toString());
         assertTrue(run.err().strip().startsWith("error: model 'lpips-alex': file lpips_alex_v0.1.onnx not found"),
@@ -112,6 +106,14 @@ class CorpusCommandTest {
                 "--size", "32"));
         assertEquals("error: no image in " + images + " is at least 32x32; pass --images DIR or a smaller --size",
                 err.toString().strip());
+    }
+
+    /** Four pairs of one photo's crops of {@code size}, scored with the models in {@code models}. */
+    private CommandRun scoredCorpus(Path out, int size, Path models) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Files.write(images.resolve("photo.png"), ImageEncoder.png(texture(160, 120)));
+        return CommandRun.of("corpus", "--images", images.toString(), "--out", out.toString(), "--pairs", "4",
+                "--size", String.valueOf(size), "--seed", "3", "--model-path", models.toString());
     }
 
     private static int corpus(Path images, Path out, String seed) {
