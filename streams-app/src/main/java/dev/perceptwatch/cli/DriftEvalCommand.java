@@ -76,7 +76,7 @@ final class DriftEvalCommand implements Callable<Integer> {
     Integer groupsPerWindow;
 
     @Option(names = "--detectors", split = ",", paramLabel = "NAME",
-            defaultValue = "effect-size,two-window,cusum,p90-shift,combined,naive-threshold",
+            defaultValue = "effect-size,two-window,cusum,p90-shift,mean-square,combined,naive-threshold",
             description = "Detector configurations to evaluate (default all: each detector alone, combined = the "
                     + "shipped set, naive-threshold); fewer run faster.")
     List<String> detectors;

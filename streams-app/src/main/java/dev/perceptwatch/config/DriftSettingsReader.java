@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 final class DriftSettingsReader {
     private static final List<String> METRIC_KNOBS = List.of("detectors", "direction", "effect-size-z",
             "two-window-z", "min-relative-change", "cusum-reference", "cusum-decision", "cusum-headroom",
-            "p90-relative-change", "p90-z", "naive-relative-change", "critical-relative-change", "critical-z",
+            "p90-relative-change", "p90-z", "mean-square-z", "naive-relative-change", "critical-relative-change", "critical-z",
             "log-scale");
 
     private DriftSettingsReader() {
@@ -65,7 +65,7 @@ final class DriftSettingsReader {
             for (String name : names) {
                 detectors.add(Arrays.stream(DetectorKind.values()).filter(k -> k.wireName().equals(name)).findFirst()
                         .orElseThrow(() -> new SettingsException(prefix + "detectors: unknown detector '" + name
-                                + "' (effect-size, two-window, cusum, p90-shift, naive-threshold)")));
+                                + "' (effect-size, two-window, cusum, p90-shift, mean-square, naive-threshold)")));
             }
         }
         Direction direction = s.enumValue(prefix + "direction", d.direction(),
@@ -80,6 +80,7 @@ final class DriftSettingsReader {
                     s.doubleValue(prefix + "cusum-headroom", d.cusumHeadroom()),
                     s.doubleValue(prefix + "p90-relative-change", d.p90RelativeChange()),
                     s.doubleValue(prefix + "p90-z", d.p90Z()),
+                    s.doubleValue(prefix + "mean-square-z", d.meanSquareZ()),
                     s.doubleValue(prefix + "naive-relative-change", d.naiveRelativeChange()),
                     s.doubleValue(prefix + "critical-relative-change", d.criticalRelativeChange()),
                     s.doubleValue(prefix + "critical-z", d.criticalZ()),

@@ -37,7 +37,11 @@ final class AlertSentences {
     }
 
     private static String statistic(DetectorKind detector) {
-        return detector == DetectorKind.P90_SHIFT ? "p90" : "mean";
+        return switch (detector) {
+            case P90_SHIFT -> "p90";
+            case MEAN_SQUARE -> "root mean square (worst pair left out)";
+            default -> "mean";
+        };
     }
 
     private static String subject(DriftKey key) {
@@ -51,6 +55,9 @@ final class AlertSentences {
 
     /** Three significant digits, no exponent, no trailing zeros: 0.2134 -> 0.213, 21034.5 -> 21000. */
     static String number(double value) {
+        if (!Double.isFinite(value)) {
+            return "n/a";
+        }
         return new BigDecimal(value).round(THREE_DIGITS).stripTrailingZeros().toPlainString();
     }
 }

@@ -27,21 +27,34 @@ import com.fasterxml.jackson.annotation.Nulls;
  * @param logStd            sample standard deviation of those logs
  * @param logP90Mean        mean of the logs of the warm-up windows' p90s; null when not measured
  * @param logP90Std         sample standard deviation of those logs
+ * @param logMeanSquareMean mean of the logs of the warm-up windows' mean squares without their worst score
+ *                          ({@link Detectors#meanSquareWithoutWorst}); null when not measured (older state, or
+ *                          a window that had none), and the mean-square detector then does not judge
+ * @param logMeanSquareStd  sample standard deviation of those logs
  */
 public record Baseline(String metric, double mean, double std, double p90, double betweenWindowStd,
                        int windows, long count, String source, Double p90Std,
                        @JsonSetter(nulls = Nulls.AS_EMPTY) double warmupWindowSize,
-                       Double logMean, Double logStd, Double logP90Mean, Double logP90Std) {
+                       Double logMean, Double logStd, Double logP90Mean, Double logP90Std,
+                       Double logMeanSquareMean, Double logMeanSquareStd) {
 
     @JsonCreator
     public Baseline {
+    }
+
+    /** A baseline without the mean-square spread (as frozen before it was measured). */
+    public Baseline(String metric, double mean, double std, double p90, double betweenWindowStd, int windows,
+                    long count, String source, Double p90Std, double warmupWindowSize, Double logMean,
+                    Double logStd, Double logP90Mean, Double logP90Std) {
+        this(metric, mean, std, p90, betweenWindowStd, windows, count, source, p90Std, warmupWindowSize,
+                logMean, logStd, logP90Mean, logP90Std, null, null);
     }
 
     /** A baseline without the log-scale spreads (as frozen before they were measured). */
     public Baseline(String metric, double mean, double std, double p90, double betweenWindowStd, int windows,
                     long count, String source, Double p90Std, double warmupWindowSize) {
         this(metric, mean, std, p90, betweenWindowStd, windows, count, source, p90Std, warmupWindowSize,
-                null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** Smallest standard error used, so a constant baseline does not turn any change into infinity. */
@@ -79,12 +92,17 @@ public record Baseline(String metric, double mean, double std, double p90, doubl
     /** This baseline for use by another version of the same model ("compare v7 against v6"). */
     public Baseline pinnedFrom(String version) {
         return new Baseline(metric, mean, std, p90, betweenWindowStd, windows, count, version, p90Std,
-                warmupWindowSize, logMean, logStd, logP90Mean, logP90Std);
+                warmupWindowSize, logMean, logStd, logP90Mean, logP90Std, logMeanSquareMean, logMeanSquareStd);
     }
 
     /** Whether the warm-up measured the log-scale spreads of window means and p90s. */
     public boolean hasLogScale() {
         return logMean != null && logStd != null && logP90Mean != null && logP90Std != null;
+    }
+
+    /** Whether the warm-up measured the log mean squares' spread as well. */
+    public boolean hasLogMeanSquare() {
+        return hasLogScale() && logMeanSquareMean != null && logMeanSquareStd != null;
     }
 
     /**

@@ -15,6 +15,8 @@ import dev.perceptwatch.aggregation.MetricSummary;
  * (Welford) is what the p90 detector judges a window's p90 against. {@code p90Windows} counts the windows
  * whose p90 entered that spread: in a warm-up begun before it was kept, fewer than {@code windows}, and
  * the baseline then has no p90 spread. They are 0 when absent from stored state (written before they were).
+ * {@code meanSquareWindows} counts the windows whose log mean square without the worst score entered its
+ * Welford sums, under the same rule as {@code logWindows}.
  */
 record BaselineWarmup(int windows, long count, double mean, double m2, double meanOfMeans,
                       double m2OfMeans, double sumSamplingVariance, double sumP90,
@@ -25,13 +27,16 @@ record BaselineWarmup(int windows, long count, double mean, double m2, double me
                       @JsonSetter(nulls = Nulls.AS_EMPTY) double logMeanOfMeans,
                       @JsonSetter(nulls = Nulls.AS_EMPTY) double logM2OfMeans,
                       @JsonSetter(nulls = Nulls.AS_EMPTY) double logMeanOfP90s,
-                      @JsonSetter(nulls = Nulls.AS_EMPTY) double logM2OfP90s) {
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) double logM2OfP90s,
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) int meanSquareWindows,
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) double logMeanOfMeanSquares,
+                      @JsonSetter(nulls = Nulls.AS_EMPTY) double logM2OfMeanSquares) {
 
     @JsonCreator
     BaselineWarmup {
     }
 
-    static final BaselineWarmup EMPTY = new BaselineWarmup(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    static final BaselineWarmup EMPTY = new BaselineWarmup(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     BaselineWarmup add(MetricSummary window) {
         long n = window.count();
@@ -64,10 +69,21 @@ record BaselineWarmup(int windows, long count, double mean, double m2, double me
             lP90 += dq / lw;
             lP90M2 += dq * (lq - lP90);
         }
+        int sw = meanSquareWindows;
+        double sMean = logMeanOfMeanSquares;
+        double sM2 = logM2OfMeanSquares;
+        double meanSquare = Detectors.meanSquareWithoutWorst(window);
+        if (meanSquareWindows == windows && meanSquare > 0) {
+            sw = meanSquareWindows + 1;
+            double ls = Math.log(meanSquare);
+            double d = ls - sMean;
+            sMean += d / sw;
+            sM2 += d * (ls - sMean);
+        }
         return new BaselineWarmup(w, total, pooledMean, pooledM2, newMeanOfMeans, newM2OfMeans,
                 sumSamplingVariance + window.std() * window.std() / n, sumP90 + window.p90(), p90Windows + 1,
                 m2OfP90s + deltaOfP90s * (window.p90() - newMeanOfP90s), sumInverseCount + 1.0 / n,
-                lw, lMean, lM2, lP90, lP90M2);
+                lw, lMean, lM2, lP90, lP90M2, sw, sMean, sM2);
     }
 
     Baseline freeze(String metric) {
@@ -76,12 +92,15 @@ record BaselineWarmup(int windows, long count, double mean, double m2, double me
         double between = Math.max(0, varianceOfMeans - sumSamplingVariance / windows);
         boolean p90Measured = p90Windows == windows && windows > 1;
         boolean logMeasured = p90Measured && logWindows == windows;
+        boolean meanSquareMeasured = logMeasured && meanSquareWindows == windows;
         return new Baseline(metric, mean, Math.sqrt(m2 / count), sumP90 / windows, Math.sqrt(between),
                 windows, count, "warm-up", p90Measured ? Math.sqrt(m2OfP90s / (windows - 1)) : null,
                 p90Measured ? windows / sumInverseCount : 0,
                 logMeasured ? logMeanOfMeans : null,
                 logMeasured ? Math.sqrt(logM2OfMeans / (windows - 1)) : null,
                 logMeasured ? logMeanOfP90s : null,
-                logMeasured ? Math.sqrt(logM2OfP90s / (windows - 1)) : null);
+                logMeasured ? Math.sqrt(logM2OfP90s / (windows - 1)) : null,
+                meanSquareMeasured ? logMeanOfMeanSquares : null,
+                meanSquareMeasured ? Math.sqrt(logM2OfMeanSquares / (windows - 1)) : null);
     }
 }

@@ -10,6 +10,11 @@ public enum DetectorKind {
     CUSUM("cusum"),
     /** Relative change of the window p90 against the baseline p90: changes in the tail. */
     P90_SHIFT("p90-shift"),
+    /**
+     * Root mean square of the window without its worst score, against the warm-up's: a minority of much worse
+     * outputs (a share of the prompts failing), which moves the mean less than it moves the second moment.
+     */
+    MEAN_SQUARE("mean-square"),
     /** Window mean beyond a fixed fraction of the baseline mean: the naive rule the others must beat. */
     NAIVE_THRESHOLD("naive-threshold");
 

@@ -108,6 +108,48 @@ final class Detectors {
         return new DetectorResult(DetectorKind.P90_SHIFT, z, settings.p90Z(), breach, relative, z);
     }
 
+    /**
+     * The log of the window's mean square without its worst score against the warm-up windows' (their mean,
+     * their spread carried to n), calibrated. A share of much worse outputs raises the second moment far more
+     * than the mean, in standard errors of each; leaving the worst score out keeps one outlier from doing the
+     * same. Breaches when it is >= meanSquareZ and the root of that mean square rose by >= minRelativeChange;
+     * never on a metric off the log scale, a window of one score, nor against a baseline frozen before the
+     * spread was measured (statistic NaN).
+     */
+    static DetectorResult meanSquare(MetricSummary window, Baseline baseline, MetricDriftSettings settings) {
+        double meanSquare = meanSquareWithoutWorst(window);
+        if (!settings.logScaleFor(baseline) || !baseline.hasLogMeanSquare() || !(meanSquare > 0)) {
+            return new DetectorResult(DetectorKind.MEAN_SQUARE, Double.NaN, settings.meanSquareZ(), false, Double.NaN,
+                    Double.NaN);
+        }
+        double shift = (Math.log(meanSquare) - baseline.logMeanSquareMean())
+                / (baseline.spreadAt(baseline.logMeanSquareStd(), window.count())
+                * Calibration.predictionFactor(baseline.windows()));
+        double z = Calibration.z(shift, baseline.windows());
+        double relative = relativeChange(Math.sqrt(meanSquare), rootMeanSquare(baseline), settings.direction());
+        boolean breach = z >= settings.meanSquareZ() && relative >= settings.minRelativeChange();
+        return new DetectorResult(DetectorKind.MEAN_SQUARE, z, settings.meanSquareZ(), breach, relative, z);
+    }
+
+    /**
+     * (sum of squares - max^2) / (n - 1) from the window's count, mean, population std and max: the second
+     * moment of every score but the highest (the worst, for the up-is-worse metrics it is judged on); NaN for a
+     * window of fewer than two scores.
+     */
+    static double meanSquareWithoutWorst(MetricSummary window) {
+        long n = window.count();
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double sumOfSquares = n * (window.std() * window.std() + window.mean() * window.mean());
+        return Math.max(0, sumOfSquares - window.max() * window.max()) / (n - 1);
+    }
+
+    /** The baseline's typical root mean square without the worst score (the geometric mean of its windows'). */
+    static double rootMeanSquare(Baseline baseline) {
+        return Math.exp(baseline.logMeanSquareMean() / 2);
+    }
+
     /** Relative change of the window mean beyond a fixed fraction, whatever the window size or noise. */
     static DetectorResult naiveThreshold(MetricSummary window, Baseline baseline, MetricDriftSettings settings) {
         double relative = relativeChange(window.mean(), baseline.mean(), settings.direction());

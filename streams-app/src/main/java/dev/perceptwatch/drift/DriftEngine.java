@@ -152,6 +152,7 @@ public final class DriftEngine {
                 }
                 case P90_SHIFT -> results.put(kind,
                         Detectors.p90Shift(summary, baseline, metricSettings, settings.minQuantileCount()));
+                case MEAN_SQUARE -> results.put(kind, Detectors.meanSquare(summary, baseline, metricSettings));
                 case NAIVE_THRESHOLD -> results.put(kind, Detectors.naiveThreshold(summary, baseline, metricSettings));
             }
         }
@@ -184,9 +185,16 @@ public final class DriftEngine {
                                           Map<DetectorKind, DetectorResult> results) {
         Lifecycle episode = transition.next();
         DetectorResult result = results.get(episode.detector());
-        boolean p90 = episode.detector() == DetectorKind.P90_SHIFT;
-        double baselineValue = p90 ? baseline.p90() : baseline.mean();
-        double observedValue = p90 ? summary.p90() : summary.mean();
+        double baselineValue = switch (episode.detector()) {
+            case P90_SHIFT -> baseline.p90();
+            case MEAN_SQUARE -> Detectors.rootMeanSquare(baseline);
+            default -> baseline.mean();
+        };
+        double observedValue = switch (episode.detector()) {
+            case P90_SHIFT -> summary.p90();
+            case MEAN_SQUARE -> Math.sqrt(Detectors.meanSquareWithoutWorst(summary));
+            default -> summary.mean();
+        };
         String sentence = transition.emitted() == AlertState.FIRING
                 ? AlertSentences.firing(key, summary.metric(), episode.detector(), direction, baselineValue,
                         observedValue, episode.breachRun())

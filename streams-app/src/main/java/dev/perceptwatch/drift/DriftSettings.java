@@ -53,19 +53,20 @@ public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolve
         // nearly normal. Measured with drift-eval, synthetic and replayed (docs/DETECTION.md).
         return switch (metric) {
             case LPIPS -> new MetricDriftSettings(direction, detectors, 5.0, 3.7, 0.03, 1.0, 6.0, 2, 0.05, 5.0,
-                    0.10, 0.20, 10.0, true);
-            case FEATURE_DISTANCE -> backstop(direction, 0.03, 0.05, 0.10, 0.20, true);
-            case MSE -> backstop(direction, 0.05, 0.05, 0.10, 0.30, true);
-            case PSNR -> backstop(direction, 0.02, 0.01, 0.05, 0.10, false);
-            case SSIM, MS_SSIM -> backstop(direction, 0.01, 0.005, 0.02, 0.05, false);
+                    5.0, 0.10, 0.20, 10.0, true);
+            case FEATURE_DISTANCE -> backstop(direction, 0.03, 0.05, 4.5, 0.10, 0.20, true);
+            case MSE -> backstop(direction, 0.05, 0.05, 7.0, 0.10, 0.30, true);
+            case PSNR -> backstop(direction, 0.02, 0.01, 7.0, 0.05, 0.10, false);
+            case SSIM, MS_SSIM -> backstop(direction, 0.01, 0.005, 7.0, 0.02, 0.05, false);
         };
     }
 
     private static MetricDriftSettings backstop(Direction direction, double minRelativeChange,
-                                                double p90RelativeChange, double naiveRelativeChange,
-                                                double criticalRelativeChange, boolean logScale) {
+                                                double p90RelativeChange, double meanSquareZ,
+                                                double naiveRelativeChange, double criticalRelativeChange,
+                                                boolean logScale) {
         return new MetricDriftSettings(direction, MetricDriftSettings.DEFAULT_DETECTORS, 7.0, 6.0,
-                minRelativeChange, 1.0, 12.0, 2, p90RelativeChange, 7.0, naiveRelativeChange,
+                minRelativeChange, 1.0, 12.0, 2, p90RelativeChange, 7.0, meanSquareZ, naiveRelativeChange,
                 criticalRelativeChange, 10.0, logScale);
     }
 

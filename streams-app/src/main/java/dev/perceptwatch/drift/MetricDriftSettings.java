@@ -21,27 +21,31 @@ import java.util.Set;
  * @param p90RelativeChange      p90 shift: smallest relative change of the window p90 worth an alert (a
  *                               floor against trivial shifts, as minRelativeChange is for the mean)
  * @param p90Z                   p90 shift: window p90 shift, in standard errors of a window p90
+ * @param meanSquareZ            mean square: shift of the log of the window's mean square without its worst
+ *                               score, in standard errors of that statistic (log-scale metrics only)
  * @param naiveRelativeChange    naive threshold: relative change of the window mean that breaches
  * @param criticalRelativeChange a breach is CRITICAL, and fires at once instead of after k windows, when its
- *                               relative change (mean, or p90 for p90-shift) reaches this ...
+ *                               relative change (mean, p90 for p90-shift, root mean square for mean-square)
+ *                               reaches this ...
  * @param criticalZ              ... and its calibrated shift is at least this many standard errors
  * @param logScale               judge the window mean and p90 (effect size, two-window, CUSUM, p90 shift) as
  *                               z of their log against the warm-up windows' logs (mean and spread), for
  *                               up-is-worse metrics with a baseline that measured them; otherwise linearly.
  *                               Window statistics of right-skewed scores have a right-skewed law, which the
  *                               log makes nearly normal; on a tidy stream (small CV of window means) the
- *                               log is nearly linear and changes little
+ *                               log is nearly linear and changes little. The mean-square detector judges
+ *                               on the log scale only
  */
 public record MetricDriftSettings(Direction direction, Set<DetectorKind> detectors, double effectSizeZ,
                                   double twoWindowZ, double minRelativeChange, double cusumReference,
                                   double cusumDecision, double cusumHeadroom, double p90RelativeChange,
-                                  double p90Z, double naiveRelativeChange, double criticalRelativeChange,
-                                  double criticalZ, boolean logScale) {
+                                  double p90Z, double meanSquareZ, double naiveRelativeChange,
+                                  double criticalRelativeChange, double criticalZ, boolean logScale) {
 
     /** The detector set shipped by default; the naive threshold is for comparison only. */
     public static final Set<DetectorKind> DEFAULT_DETECTORS =
             Set.copyOf(EnumSet.of(DetectorKind.EFFECT_SIZE, DetectorKind.TWO_WINDOW, DetectorKind.CUSUM,
-                    DetectorKind.P90_SHIFT));
+                    DetectorKind.P90_SHIFT, DetectorKind.MEAN_SQUARE));
 
     public MetricDriftSettings {
         if (detectors.isEmpty()) {
@@ -56,6 +60,7 @@ public record MetricDriftSettings(Direction direction, Set<DetectorKind> detecto
         requireNonNegative("cusumHeadroom", cusumHeadroom);
         requireNonNegative("p90RelativeChange", p90RelativeChange);
         requirePositive("p90Z", p90Z);
+        requirePositive("meanSquareZ", meanSquareZ);
         requirePositive("naiveRelativeChange", naiveRelativeChange);
         requirePositive("criticalRelativeChange", criticalRelativeChange);
         requirePositive("criticalZ", criticalZ);
@@ -63,14 +68,14 @@ public record MetricDriftSettings(Direction direction, Set<DetectorKind> detecto
 
     public MetricDriftSettings withDetectors(Set<DetectorKind> enabled) {
         return new MetricDriftSettings(direction, enabled, effectSizeZ, twoWindowZ, minRelativeChange,
-                cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, p90Z, naiveRelativeChange,
-                criticalRelativeChange, criticalZ, logScale);
+                cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, p90Z, meanSquareZ,
+                naiveRelativeChange, criticalRelativeChange, criticalZ, logScale);
     }
 
     public MetricDriftSettings withLogScale(boolean enabled) {
         return new MetricDriftSettings(direction, detectors, effectSizeZ, twoWindowZ, minRelativeChange,
-                cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, p90Z, naiveRelativeChange,
-                criticalRelativeChange, criticalZ, enabled);
+                cusumReference, cusumDecision, cusumHeadroom, p90RelativeChange, p90Z, meanSquareZ,
+                naiveRelativeChange, criticalRelativeChange, criticalZ, enabled);
     }
 
     /** Whether the log scale applies against this baseline (enabled, up-is-worse, measured). */

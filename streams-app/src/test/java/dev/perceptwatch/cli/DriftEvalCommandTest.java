@@ -77,7 +77,7 @@ class DriftEvalCommandTest {
                 assertTrue(row.has(key), key + " missing in " + row);
             }
         }
-        assertEquals(36, lpipsRows); // lpips: 6 scenarios x 6 detector rows; the other metrics and "any" beside
+        assertEquals(42, lpipsRows); // lpips: 6 scenarios x 7 detector rows; the other metrics and "any" beside
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.perceptwatch.drift;
 
 import dev.perceptwatch.aggregation.MetricSummary;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,9 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DetectorsTest {
 
     static final MetricDriftSettings UP = new MetricDriftSettings(Direction.UP_IS_WORSE,
-            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.03, 0.5, 4.0, 2.0, 0.15, 3.0, 0.10, 0.20, 5.0, false);
+            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.03, 0.5, 4.0, 2.0, 0.15, 3.0, 3.0, 0.10, 0.20, 5.0,
+            false);
     static final MetricDriftSettings DOWN = new MetricDriftSettings(Direction.DOWN_IS_WORSE,
-            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.01, 0.5, 4.0, 2.0, 0.02, 3.0, 0.02, 0.05, 5.0, false);
+            MetricDriftSettings.DEFAULT_DETECTORS, 3.0, 2.5, 0.01, 0.5, 4.0, 2.0, 0.02, 3.0, 3.0, 0.02, 0.05, 5.0,
+            false);
     static final int MANY = 1_000_000;
     /** Window p90s of the warm-up spread by 0.02 at 200 values per window; no traffic mix. */
     static final Baseline LPIPS = new Baseline("lpips", 0.2, 0.08, 0.31, 0, MANY, 200L * MANY, "warm-up", 0.02, 200);
@@ -301,5 +304,76 @@ class DetectorsTest {
         // A window mean of 0 leaves the baseline without log scale.
         assertFalse(BaselineWarmup.EMPTY.add(window("lpips", 200, 0, 0)).add(window("lpips", 200, 0.4, 0.8))
                 .freeze("lpips").hasLogScale());
+    }
+
+    /** LOG_LPIPS plus the log mean squares without the worst score: around ln 0.05, spread 0.1. */
+    static final Baseline SQUARE_LPIPS = new Baseline("lpips", 0.2, 0.08, 0.31, 0, MANY, 200L * MANY, "warm-up", 0.02,
+            200, Math.log(0.2), 0.05, Math.log(0.31), 0.08, Math.log(0.05), 0.1);
+
+    @Test
+    void theMeanSquareLeavesOutTheWorstScore() {
+        // Scores 0.1, 0.1, 0.1, 0.5: mean 0.2, mean square 0.07, population variance 0.03, max 0.5.
+        // (4 * 0.07 - 0.25) / 3 = 0.01, the mean square of the three 0.1s.
+        MetricSummary four = new MetricSummary("lpips", 4, 0.2, Math.sqrt(0.03), 0.1, 0.5, 0.1, 0.5, 0.5);
+        assertEquals(0.01, Detectors.meanSquareWithoutWorst(four), 1e-12);
+        assertTrue(Double.isNaN(Detectors.meanSquareWithoutWorst(new MetricSummary("lpips", 1, 0.2, 0, 0.2, 0.2,
+                0.2, 0.2, 0.2))), "one score has nothing left once its worst is out");
+    }
+
+    @Test
+    void meanSquareJudgesTheLogOfTheSecondMomentAgainstTheWarmUps() {
+        MetricDriftSettings log = UP.withLogScale(true);
+        // n 200, mean 0.2, std 0.2, max 1: (200 * (0.04 + 0.04) - 1) / 199 = 0.0753769; ln(0.0753769 / 0.05) / 0.1
+        // = 4.1048 >= 3; its root rose sqrt(0.0753769 / 0.05) - 1 = 22.78%.
+        MetricSummary spread = new MetricSummary("lpips", 200, 0.2, 0.2, 0, 1, 0.15, 0.45, 0.9);
+        DetectorResult result = Detectors.meanSquare(spread, SQUARE_LPIPS, log);
+        assertEquals(4.1048, result.statistic(), 1e-4);
+        assertEquals(0.22782, result.relativeChange(), 1e-5);
+        assertTrue(result.breach());
+        // n 800, the same scores: (800 * 0.08 - 1) / 799 = 0.0788486, the spread all sampling, 0.1 * sqrt(200/800):
+        // ln(0.0788486 / 0.05) / 0.05 = 9.1101, which calibrated with W = 10^6 (t to normal) is 9.1099.
+        MetricSummary bigger = new MetricSummary("lpips", 800, 0.2, 0.2, 0, 1, 0.15, 0.45, 0.9);
+        assertEquals(9.1099, Detectors.meanSquare(bigger, SQUARE_LPIPS, log).statistic(), 1e-4);
+    }
+
+    @Test
+    void meanSquareIsNotMovedByOneOutlier() {
+        // 199 scores of 0.2 and one of 5: the mean rises 12% (0.224), the mean square without the worst is
+        // (199 * 0.04 + 25 - 25) / 199 = 0.04 exactly, below the baseline's 0.05: no breach.
+        double variance = (199 * 0.04 + 25) / 200 - 0.224 * 0.224;
+        MetricSummary outlier = new MetricSummary("lpips", 200, 0.224, Math.sqrt(variance), 0.2, 5, 0.2, 0.2, 0.2);
+        assertEquals(0.04, Detectors.meanSquareWithoutWorst(outlier), 1e-12);
+        DetectorResult result = Detectors.meanSquare(outlier, SQUARE_LPIPS, UP.withLogScale(true));
+        assertEquals(Math.log(0.04 / 0.05) / 0.1, result.statistic(), 1e-5);
+        assertFalse(result.breach());
+    }
+
+    @Test
+    void meanSquareJudgesOnlyLogScaleMetricsAgainstBaselinesThatMeasuredIt() {
+        MetricSummary spread = new MetricSummary("lpips", 200, 0.2, 0.2, 0, 1, 0.15, 0.45, 0.9);
+        // Off the log scale (the option off, or a down-is-worse metric), and against a baseline frozen before the
+        // mean squares were measured: NaN, never a breach.
+        for (DetectorResult result : List.of(Detectors.meanSquare(spread, SQUARE_LPIPS, UP),
+                Detectors.meanSquare(spread, LOG_LPIPS, UP.withLogScale(true)),
+                Detectors.meanSquare(spread, SQUARE_LPIPS, DOWN.withLogScale(true)))) {
+            assertTrue(Double.isNaN(result.statistic()), result.toString());
+            assertFalse(result.breach());
+        }
+    }
+
+    @Test
+    void warmUpMeasuresTheLogMeanSquares() {
+        // Windows of 200 with std 0.08, max 1, means 0.1 and 0.4: mean squares without the worst
+        // (200 * (0.0064 + 0.01) - 1) / 199 = 0.0114573 and (200 * (0.0064 + 0.16) - 1) / 199 = 0.162211; their
+        // logs' mean -3.14399, sample std |ln 0.162211 - ln 0.0114573| / sqrt 2 = 1.87403.
+        Baseline b = BaselineWarmup.EMPTY.add(window("lpips", 200, 0.1, 0.2)).add(window("lpips", 200, 0.4, 0.8))
+                .freeze("lpips");
+        assertEquals(-3.14399, b.logMeanSquareMean(), 1e-5);
+        assertEquals(1.87403, b.logMeanSquareStd(), 1e-5);
+        // A warm-up state stored before the mean squares were kept (its sums absent, read as 0 windows) freezes
+        // without them, and the detector then does not judge.
+        BaselineWarmup older = new BaselineWarmup(1, 200, 0.1, 0, 0.1, 0, 0, 0.2, 1, 0, 0.005, 1, Math.log(0.1), 0,
+                Math.log(0.2), 0, 0, 0, 0);
+        assertFalse(older.add(window("lpips", 200, 0.4, 0.8)).freeze("lpips").hasLogMeanSquare());
     }
 }

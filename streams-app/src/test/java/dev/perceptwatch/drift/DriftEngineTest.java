@@ -209,6 +209,33 @@ class DriftEngineTest {
     }
 
     @Test
+    void aShareOfMuchWorseOutputsFiresTheMeanSquareAndTheAlertSaysItsRoot() {
+        Map<Metric, MetricDriftSettings> metrics = new HashMap<>(settings(30, 1, 1,
+                MetricDriftSettings.DEFAULT_DETECTORS).metrics());
+        metrics.put(Metric.LPIPS, DetectorsTest.UP.withLogScale(true));
+        DriftEngine engine = new DriftEngine(new DriftSettings(30, 1, 1, 50, metrics));
+        // Healthy windows: mean 0.04, p90 0.09, mean square without the worst 0.004; logs spread 0.1 at n = 200.
+        DriftState state = frozen(new Baseline("lpips", 0.04, 0.05, 0.09, 0, 30, 6000, "warm-up", 0.01, 200,
+                Math.log(0.04), 0.1, Math.log(0.09), 0.1, Math.log(0.004), 0.1));
+        // 180 healthy pairs (mean 0.04, mean square 0.0041) and 20 at 0.25: mean 0.061, mean square 0.00994,
+        // population variance 0.00994 - 0.061^2 = 0.006219, worst 0.4; without it (200 * 0.00994 - 0.16) / 199
+        // = 0.0091859, whose root 0.0958 is 51.5% over the baseline's sqrt(0.004) = 0.0632. Its log is
+        // ln(0.0091859 / 0.004) / (0.1 * sqrt(1 + 1/30)) = 8.18 standard errors off, the mean's 4.15: the
+        // mean-square detector is the furthest past its threshold.
+        MetricSummary share = new MetricSummary("lpips", 200, 0.061, Math.sqrt(0.006219), 0, 0.4, 0.04, 0.09, 0.3);
+        DriftStep step = engine.onWindowClosed(KEY, window(0, share), state);
+
+        assertEquals(1, step.alerts().size(), step.alerts().toString());
+        AlertDecision alert = step.alerts().get(0);
+        assertEquals("mean-square", alert.detector());
+        assertEquals(Severity.CRITICAL, alert.severity(), "51% over and far past noise");
+        assertEquals("lpips root mean square (worst pair left out) for model X v7 rose 52% over baseline"
+                + " (0.0632 -> 0.0958) for 1 window", alert.summary());
+        assertTrue(alert.statistic() > 5 && alert.statistic() < 8.18, "calibrated for 30 warm-up windows: "
+                + alert.statistic());
+    }
+
+    @Test
     void aDownIsWorseMetricInASegmentFallsBelowBaselineAndBigShiftsAreCritical() {
         DriftEngine engine = new DriftEngine(settings(30, 3, 2, MetricDriftSettings.DEFAULT_DETECTORS));
         DriftState state = frozen(new Baseline("ssim", 0.85, 0.06, 0.95, 0, 30, 6000, "warm-up", null, 0));

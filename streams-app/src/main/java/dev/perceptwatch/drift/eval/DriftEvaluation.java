@@ -76,7 +76,7 @@ public final class DriftEvaluation {
     /** The detector configurations drift-eval can evaluate, in report order. */
     public static final List<String> CONFIGURATIONS = List.of(DetectorKind.EFFECT_SIZE.wireName(),
             DetectorKind.TWO_WINDOW.wireName(), DetectorKind.CUSUM.wireName(), DetectorKind.P90_SHIFT.wireName(),
-            COMBINED, DetectorKind.NAIVE_THRESHOLD.wireName());
+            DetectorKind.MEAN_SQUARE.wireName(), COMBINED, DetectorKind.NAIVE_THRESHOLD.wireName());
     /** The metric name of the family-wise rows. */
     public static final String ANY_METRIC = "any";
     private static final String MODEL = "drift-eval";

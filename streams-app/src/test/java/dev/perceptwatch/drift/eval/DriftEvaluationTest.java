@@ -36,7 +36,7 @@ class DriftEvaluationTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> new DriftEvaluation(SHORT_WARMUP, List.of("combined", "cusm")));
         assertEquals("unknown detector configuration 'cusm' (one of effect-size, two-window, cusum, p90-shift, "
-                + "combined, naive-threshold)", unknown.getMessage());
+                + "mean-square, combined, naive-threshold)", unknown.getMessage());
     }
 
     @Test
@@ -52,10 +52,11 @@ class DriftEvaluationTest {
     @Test
     void reportsEveryScenarioAndDetectorWithTheDocumentedKeys() throws Exception {
         List<DriftEvaluation.Row> rows = run();
-        assertEquals(6 * 6 * 3, rows.size(), "scenarios x detectors x (lpips, ssim, any)");
+        assertEquals(6 * 7 * 3, rows.size(), "scenarios x detectors x (lpips, ssim, any)");
         assertEquals(Set.of("mean+5%", "mean+10%", "mean+25%", "variance", "tail", "none"),
                 rows.stream().map(DriftEvaluation.Row::scenario).collect(Collectors.toSet()));
-        assertEquals(Set.of("effect-size", "two-window", "cusum", "p90-shift", "combined", "naive-threshold"),
+        assertEquals(Set.of("effect-size", "two-window", "cusum", "p90-shift", "mean-square", "combined",
+                        "naive-threshold"),
                 rows.stream().map(DriftEvaluation.Row::detector).collect(Collectors.toSet()));
         String first = new JsonMapper().writeValueAsString(rows.get(0));
         assertEquals(Set.of("lpips", "ssim", "any"),
