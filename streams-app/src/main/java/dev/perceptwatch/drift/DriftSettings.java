@@ -49,8 +49,10 @@ public record DriftSettings(int warmupWindows, int fireAfterWindows, int resolve
         // that pages on a moderate shift; the other five move with it on a real degradation (PSNR is a
         // function of the same per-pair MSE), so each extra sensitive metric added false pages and no
         // detection on replays of real scores: they page as a backstop for gross changes only (z 7). The
-        // distances are judged on the log scale, where the window statistics of their right-skewed scores are
-        // nearly normal. Measured with drift-eval, synthetic and replayed (docs/DETECTION.md).
+        // exception is feature distance's mean square (z 4.5): of all six statistics it catches a share of
+        // much worse outputs soonest, and it added no false page on the replays. The distances are judged on
+        // the log scale, where the window statistics of their right-skewed scores are nearly normal. Measured
+        // with drift-eval, synthetic and replayed (docs/DETECTION.md).
         return switch (metric) {
             case LPIPS -> new MetricDriftSettings(direction, detectors, 5.0, 3.7, 0.03, 1.0, 6.0, 2, 0.05, 5.0,
                     5.0, 0.10, 0.20, 10.0, true);
