@@ -50,14 +50,11 @@ final class PairScoringRun implements AutoCloseable {
      * Scores {@code pairs} and writes each record; returns how many failed.
      *
      * @param referenceSource what the references were listed from, named when a pair has none
-     * @param heatmaps        where each pair's LPIPS map goes as a PNG, or null for none
+     * @param heatmaps        an existing directory for each pair's LPIPS map as a PNG, or null for none
      * @param progressBar     whether to draw the bar (a directory of pairs) or only the summary
      */
     int score(List<PairFiles.FilePair> pairs, Path referenceSource, ScoreRecordWriter writer, Path heatmaps,
               boolean progressBar) throws IOException {
-        if (heatmaps != null) {
-            Files.createDirectories(heatmaps);
-        }
         Progress progress = new Progress(err, pairs.size(), progressBar);
         long started = System.nanoTime();
         int failed = 0;

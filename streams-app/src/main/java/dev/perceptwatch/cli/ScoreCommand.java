@@ -38,6 +38,9 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<PairFiles.FilePair> pairs = PairFiles.list(generated, reference);
         PrintWriter err = spec.commandLine().getErr();
+        if (heatmaps != null) {
+            Files.createDirectories(heatmaps);
+        }
         int failed;
         ReferenceCacheStats cache;
         try (PairScoringRun run = new PairScoringRun(scoring, err)) {
