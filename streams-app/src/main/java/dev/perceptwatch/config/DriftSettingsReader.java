@@ -15,14 +15,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The {@code drift.*} settings: global lifecycle knobs, per-metric detector knobs, pinned baselines. */
 final class DriftSettingsReader {
     private static final List<String> METRIC_KNOBS = List.of("detectors", "direction", "effect-size-z",
             "two-window-z", "min-relative-change", "cusum-reference", "cusum-decision", "cusum-headroom",
-            "p90-relative-change", "p90-z", "mean-square-z", "naive-relative-change", "critical-relative-change", "critical-z",
-            "log-scale");
+            "p90-relative-change", "p90-z", "mean-square-z", "naive-relative-change", "critical-relative-change",
+            "critical-z", "log-scale");
+
+    /** Every detector's wire name, in the enum's order, for the error that names the valid ones. */
+    private static final String DETECTOR_NAMES = Arrays.stream(DetectorKind.values()).map(DetectorKind::wireName)
+            .collect(Collectors.joining(", "));
 
     private DriftSettingsReader() {
     }
@@ -65,7 +70,7 @@ final class DriftSettingsReader {
             for (String name : names) {
                 detectors.add(Arrays.stream(DetectorKind.values()).filter(k -> k.wireName().equals(name)).findFirst()
                         .orElseThrow(() -> new SettingsException(prefix + "detectors: unknown detector '" + name
-                                + "' (effect-size, two-window, cusum, p90-shift, mean-square, naive-threshold)")));
+                                + "' (" + DETECTOR_NAMES + ")")));
             }
         }
         Direction direction = s.enumValue(prefix + "direction", d.direction(),

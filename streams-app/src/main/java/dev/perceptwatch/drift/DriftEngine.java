@@ -180,21 +180,27 @@ public final class DriftEngine {
         return new Lifecycle.Verdict(lead != null, critical, lead);
     }
 
+    /** The value a detector watches, in the baseline and in the window, as its alert's sentence states them. */
+    private record Watched(double baseline, double observed) {
+    }
+
+    private static Watched watched(DetectorKind detector, MetricSummary summary, Baseline baseline) {
+        return switch (detector) {
+            case P90_SHIFT -> new Watched(baseline.p90(), summary.p90());
+            case MEAN_SQUARE -> new Watched(Detectors.rootMeanSquare(baseline),
+                    Math.sqrt(Detectors.meanSquareWithoutWorst(summary)));
+            default -> new Watched(baseline.mean(), summary.mean());
+        };
+    }
+
     private static AlertDecision decision(DriftKey key, ClosedWindow window, MetricSummary summary, Baseline baseline,
                                           Direction direction, Lifecycle.Transition transition,
                                           Map<DetectorKind, DetectorResult> results) {
         Lifecycle episode = transition.next();
         DetectorResult result = results.get(episode.detector());
-        double baselineValue = switch (episode.detector()) {
-            case P90_SHIFT -> baseline.p90();
-            case MEAN_SQUARE -> Detectors.rootMeanSquare(baseline);
-            default -> baseline.mean();
-        };
-        double observedValue = switch (episode.detector()) {
-            case P90_SHIFT -> summary.p90();
-            case MEAN_SQUARE -> Math.sqrt(Detectors.meanSquareWithoutWorst(summary));
-            default -> summary.mean();
-        };
+        Watched watched = watched(episode.detector(), summary, baseline);
+        double baselineValue = watched.baseline();
+        double observedValue = watched.observed();
         String sentence = transition.emitted() == AlertState.FIRING
                 ? AlertSentences.firing(key, summary.metric(), episode.detector(), direction, baselineValue,
                         observedValue, episode.breachRun())

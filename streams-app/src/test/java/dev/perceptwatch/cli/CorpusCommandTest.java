@@ -74,8 +74,8 @@ class CorpusCommandTest {
         assertEquals(4, healthy.size());
         assertEquals(4, changed.size());
         assertEquals(out.resolve("healthy/generated/00000.png").toString(),
-                new ObjectMapper().readTree(Files.readAllLines(out.resolve("healthy.jsonl")).get(0)).get("generated").asText(),
-                "records name their pair");
+                new ObjectMapper().readTree(Files.readAllLines(out.resolve("healthy.jsonl")).get(0))
+                        .get("generated").asText(), "records name their pair");
         double healthyLpips = healthy.stream().mapToDouble(QualityScore::getLpips).sum();
         double changedLpips = changed.stream().mapToDouble(QualityScore::getLpips).sum();
         assertTrue(healthyLpips > 0 && changedLpips > 2 * healthyLpips, healthyLpips + " vs " + changedLpips);

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Replays score streams (synthetic, or resampled real scores) with known change points through the production
@@ -73,10 +74,14 @@ public final class DriftEvaluation {
 
     /** The shipped detector set, as deployed. */
     public static final String COMBINED = "combined";
-    /** The detector configurations drift-eval can evaluate, in report order. */
-    public static final List<String> CONFIGURATIONS = List.of(DetectorKind.EFFECT_SIZE.wireName(),
-            DetectorKind.TWO_WINDOW.wireName(), DetectorKind.CUSUM.wireName(), DetectorKind.P90_SHIFT.wireName(),
-            DetectorKind.MEAN_SQUARE.wireName(), COMBINED, DetectorKind.NAIVE_THRESHOLD.wireName());
+    /**
+     * The detector configurations drift-eval can evaluate, in report order: each shipped detector alone (the
+     * enum's order), the shipped set, the naive rule.
+     */
+    public static final List<String> CONFIGURATIONS = Stream.of(
+            Arrays.stream(DetectorKind.values()).filter(kind -> kind != DetectorKind.NAIVE_THRESHOLD)
+                    .map(DetectorKind::wireName),
+            Stream.of(COMBINED, DetectorKind.NAIVE_THRESHOLD.wireName())).flatMap(names -> names).toList();
     /** The metric name of the family-wise rows. */
     public static final String ANY_METRIC = "any";
     private static final String MODEL = "drift-eval";
