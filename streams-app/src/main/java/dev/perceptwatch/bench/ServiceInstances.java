@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,7 @@ final class ServiceInstances implements AutoCloseable {
     private static final Pattern LAG = Pattern.compile("(?m)^perceptwatch_kafka_consumer_lag_records\\{(.*)}");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    private static final int LOG_LINES_IN_ERROR = 30;
 
     /** One started instance; {@code cpu} is the CPU it is pinned to, or -1. */
     record Instance(int number, Process process, int metricsPort, int cpu, Path log) {
@@ -90,7 +92,8 @@ final class ServiceInstances implements AutoCloseable {
         while (!ready(instance)) {
             if (!instance.process().isAlive()) {
                 throw new IllegalStateException("instance " + instance.number() + " exited with "
-                        + instance.process().exitValue() + "; its log: " + instance.log());
+                        + instance.process().exitValue() + "; the end of its log (" + instance.log() + "):\n"
+                        + lastLines(instance.log()));
             }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("instance " + instance.number() + " not ready after " + timeout
@@ -98,6 +101,12 @@ final class ServiceInstances implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** The log's last lines: the bench's directory may be gone by the time someone reads the error. */
+    private static String lastLines(Path log) throws IOException {
+        List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES_IN_ERROR), lines.size()));
     }
 
     private boolean ready(Instance instance) throws InterruptedException {
