@@ -15,6 +15,8 @@ final class Calibration {
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
     /** Beyond it the tail underflows; the shift is then far past any threshold anyway. */
     private static final double SMALLEST_TAIL = 1e-300;
+    /** How many of its own standard errors of the baseline's error the CUSUM slack covers. */
+    private static final double BASELINE_ERRORS_COVERED = 5.0;
 
     private Calibration() {
     }
@@ -38,5 +40,15 @@ final class Calibration {
      */
     static double predictionFactor(int warmupWindows) {
         return Math.sqrt(1 + 1.0 / warmupWindows);
+    }
+
+    /**
+     * The CUSUM slack per window: k, or more after a short warm-up. Every window is measured against the same
+     * baseline, whose own error (1/sqrt(W) standard errors of a window) is in every window's shift alike; a sum
+     * of windows collects it window after window, which no calibration of one window's shift covers. The slack
+     * covers it out to five of its standard errors: 5/sqrt(W), above k = 1 only for warm-ups under 25 windows.
+     */
+    static double cusumSlack(double reference, int warmupWindows) {
+        return Math.max(reference, BASELINE_ERRORS_COVERED / Math.sqrt(warmupWindows));
     }
 }

@@ -64,18 +64,20 @@ final class Detectors {
     }
 
     /**
-     * S = min(max(0, S + z - k), h + headroom) of the calibrated window z. Breaches when S > h and the shift
-     * CUSUM estimates (k + S / runLength standard errors) is at least minRelativeChange of the baseline mean.
+     * S = min(max(0, S + z - k), h + headroom) of the calibrated window z, with k the reference or, after a
+     * short warm-up, the larger slack that covers the baseline's own error ({@link Calibration#cusumSlack}).
+     * Breaches when S > h and the shift CUSUM estimates (k + S / runLength standard errors) is at least
+     * minRelativeChange of the baseline mean.
      */
     static CusumStep cusum(MetricSummary window, Baseline baseline, MetricDriftSettings settings,
                            CusumState previous) {
         double z = Calibration.z(standardisedMean(window, baseline, settings), baseline.windows());
         double h = settings.cusumDecision();
-        double sum = Math.min(h + settings.cusumHeadroom(),
-                Math.max(0, previous.sum() + z - settings.cusumReference()));
+        double k = Calibration.cusumSlack(settings.cusumReference(), baseline.windows());
+        double sum = Math.min(h + settings.cusumHeadroom(), Math.max(0, previous.sum() + z - k));
         int runLength = sum > 0 ? previous.runLength() + 1 : 0;
         double estimatedShift = runLength == 0 ? 0
-                : (settings.cusumReference() + sum / runLength) * baseline.standardErrorOfMean(window.count());
+                : (k + sum / runLength) * baseline.standardErrorOfMean(window.count());
         boolean breach = sum > h && estimatedShift / denominator(baseline.mean()) >= settings.minRelativeChange();
         double relative = relativeChange(window.mean(), baseline.mean(), settings.direction());
         return new CusumStep(new DetectorResult(DetectorKind.CUSUM, sum, h, breach, relative, z),

@@ -211,6 +211,24 @@ class DetectorsTest {
     }
 
     @Test
+    void cusumAfterAShortWarmUpLeavesTheBaselinesOwnErrorOut() {
+        // 9 warm-up windows: the baseline mean is off by 1/sqrt(9) of a window's standard error, in every window
+        // alike, so the slack is 5/sqrt(9) = 1.6667 instead of k = 0.5. The window of aShortWarmUpNeedsAFartherShift
+        // (calibrated z 3.098) adds 3.098 - 1.6667 = 1.431 to the sum instead of 2.598.
+        Baseline short9 = new Baseline("lpips", 0.2, 0.08, 0.31, 0, 9, 1800, "warm-up", 0.02, 200);
+        double se = 0.08 / Math.sqrt(200);
+        MetricSummary shifted = window("lpips", 200, 0.2 + 4.52 * 1.0541 * se, 0.3);
+        assertEquals(1.431, Detectors.cusum(shifted, short9, UP, CusumState.ZERO).result().statistic(), 2e-3);
+        // A window 1.5 standard errors up, which a long warm-up's k = 0.5 would sum, adds nothing.
+        MetricSummary slightly = window("lpips", 200, 0.2 + 1.5 * 1.0541 * se, 0.3);
+        assertEquals(0, Detectors.cusum(slightly, short9, UP, CusumState.ZERO).result().statistic(), 0);
+        // From 25 windows on 5/sqrt(W) <= 1, so a reference of 1 is kept: 25 and 100 windows give k, 16 gives 1.25.
+        assertEquals(1.0, Calibration.cusumSlack(1.0, 25), 0);
+        assertEquals(1.0, Calibration.cusumSlack(1.0, 100), 0);
+        assertEquals(1.25, Calibration.cusumSlack(1.0, 16), 0);
+    }
+
+    @Test
     void criticalNeedsALargeChangeFarBeyondNoise() {
         // UP: critical at +20% and z >= 5. +25% at z = 8.8 (SE 0.0056569): critical.
         DetectorResult large = Detectors.effectSize(window("lpips", 200, 0.25, 0.3), LPIPS, UP);

@@ -351,7 +351,7 @@ class DriftEngineTest {
     void stateSurvivesARestartThroughItsBytes() {
         DriftEngine engine = new DriftEngine(settings(4, 2, 2, MetricDriftSettings.DEFAULT_DETECTORS));
         // Warm-up of 4, a shift that fires, then enough normal windows for the CUSUM to drain and resolve.
-        double[] means = {0.2, 0.21, 0.19, 0.2, 0.2, 0.23, 0.24, 0.25, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2};
+        double[] means = {0.2, 0.21, 0.19, 0.2, 0.2, 0.28, 0.30, 0.32, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2};
         DriftState uninterrupted = DriftState.EMPTY;
         DriftState restarted = DriftState.EMPTY;
         List<AlertDecision> expected = new ArrayList<>();

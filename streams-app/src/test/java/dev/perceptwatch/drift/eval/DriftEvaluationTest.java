@@ -17,7 +17,7 @@ class DriftEvaluationTest {
 
     private static final DriftEvaluation.Options SMALL = new DriftEvaluation.Options(3, 4, 8, 3, 40, 20, 100, 0.02);
 
-    private static final DriftSettings SHORT_WARMUP = new DriftSettings(5, DriftSettings.defaults().fireAfterWindows(),
+    private static final DriftSettings SHORT_WARMUP = new DriftSettings(10, DriftSettings.defaults().fireAfterWindows(),
             DriftSettings.defaults().resolveAfterWindows(), DriftSettings.defaults().minQuantileCount(),
             DriftSettings.defaults().metrics());
 
