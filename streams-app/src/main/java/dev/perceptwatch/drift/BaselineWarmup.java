@@ -45,45 +45,40 @@ record BaselineWarmup(int windows, long count, double mean, double m2, double me
         double pooledMean = mean + delta * n / total;
         double pooledM2 = m2 + window.std() * window.std() * n + delta * delta * ((double) count * n / total);
         int w = windows + 1;
-        double deltaOfMeans = window.mean() - meanOfMeans;
-        double newMeanOfMeans = meanOfMeans + deltaOfMeans / w;
-        double newM2OfMeans = m2OfMeans + deltaOfMeans * (window.mean() - newMeanOfMeans);
-        double meanOfP90s = p90Windows == 0 ? 0 : sumP90 / p90Windows;
-        double deltaOfP90s = window.p90() - meanOfP90s;
-        double newMeanOfP90s = meanOfP90s + deltaOfP90s / (p90Windows + 1);
+        Running means = new Running(meanOfMeans, m2OfMeans).add(window.mean(), w);
+        Running p90s = new Running(p90Windows == 0 ? 0 : sumP90 / p90Windows, m2OfP90s)
+                .add(window.p90(), p90Windows + 1);
         // Welford of log(window mean) and log(window p90), while every window so far had both positive and
         // was counted (a warm-up begun before these sums were kept has logWindows < windows: no log scale).
         int lw = logWindows;
-        double lMean = logMeanOfMeans;
-        double lM2 = logM2OfMeans;
-        double lP90 = logMeanOfP90s;
-        double lP90M2 = logM2OfP90s;
+        Running logMeans = new Running(logMeanOfMeans, logM2OfMeans);
+        Running logP90s = new Running(logMeanOfP90s, logM2OfP90s);
         if (logWindows == windows && window.mean() > 0 && window.p90() > 0) {
             lw = logWindows + 1;
-            double lm = Math.log(window.mean());
-            double d = lm - lMean;
-            lMean += d / lw;
-            lM2 += d * (lm - lMean);
-            double lq = Math.log(window.p90());
-            double dq = lq - lP90;
-            lP90 += dq / lw;
-            lP90M2 += dq * (lq - lP90);
+            logMeans = logMeans.add(Math.log(window.mean()), lw);
+            logP90s = logP90s.add(Math.log(window.p90()), lw);
         }
         int sw = meanSquareWindows;
-        double sMean = logMeanOfMeanSquares;
-        double sM2 = logM2OfMeanSquares;
+        Running logMeanSquares = new Running(logMeanOfMeanSquares, logM2OfMeanSquares);
         double meanSquare = Detectors.meanSquareWithoutWorst(window);
         if (meanSquareWindows == windows && meanSquare > 0) {
             sw = meanSquareWindows + 1;
-            double ls = Math.log(meanSquare);
-            double d = ls - sMean;
-            sMean += d / sw;
-            sM2 += d * (ls - sMean);
+            logMeanSquares = logMeanSquares.add(Math.log(meanSquare), sw);
         }
-        return new BaselineWarmup(w, total, pooledMean, pooledM2, newMeanOfMeans, newM2OfMeans,
+        return new BaselineWarmup(w, total, pooledMean, pooledM2, means.mean(), means.m2(),
                 sumSamplingVariance + window.std() * window.std() / n, sumP90 + window.p90(), p90Windows + 1,
-                m2OfP90s + deltaOfP90s * (window.p90() - newMeanOfP90s), sumInverseCount + 1.0 / n,
-                lw, lMean, lM2, lP90, lP90M2, sw, sMean, sM2);
+                p90s.m2(), sumInverseCount + 1.0 / n, lw, logMeans.mean(), logMeans.m2(), logP90s.mean(),
+                logP90s.m2(), sw, logMeanSquares.mean(), logMeanSquares.m2());
+    }
+
+    /** Welford's running mean and sum of squared deviations of one window statistic. */
+    private record Running(double mean, double m2) {
+        /** With {@code x}, the {@code n}-th value. */
+        Running add(double x, int n) {
+            double delta = x - mean;
+            double next = mean + delta / n;
+            return new Running(next, m2 + delta * (x - next));
+        }
     }
 
     Baseline freeze(String metric) {
