@@ -15,7 +15,7 @@ final class Calibration {
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
     /** Beyond it the tail underflows; the shift is then far past any threshold anyway. */
     private static final double SMALLEST_TAIL = 1e-300;
-    /** How many of its own standard errors of the baseline's error the CUSUM slack covers. */
+    /** The CUSUM slack covers the baseline's own error out to this many of that error's standard errors. */
     private static final double BASELINE_ERRORS_COVERED = 5.0;
 
     private Calibration() {

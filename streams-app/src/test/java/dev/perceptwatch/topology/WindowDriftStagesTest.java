@@ -472,8 +472,8 @@ class WindowDriftStagesTest {
         closeWindowsBefore("v7", WARMUP);
         // +7%: about 5.4 standard errors of a window mean, calibrated for ten warm-up windows z 3.4, under
         // effect-size's z of 4 in any one window, so only the detectors that add windows up (two-window, CUSUM)
-        // can see it. These scores have no MS-SSIM, so
-        // that metric never gets a baseline: the pin must not be applied again every window for its sake.
+        // can see it. These scores have no MS-SSIM, so that metric never gets a baseline: the pin must not be
+        // applied again every window for its sake.
         for (int minute = LATER + 1; minute < LATER + 7; minute++) {
             window("v8", minute, 0.214);
         }
